@@ -1,0 +1,36 @@
+#ifndef ASN_EMAIL_H
+#define ASN_EMAIL_H
+
+#include <stdbool.h>
+#include "asn-util.h"
+
+#define ASN_EMAIL_LOCAL_MAX 64
+#define ASN_EMAIL_MAX 254
+
+/* Derives a mailbox local part from a person's name as agencies write it:
+   "Dr. Ir. H. Ahmad Fauzi Rahman, S.T., M.Eng." -> "ahmad.rahman".
+   - everything after the first comma is degrees and is dropped;
+   - honorifics and titles before the name (Dr., Drs., Dra., Ir., H., Hj.,
+     Prof., dr., drg., KH.) and dotted degree tokens anywhere (S.T.,
+     S.Kom., A.Md.Kep) are dropped;
+   - accents are transliterated, other characters dropped, lowercase ASCII;
+   - a leading single-letter initial ("M. Rizki Pratama") is skipped when
+     a longer name follows;
+   - result: first.last, or just the name for a single-word name.
+   Returns 0, or -1 when nothing usable is left (the name is all titles). */
+int asn_email_local_from_name(const char *name, char out[ASN_EMAIL_LOCAL_MAX + 1],
+			      struct asn_error *err);
+
+/* Lower-cases and checks an address given in a list: one '@', a local
+   part of [a-z0-9._+-] without leading, trailing or double dots, a domain
+   of at least two labels.  Returns 0 or -1. */
+int asn_email_normalize(const char *input, char out[ASN_EMAIL_MAX + 1],
+			struct asn_error *err);
+
+bool asn_domain_valid(const char *domain);
+
+/* ASCII transliteration of a UTF-8 string, lowercase. Unknown characters
+   are dropped. Caller frees. */
+char *asn_ascii_fold(const char *utf8);
+
+#endif

@@ -1,0 +1,61 @@
+#ifndef ASN_ROSTER_H
+#define ASN_ROSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include "asn-nip.h"
+#include "asn-phone.h"
+#include "asn-email.h"
+
+/* An agency's (OPD) list of civil servants, validated row by row. */
+
+enum asn_roster_column {
+	ASN_COL_NAME,
+	ASN_COL_NIP,
+	ASN_COL_POSITION,
+	ASN_COL_PHONE,
+	ASN_COL_EMAIL,
+	ASN_COL_OPD,
+	ASN_COL_COUNT
+};
+
+struct asn_person {
+	unsigned int line;
+	char *name;
+	char nip[ASN_NIP_LEN + 1];
+	char *position;
+	char phone[ASN_PHONE_MAX];
+	char *email;		/* NULL: derive from the name */
+	char *opd;
+};
+
+struct asn_roster_problem {
+	unsigned int line;
+	char *message;		/* "NIP: ..." (column as in the file: reason) */
+};
+
+struct asn_roster {
+	struct asn_person *people;
+	size_t count;
+	struct asn_roster_problem *problems;
+	size_t problem_count;
+	char delimiter;
+	bool converted_from_cp1252;
+	/* Header text of each column found, NULL when absent. */
+	char *header[ASN_COL_COUNT];
+};
+
+/* Parses the list.  Returns -1 (err says where, "line N: ...") when the
+   file as a whole is unusable: CSV syntax, no header, a required column
+   missing.  Bad rows do not fail: they are collected in problems[] and
+   left out of people[]. */
+int asn_roster_parse(const char *data, size_t size, const char *default_opd,
+		     time_t now, struct asn_roster *roster_r, struct asn_error *err);
+void asn_roster_free(struct asn_roster *roster);
+
+/* Which column a header names, loosely ("No. HP", "Nomor Kontak",
+   "Phone" are all ASN_COL_PHONE); -1 for columns we do not use. */
+int asn_roster_header_column(const char *header);
+
+#endif

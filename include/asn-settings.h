@@ -1,0 +1,79 @@
+#ifndef ASN_SETTINGS_H
+#define ASN_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "asn-util.h"
+
+/* One vocabulary for every component: the Dovecot plugins read these names
+   from the plugin {} block, the tools from `key = value` files. */
+
+#define ASN_DEFAULT_DB "/var/lib/dovecot-asn/asn.db"
+
+enum asn_password_scheme {
+	ASN_SCHEME_ARGON2ID,
+	ASN_SCHEME_SHA512_CRYPT,
+};
+
+struct asn_settings {
+	char *db;				/* asn_db */
+	char *domain;				/* asn_domain */
+	unsigned int db_busy_timeout;		/* asn_db_busy_timeout, seconds */
+	unsigned int initial_password_ttl;	/* asn_initial_password_ttl, seconds */
+	enum asn_password_scheme password_scheme; /* asn_password_scheme */
+	unsigned int argon2_opslimit;		/* asn_argon2_opslimit */
+	unsigned long long argon2_memlimit;	/* asn_argon2_memlimit, bytes */
+	unsigned int sha512_crypt_rounds;	/* asn_sha512_crypt_rounds */
+	unsigned int password_min_length;	/* asn_password_min_length */
+	unsigned int password_min_classes;	/* asn_password_min_classes */
+	unsigned int password_history;		/* asn_password_history */
+	bool password_dictcheck;		/* asn_password_dictcheck */
+	unsigned int default_password_length;	/* asn_default_password_length */
+	unsigned int hash_threads;		/* asn_hash_threads, 0 = all cores */
+};
+
+enum asn_setting_type {
+	ASN_SETTING_STRING,
+	ASN_SETTING_UINT,
+	ASN_SETTING_DURATION,
+	ASN_SETTING_SIZE,
+	ASN_SETTING_BOOL,
+	ASN_SETTING_SCHEME,
+};
+
+struct asn_setting_def {
+	const char *key;
+	enum asn_setting_type type;
+	size_t offset;
+	const char *default_value;
+	/* Inclusive bounds for numbers (after unit conversion). */
+	unsigned long long min, max;
+	const char *description;
+};
+
+extern const struct asn_setting_def asn_setting_defs[];
+
+void asn_settings_init(struct asn_settings *set);
+void asn_settings_free(struct asn_settings *set);
+
+/* Returns 1 when applied, 0 when the key is not one of ours, -1 when the
+   value is invalid (message says why, without the key's location). */
+int asn_settings_set(struct asn_settings *set, const char *key,
+		     const char *value, struct asn_error *err);
+
+/* Reads `key = value` lines ('#' comments, blank lines, optional double
+   quotes around the value).  Errors name FILE:LINE.  Returns 0 or -1;
+   a missing file is -1 with errno left as ENOENT. */
+int asn_settings_read_file(struct asn_settings *set, const char *path,
+			   struct asn_error *err);
+
+/* Checks combinations (e.g. the generated password length against the
+   policy minimum). */
+int asn_settings_check(const struct asn_settings *set, struct asn_error *err);
+
+int asn_parse_duration(const char *str, unsigned long long *secs_r);
+int asn_parse_size(const char *str, unsigned long long *bytes_r);
+int asn_parse_bool(const char *str, bool *value_r);
+const char *asn_scheme_name(enum asn_password_scheme scheme);
+
+#endif

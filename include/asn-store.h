@@ -1,0 +1,119 @@
+#ifndef ASN_STORE_H
+#define ASN_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include "asn-settings.h"
+
+/* The account store.  SQLite is the embedded default; callers see only
+   this interface, so that a PostgreSQL backend can be added beside it. */
+
+#define ASN_SCHEMA_VERSION 1
+
+enum asn_store_status {
+	ASN_STORE_OK = 0,
+	ASN_STORE_ERR_OTHER,
+	ASN_STORE_ERR_MISSING,		/* no database: run asnctl init */
+	ASN_STORE_ERR_BUSY,		/* locked longer than the busy timeout */
+	ASN_STORE_ERR_PERM,		/* permission denied, read-only */
+	ASN_STORE_ERR_SCHEMA,		/* newer or older schema, not ours */
+	ASN_STORE_ERR_CONFLICT,		/* unique constraint (concurrent change) */
+};
+
+struct asn_store;
+
+struct asn_account {
+	int64_t id;
+	char *email;
+	char *password;		/* "{SCHEME}hash" */
+	char *nip;
+	char *name;
+	char *position;
+	char *phone;
+	char *opd;
+	bool must_change;
+	bool disabled;
+	time_t password_set_at;
+	time_t initial_password_expires_at;	/* 0 once changed */
+	time_t created_at;
+	int64_t import_id;			/* 0 when added singly */
+};
+
+struct asn_import_record {
+	const char *source;
+	const char *letter_ref;
+	const char *opd;
+	const char *actor;
+};
+
+void asn_account_free(struct asn_account *account);
+
+/* Opens an existing database.  Fails with ASN_STORE_ERR_MISSING when the
+   file does not exist and ASN_STORE_ERR_SCHEMA when its schema is not the
+   one this build knows. */
+int asn_store_open(const struct asn_settings *set, bool writable,
+		   struct asn_store **store_r, struct asn_error *err,
+		   enum asn_store_status *status_r);
+void asn_store_close(struct asn_store **store);
+
+/* Creates the database (directory 0750, file 0640) or upgrades it to
+   ASN_SCHEMA_VERSION.  `group` (may be NULL) becomes the group of both.
+   Sets *from_r to the version found (0 = new). */
+int asn_store_init(const struct asn_settings *set, const char *group,
+		   int *from_r, struct asn_error *err, enum asn_store_status *status_r);
+
+/* Migration machinery, exposed for tests.  Each step is one SQL script
+   that brings the schema from version i to i+1, run in one transaction
+   with the version bump. */
+struct asn_migration {
+	const char *description;
+	const char *sql;
+};
+int asn_store_migrate_db(void *sqlite_db, const struct asn_migration *steps,
+			 unsigned int count, int *from_r, struct asn_error *err);
+
+enum asn_store_status asn_store_last_status(const struct asn_store *store);
+
+int asn_store_begin(struct asn_store *store, struct asn_error *err);
+int asn_store_commit(struct asn_store *store, struct asn_error *err);
+void asn_store_rollback(struct asn_store *store);
+
+/* USER is an email or a NIP.  Returns 1 found, 0 not found, -1 error. */
+int asn_store_account_find(struct asn_store *store, const char *user,
+			   struct asn_account *account_r, struct asn_error *err);
+int asn_store_nip_exists(struct asn_store *store, const char *nip, struct asn_error *err);
+/* Returns 1 and the owner's NIP when the address is taken. */
+int asn_store_email_owner(struct asn_store *store, const char *email,
+			  char **nip_r, struct asn_error *err);
+
+int asn_store_import_begin(struct asn_store *store, const struct asn_import_record *rec,
+			   int64_t *import_id_r, struct asn_error *err);
+int asn_store_import_finish(struct asn_store *store, int64_t import_id,
+			    unsigned int created, unsigned int existing,
+			    unsigned int rejected, struct asn_error *err);
+int asn_store_account_insert(struct asn_store *store, struct asn_account *account,
+			     struct asn_error *err);
+
+/* Replaces the password; the old hash goes to the history, which keeps
+   `history_keep` entries.  expires_at = 0 clears the initial expiry. */
+int asn_store_account_set_password(struct asn_store *store, const struct asn_account *account,
+				   const char *new_hash, bool must_change, time_t expires_at,
+				   unsigned int history_keep, struct asn_error *err);
+int asn_store_account_set_disabled(struct asn_store *store, int64_t id, bool disabled,
+				   struct asn_error *err);
+/* Earlier hashes, newest first, at most `limit`. */
+int asn_store_password_history(struct asn_store *store, int64_t id, unsigned int limit,
+			       struct asn_strv *hashes_r, struct asn_error *err);
+
+int asn_store_audit(struct asn_store *store, const char *actor, const char *action,
+		    const struct asn_account *account, const char *detail,
+		    struct asn_error *err);
+
+typedef int asn_account_callback(const struct asn_account *account, void *context);
+/* Accounts ordered by OPD then email; opd may be NULL for all. */
+int asn_store_account_iterate(struct asn_store *store, const char *opd,
+			      asn_account_callback *callback, void *context,
+			      struct asn_error *err);
+
+#endif

@@ -1,0 +1,315 @@
+/* OPD lists: header mapping and per-row validation. */
+#include "asn-roster.h"
+#include "asn-csv.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_LEN 200
+#define TEXT_MAX_LEN 300
+
+static const struct {
+	const char *alias;	/* lowercase ASCII letters and digits only */
+	enum asn_roster_column column;
+} header_aliases[] = {
+	{ "nama", ASN_COL_NAME }, { "name", ASN_COL_NAME }, { "namalengkap", ASN_COL_NAME },
+	{ "namapegawai", ASN_COL_NAME }, { "namaasn", ASN_COL_NAME }, { "fullname", ASN_COL_NAME },
+	{ "namagelar", ASN_COL_NAME }, { "namadangelar", ASN_COL_NAME },
+	{ "nip", ASN_COL_NIP }, { "nipbaru", ASN_COL_NIP }, { "nip18", ASN_COL_NIP },
+	{ "nippegawai", ASN_COL_NIP }, { "nomorindukpegawai", ASN_COL_NIP },
+	{ "jabatan", ASN_COL_POSITION }, { "position", ASN_COL_POSITION },
+	{ "namajabatan", ASN_COL_POSITION }, { "title", ASN_COL_POSITION },
+	{ "jobtitle", ASN_COL_POSITION },
+	{ "nomorkontak", ASN_COL_PHONE }, { "nokontak", ASN_COL_PHONE },
+	{ "nohp", ASN_COL_PHONE }, { "nomorhp", ASN_COL_PHONE }, { "hp", ASN_COL_PHONE },
+	{ "phone", ASN_COL_PHONE }, { "phonenumber", ASN_COL_PHONE }, { "mobile", ASN_COL_PHONE },
+	{ "telepon", ASN_COL_PHONE }, { "telp", ASN_COL_PHONE }, { "notelp", ASN_COL_PHONE },
+	{ "notelepon", ASN_COL_PHONE }, { "nomortelepon", ASN_COL_PHONE },
+	{ "nowa", ASN_COL_PHONE }, { "nomorwa", ASN_COL_PHONE }, { "whatsapp", ASN_COL_PHONE },
+	{ "nohpwa", ASN_COL_PHONE }, { "kontak", ASN_COL_PHONE },
+	{ "email", ASN_COL_EMAIL }, { "surel", ASN_COL_EMAIL }, { "alamatemail", ASN_COL_EMAIL },
+	{ "emailaddress", ASN_COL_EMAIL }, { "alamatsurel", ASN_COL_EMAIL },
+	{ "emaildinas", ASN_COL_EMAIL },
+	{ "opd", ASN_COL_OPD }, { "unitkerja", ASN_COL_OPD }, { "instansi", ASN_COL_OPD },
+	{ "perangkatdaerah", ASN_COL_OPD }, { "agency", ASN_COL_OPD },
+	{ "skpd", ASN_COL_OPD }, { "satuankerja", ASN_COL_OPD }, { "satker", ASN_COL_OPD },
+};
+
+int asn_roster_header_column(const char *header)
+{
+	char *folded = asn_ascii_fold(header);
+	size_t len = 0;
+
+	for (const char *p = folded; *p != '\0'; p++) {
+		if (isalnum((unsigned char)*p))
+			folded[len++] = *p;
+	}
+	folded[len] = '\0';
+	for (size_t i = 0; i < ASN_N_ELEMENTS(header_aliases); i++) {
+		if (strcmp(folded, header_aliases[i].alias) == 0) {
+			free(folded);
+			return (int)header_aliases[i].column;
+		}
+	}
+	free(folded);
+	return -1;
+}
+
+static void add_problem(struct asn_roster *roster, unsigned int line, const char *fmt, ...)
+	ASN_ATTR_FORMAT(3, 4);
+static void add_problem(struct asn_roster *roster, unsigned int line, const char *fmt, ...)
+{
+	struct asn_roster_problem *problem;
+	va_list args;
+	char buf[1024];
+
+	va_start(args, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	roster->problems = asn_xrealloc(roster->problems,
+					(roster->problem_count + 1) * sizeof(*roster->problems));
+	problem = &roster->problems[roster->problem_count++];
+	problem->line = line;
+	problem->message = asn_xstrdup(buf);
+}
+
+static bool has_control_chars(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20)
+			return true;
+	}
+	return false;
+}
+
+/* Returns the person's line if this NIP (or email) was seen before. */
+static unsigned int find_earlier(const struct asn_roster *roster, const char *nip,
+				 const char *email)
+{
+	for (size_t i = 0; i < roster->count; i++) {
+		const struct asn_person *p = &roster->people[i];
+
+		if (nip != NULL && strcmp(p->nip, nip) == 0)
+			return p->line;
+		if (email != NULL && p->email != NULL && strcmp(p->email, email) == 0)
+			return p->line;
+	}
+	return 0;
+}
+
+struct seen_nip {
+	char nip[ASN_NIP_LEN + 1];
+	unsigned int line;
+};
+
+static void parse_row(struct asn_roster *roster, const struct asn_csv_record *rec,
+		      const int colmap[ASN_COL_COUNT], const char *default_opd, time_t now,
+		      struct seen_nip **seen, size_t *seen_count)
+{
+	struct asn_person person;
+	struct asn_nip nip;
+	struct asn_error err;
+	const char *fields[ASN_COL_COUNT];
+	char *clean[ASN_COL_COUNT];
+	char email[ASN_EMAIL_MAX + 1];
+	unsigned int earlier;
+	bool ok = true;
+
+	for (int c = 0; c < ASN_COL_COUNT; c++) {
+		fields[c] = colmap[c] >= 0 && (size_t)colmap[c] < rec->field_count ?
+			rec->fields[colmap[c]] : "";
+		clean[c] = asn_str_clean(fields[c]);
+	}
+	memset(&person, 0, sizeof(person));
+	person.line = rec->line;
+
+#define HDR(c) roster->header[c]
+	if (clean[ASN_COL_NAME][0] == '\0') {
+		add_problem(roster, rec->line, "%s: empty", HDR(ASN_COL_NAME));
+		ok = false;
+	} else if (strlen(clean[ASN_COL_NAME]) > NAME_MAX_LEN ||
+		   has_control_chars(clean[ASN_COL_NAME])) {
+		add_problem(roster, rec->line, "%s: too long or contains control characters",
+			    HDR(ASN_COL_NAME));
+		ok = false;
+	}
+
+	if (asn_nip_parse(fields[ASN_COL_NIP], now, &nip, &err) < 0) {
+		add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_NIP), err.msg);
+		ok = false;
+	} else {
+		/* Repeats inside the file name the first line, whether or not
+		   that first row was itself valid otherwise. */
+		earlier = 0;
+		for (size_t i = 0; i < *seen_count; i++) {
+			if (strcmp((*seen)[i].nip, nip.digits) == 0) {
+				earlier = (*seen)[i].line;
+				break;
+			}
+		}
+		if (earlier != 0) {
+			add_problem(roster, rec->line, "%s: %s is repeated, first on line %u",
+				    HDR(ASN_COL_NIP), nip.digits, earlier);
+			ok = false;
+		} else {
+			*seen = asn_xrealloc(*seen, (*seen_count + 1) * sizeof(**seen));
+			memcpy((*seen)[*seen_count].nip, nip.digits, sizeof(nip.digits));
+			(*seen)[*seen_count].line = rec->line;
+			(*seen_count)++;
+		}
+		memcpy(person.nip, nip.digits, sizeof(person.nip));
+	}
+
+	if (colmap[ASN_COL_PHONE] >= 0 &&
+	    asn_phone_normalize(fields[ASN_COL_PHONE], person.phone, &err) < 0) {
+		add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_PHONE), err.msg);
+		ok = false;
+	}
+
+	if (colmap[ASN_COL_EMAIL] >= 0 && clean[ASN_COL_EMAIL][0] != '\0') {
+		if (asn_email_normalize(clean[ASN_COL_EMAIL], email, &err) < 0) {
+			add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_EMAIL), err.msg);
+			ok = false;
+		} else if ((earlier = find_earlier(roster, NULL, email)) != 0) {
+			add_problem(roster, rec->line, "%s: %s is repeated, first on line %u",
+				    HDR(ASN_COL_EMAIL), email, earlier);
+			ok = false;
+		} else {
+			person.email = asn_xstrdup(email);
+		}
+	}
+
+	if (clean[ASN_COL_OPD][0] != '\0')
+		person.opd = asn_xstrdup(clean[ASN_COL_OPD]);
+	else if (default_opd != NULL && default_opd[0] != '\0')
+		person.opd = asn_xstrdup(default_opd);
+	else {
+		add_problem(roster, rec->line, "OPD: empty (add an OPD column or give --opd)");
+		ok = false;
+	}
+	if (strlen(clean[ASN_COL_POSITION]) > TEXT_MAX_LEN ||
+	    has_control_chars(clean[ASN_COL_POSITION])) {
+		add_problem(roster, rec->line, "%s: too long or contains control characters",
+			    HDR(ASN_COL_POSITION));
+		ok = false;
+	}
+#undef HDR
+
+	if (ok) {
+		person.name = clean[ASN_COL_NAME];
+		person.position = clean[ASN_COL_POSITION];
+		clean[ASN_COL_NAME] = NULL;
+		clean[ASN_COL_POSITION] = NULL;
+		roster->people = asn_xrealloc(roster->people,
+					      (roster->count + 1) * sizeof(*roster->people));
+		roster->people[roster->count++] = person;
+	} else {
+		free(person.email);
+		free(person.opd);
+	}
+	for (int c = 0; c < ASN_COL_COUNT; c++)
+		free(clean[c]);
+}
+
+int asn_roster_parse(const char *data, size_t size, const char *default_opd,
+		     time_t now, struct asn_roster *roster_r, struct asn_error *err)
+{
+	struct asn_roster *roster = roster_r;
+	struct asn_csv_reader *reader;
+	struct asn_csv_record rec;
+	struct seen_nip *seen = NULL;
+	size_t seen_count = 0;
+	char *converted = NULL;
+	int colmap[ASN_COL_COUNT];
+	int ret;
+
+	memset(roster, 0, sizeof(*roster));
+	if (memchr(data, '\0', size) != NULL) {
+		asn_error_set(err, "line 1: the file contains NUL bytes: "
+			      "is it an Excel workbook (.xlsx) rather than CSV?");
+		return -1;
+	}
+	if (!asn_utf8_valid(data, size)) {
+		converted = asn_cp1252_to_utf8(data, size, &size);
+		data = converted;
+		roster->converted_from_cp1252 = true;
+	}
+	reader = asn_csv_reader_new(data, size);
+	roster->delimiter = asn_csv_reader_delimiter(reader);
+
+	ret = asn_csv_next(reader, &rec, err);
+	if (ret <= 0) {
+		if (ret == 0)
+			asn_error_set(err, "line 1: the file is empty");
+		asn_csv_reader_free(&reader);
+		free(converted);
+		return -1;
+	}
+	for (int c = 0; c < ASN_COL_COUNT; c++)
+		colmap[c] = -1;
+	for (size_t i = 0; i < rec.field_count; i++) {
+		int column = asn_roster_header_column(rec.fields[i]);
+
+		if (column < 0)
+			continue;
+		if (colmap[column] >= 0) {
+			asn_error_set(err, "line %u: columns '%s' and '%s' both mean the same field",
+				      rec.line, roster->header[column], rec.fields[i]);
+			asn_csv_record_clear(&rec);
+			asn_csv_reader_free(&reader);
+			asn_roster_free(roster);
+			free(converted);
+			return -1;
+		}
+		colmap[column] = (int)i;
+		roster->header[column] = asn_str_clean(rec.fields[i]);
+	}
+	if (colmap[ASN_COL_NAME] < 0 || colmap[ASN_COL_NIP] < 0) {
+		asn_error_set(err, "line %u: the header has no %s column (expected e.g. "
+			      "Nama;NIP;Jabatan;Nomor Kontak)", rec.line,
+			      colmap[ASN_COL_NAME] < 0 ? "Nama/Name" : "NIP");
+		asn_csv_record_clear(&rec);
+		asn_csv_reader_free(&reader);
+		asn_roster_free(roster);
+		free(converted);
+		return -1;
+	}
+	for (int c = 0; c < ASN_COL_COUNT; c++) {
+		if (roster->header[c] == NULL)
+			roster->header[c] = asn_xstrdup(c == ASN_COL_OPD ? "OPD" :
+							c == ASN_COL_POSITION ? "Jabatan" :
+							c == ASN_COL_PHONE ? "Nomor Kontak" : "Email");
+	}
+	asn_csv_record_clear(&rec);
+
+	while ((ret = asn_csv_next(reader, &rec, err)) > 0) {
+		parse_row(roster, &rec, colmap, default_opd, now, &seen, &seen_count);
+		asn_csv_record_clear(&rec);
+	}
+	free(seen);
+	asn_csv_reader_free(&reader);
+	free(converted);
+	if (ret < 0) {
+		asn_roster_free(roster);
+		return -1;
+	}
+	return 0;
+}
+
+void asn_roster_free(struct asn_roster *roster)
+{
+	for (size_t i = 0; i < roster->count; i++) {
+		free(roster->people[i].name);
+		free(roster->people[i].position);
+		free(roster->people[i].email);
+		free(roster->people[i].opd);
+	}
+	free(roster->people);
+	for (size_t i = 0; i < roster->problem_count; i++)
+		free(roster->problems[i].message);
+	free(roster->problems);
+	for (int c = 0; c < ASN_COL_COUNT; c++)
+		free(roster->header[c]);
+	memset(roster, 0, sizeof(*roster));
+}

@@ -1,0 +1,56 @@
+/* The schema, as migration steps.  Never edit a released step: add one. */
+#include "store-private.h"
+
+const struct asn_migration asn_store_migrations[] = {
+	{
+		"accounts, imports, password history, audit",
+		"CREATE TABLE imports (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  imported_at INTEGER NOT NULL,\n"
+		"  actor TEXT NOT NULL,\n"
+		"  source TEXT NOT NULL,\n"
+		"  letter_ref TEXT NOT NULL DEFAULT '',\n"
+		"  opd TEXT NOT NULL DEFAULT '',\n"
+		"  created INTEGER NOT NULL DEFAULT 0,\n"
+		"  existing INTEGER NOT NULL DEFAULT 0,\n"
+		"  rejected INTEGER NOT NULL DEFAULT 0\n"
+		");\n"
+		"CREATE TABLE accounts (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+		"  password TEXT NOT NULL,\n"
+		"  must_change INTEGER NOT NULL DEFAULT 1 CHECK (must_change IN (0, 1)),\n"
+		"  nip TEXT NOT NULL UNIQUE CHECK (length(nip) = 18),\n"
+		"  name TEXT NOT NULL,\n"
+		"  position TEXT NOT NULL DEFAULT '',\n"
+		"  phone TEXT NOT NULL DEFAULT '',\n"
+		"  opd TEXT NOT NULL DEFAULT '',\n"
+		"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+		"  password_set_at INTEGER NOT NULL,\n"
+		"  initial_password_expires_at INTEGER,\n"
+		"  created_at INTEGER NOT NULL,\n"
+		"  import_id INTEGER REFERENCES imports(id)\n"
+		");\n"
+		"CREATE INDEX accounts_opd ON accounts(opd, email);\n"
+		"CREATE TABLE password_history (\n"
+		"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,\n"
+		"  password TEXT NOT NULL,\n"
+		"  set_at INTEGER NOT NULL,\n"
+		"  retired_at INTEGER NOT NULL\n"
+		");\n"
+		"CREATE INDEX password_history_account ON password_history(account_id, retired_at);\n"
+		"CREATE TABLE audit (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  at INTEGER NOT NULL,\n"
+		"  actor TEXT NOT NULL,\n"
+		"  action TEXT NOT NULL,\n"
+		"  account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,\n"
+		"  email TEXT NOT NULL DEFAULT '',\n"
+		"  detail TEXT NOT NULL DEFAULT ''\n"
+		");\n"
+		"CREATE INDEX audit_account ON audit(account_id, at);\n"
+	},
+};
+
+const unsigned int asn_store_migrations_count =
+	sizeof(asn_store_migrations) / sizeof(asn_store_migrations[0]);

@@ -1,0 +1,340 @@
+/* Creating accounts: the part of import and add that writes. */
+#include "asnctl.h"
+#include "asn-hash-pool.h"
+#include "asn-policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pending {
+	struct asn_person *person;
+	char email[ASN_EMAIL_MAX + 1];
+	char password[ASN_PASSWORD_MAX + 1];
+};
+
+static int compare_problems(const void *a, const void *b)
+{
+	const struct asn_roster_problem *pa = a, *pb = b;
+
+	return pa->line < pb->line ? -1 : pa->line > pb->line ? 1 : 0;
+}
+
+static void progress_bar(size_t done, size_t total, void *context)
+{
+	const char *label = context;
+	unsigned int width = 30, filled = total == 0 ? width : (unsigned int)(done * width / total);
+
+	fprintf(stderr, "\r%s %zu/%zu [", label, done, total);
+	for (unsigned int i = 0; i < width; i++)
+		fputc(i < filled ? '#' : '.', stderr);
+	fprintf(stderr, "] %3u%%", total == 0 ? 100 : (unsigned int)(done * 100 / total));
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static bool address_taken(struct asn_store *store, const struct pending *pending, size_t count,
+			  const char *email, struct asn_error *err, int *ret_r)
+{
+	char *owner = NULL;
+
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(pending[i].email, email) == 0)
+			return true;
+	}
+	*ret_r = asn_store_email_owner(store, email, &owner, err);
+	free(owner);
+	return *ret_r != 0;
+}
+
+/* first.last, then first.last2, first.last3, ... in list order, skipping
+   addresses already in the database: deterministic for the same list and
+   database. */
+static int derive_address(struct asn_store *store, const struct pending *pending, size_t count,
+			  const char *local, const char *domain, char out[ASN_EMAIL_MAX + 1],
+			  struct asn_error *err)
+{
+	for (unsigned int n = 1; n < 10000; n++) {
+		int ret = 0;
+
+		if (n == 1)
+			snprintf(out, ASN_EMAIL_MAX + 1, "%s@%s", local, domain);
+		else
+			snprintf(out, ASN_EMAIL_MAX + 1, "%s%u@%s", local, n, domain);
+		if (!address_taken(store, pending, count, out, err, &ret))
+			return 0;
+		if (ret < 0)
+			return -1;
+	}
+	asn_error_set(err, "no free address for %s@%s", local, domain);
+	return -1;
+}
+
+static void add_problem(struct asn_roster *roster, unsigned int line, const char *message)
+{
+	roster->problems = asn_xrealloc(roster->problems,
+					(roster->problem_count + 1) * sizeof(*roster->problems));
+	roster->problems[roster->problem_count].line = line;
+	roster->problems[roster->problem_count].message = asn_xstrdup(message);
+	roster->problem_count++;
+}
+
+static void print_problems(struct asn_roster *roster, const char *source)
+{
+	qsort(roster->problems, roster->problem_count, sizeof(*roster->problems),
+	      compare_problems);
+	for (size_t i = 0; i < roster->problem_count; i++) {
+		if (roster->problems[i].line == 0)
+			asnctl_error("%s: %s", source, roster->problems[i].message);
+		else
+			fprintf(stderr, "%s:%u: %s\n", source, roster->problems[i].line,
+				roster->problems[i].message);
+	}
+}
+
+static void wipe_pending(struct pending *pending, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		asn_secure_zero(pending[i].password, sizeof(pending[i].password));
+}
+
+static int write_accounts(struct asnctl *ctl, struct asn_store *store,
+			  const struct asnctl_provision *opts, struct pending *pending,
+			  size_t count, char (*hashes)[ASN_PASSWORD_HASH_MAX],
+			  unsigned int existing, unsigned int rejected,
+			  struct asnctl_sheet *sheet)
+{
+	struct asn_import_record rec = {
+		.source = opts->source, .letter_ref = opts->letter_ref,
+		.opd = opts->opd, .actor = ctl->actor,
+	};
+	struct asn_error err;
+	time_t now = asn_now();
+	time_t expires = now + (time_t)ctl->set.initial_password_ttl;
+	int64_t import_id;
+	int ret;
+
+	if (asn_store_begin(store, &err) < 0 ||
+	    asn_store_import_begin(store, &rec, &import_id, &err) < 0)
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		struct asn_person *person = pending[i].person;
+		struct asn_account account = {
+			.email = pending[i].email,
+			.password = hashes[i],
+			.nip = person->nip,
+			.name = person->name,
+			.position = person->position,
+			.phone = person->phone,
+			.opd = person->opd,
+			.must_change = true,
+			.password_set_at = now,
+			.initial_password_expires_at = expires,
+			.created_at = now,
+			.import_id = import_id,
+		};
+		char detail[512];
+
+		if (asn_store_account_insert(store, &account, &err) < 0)
+			goto fail_rollback;
+		snprintf(detail, sizeof(detail), "%s #%lld from %s%s%s",
+			 strcmp(opts->source, "add") == 0 ? "add" : "import",
+			 (long long)import_id, opts->source,
+			 opts->letter_ref != NULL ? ", letter " : "",
+			 opts->letter_ref != NULL ? opts->letter_ref : "");
+		if (asn_store_audit(store, ctl->actor, strcmp(opts->source, "add") == 0 ?
+				    "add" : "import", &account, detail, &err) < 0)
+			goto fail_rollback;
+		asnctl_sheet_add(sheet, pending[i].email, pending[i].password, person->nip,
+				 person->name, person->opd, expires);
+	}
+	if (asn_store_import_finish(store, import_id, (unsigned int)count, existing,
+				    rejected, &err) < 0)
+		goto fail_rollback;
+	/* The sheet is on disk before the accounts exist: a crash between
+	   the two leaves a sheet with unusable passwords, never accounts
+	   whose passwords nobody has. */
+	ret = asnctl_sheet_finish(sheet);
+	if (ret != EX_OK) {
+		asn_store_rollback(store);
+		asnctl_sheet_abort(sheet);
+		return ret;
+	}
+	if (asn_store_commit(store, &err) < 0) {
+		asnctl_sheet_abort(sheet);
+		asnctl_error("%s", err.msg);
+		return asnctl_store_exit(asn_store_last_status(store));
+	}
+	asnctl_sheet_release(sheet);
+	return EX_OK;
+
+fail_rollback:
+	asn_store_rollback(store);
+fail:
+	asnctl_sheet_abort(sheet);
+	asnctl_error("%s", err.msg);
+	return asnctl_store_exit(asn_store_last_status(store));
+}
+
+int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
+		     const struct asnctl_provision *opts)
+{
+	struct asn_store *store = NULL;
+	struct asn_policy policy;
+	struct asn_error err;
+	struct asnctl_sheet sheet;
+	struct pending *pending;
+	char (*hashes)[ASN_PASSWORD_HASH_MAX] = NULL;
+	const char **passwords = NULL;
+	unsigned int existing = 0;
+	size_t count = 0;
+	int ret;
+
+	ret = asnctl_open_store(ctl, !opts->dry_run, &store);
+	if (ret != EX_OK)
+		return ret;
+	pending = asn_xcalloc(roster->count + 1, sizeof(*pending));
+
+	/* Decide every row before anything is written. */
+	for (size_t i = 0; i < roster->count; i++) {
+		struct asn_person *person = &roster->people[i];
+		char local[ASN_EMAIL_LOCAL_MAX + 1], msg[600];
+
+		ret = asn_store_nip_exists(store, person->nip, &err);
+		if (ret < 0)
+			goto store_error;
+		if (ret > 0) {
+			if (opts->refuse_existing) {
+				snprintf(msg, sizeof(msg), "%s: %s already has an account",
+					 roster->header[ASN_COL_NIP], person->nip);
+				add_problem(roster, person->line, msg);
+				continue;
+			}
+			existing++;
+			continue;
+		}
+		if (person->email != NULL) {
+			char *owner = NULL;
+
+			ret = asn_store_email_owner(store, person->email, &owner, &err);
+			if (ret < 0)
+				goto store_error;
+			if (ret > 0) {
+				snprintf(msg, sizeof(msg), "%s: %s already belongs to NIP %s",
+					 roster->header[ASN_COL_EMAIL], person->email, owner);
+				add_problem(roster, person->line, msg);
+				free(owner);
+				continue;
+			}
+			snprintf(pending[count].email, sizeof(pending[count].email), "%s",
+				 person->email);
+		} else {
+			if (opts->domain == NULL || opts->domain[0] == '\0') {
+				asnctl_error("%s has no Email column: give --domain or set asn_domain",
+					     opts->source);
+				ret = EX_USAGE;
+				goto out;
+			}
+			if (asn_email_local_from_name(person->name, local, &err) < 0) {
+				snprintf(msg, sizeof(msg), "%s: %s", roster->header[ASN_COL_NAME],
+					 err.msg);
+				add_problem(roster, person->line, msg);
+				continue;
+			}
+			if (derive_address(store, pending, count, local, opts->domain,
+					   pending[count].email, &err) < 0)
+				goto store_error;
+		}
+		pending[count++].person = person;
+	}
+
+	if (roster->problem_count > 0) {
+		print_problems(roster, opts->source);
+		if (!opts->skip_invalid) {
+			fprintf(stderr, "%s: %zu row%s rejected, nothing imported "
+				"(fix the list, or import the valid rows with --skip-invalid)\n",
+				opts->source, roster->problem_count,
+				roster->problem_count == 1 ? "" : "s");
+			ret = EX_DATAERR;
+			goto out;
+		}
+	}
+	if (opts->dry_run) {
+		for (size_t i = 0; i < count; i++)
+			printf("would create %s\t%s\t%s\n", pending[i].email,
+			       pending[i].person->nip, pending[i].person->name);
+		printf("%s: %zu to create, %u existing, %zu rejected (dry run, nothing written)\n",
+		       opts->source, count, existing, roster->problem_count);
+		ret = EX_OK;
+		goto out;
+	}
+	if (count == 0) {
+		printf("%s: 0 created, %u existing, %zu rejected\n", opts->source, existing,
+		       roster->problem_count);
+		ret = EX_OK;
+		goto out;
+	}
+
+	/* The sheet first: if it cannot be created, no hashing is wasted. */
+	ret = asnctl_sheet_create(&sheet, opts->sheet_path, opts->sheet_delim);
+	if (ret != EX_OK)
+		goto out;
+	if (asn_policy_init(&policy, &ctl->set, &err) < 0) {
+		asnctl_sheet_abort(&sheet);
+		asnctl_error("%s", err.msg);
+		ret = EX_SOFTWARE;
+		goto out;
+	}
+	passwords = asn_xcalloc(count, sizeof(*passwords));
+	for (size_t i = 0; i < count; i++) {
+		struct asn_policy_context pctx = {
+			.email = pending[i].email,
+			.name = pending[i].person->name,
+			.nip = pending[i].person->nip,
+		};
+
+		if (asn_policy_generate(&policy, &pctx, pending[i].password, &err) < 0) {
+			asn_policy_deinit(&policy);
+			asnctl_sheet_abort(&sheet);
+			asnctl_error("%s", err.msg);
+			ret = EX_SOFTWARE;
+			goto out;
+		}
+		passwords[i] = pending[i].password;
+	}
+	asn_policy_deinit(&policy);
+
+	hashes = asn_xcalloc(count, sizeof(*hashes));
+	if (asn_hash_many(&ctl->set, passwords, hashes, count, ctl->set.hash_threads,
+			  isatty(STDERR_FILENO) ? progress_bar : NULL, (void *)"hashing",
+			  &err) < 0) {
+		asnctl_sheet_abort(&sheet);
+		asnctl_error("%s", err.msg);
+		ret = EX_SOFTWARE;
+		goto out;
+	}
+	ret = write_accounts(ctl, store, opts, pending, count, hashes, existing,
+			     (unsigned int)roster->problem_count, &sheet);
+	if (ret == EX_OK) {
+		printf("%s: %zu created, %u existing, %zu rejected\n", opts->source, count,
+		       existing, roster->problem_count);
+		printf("credential sheet: %s (mode 0600; hand it over securely, then delete it)\n",
+		       opts->sheet_path);
+	}
+	goto out;
+
+store_error:
+	asnctl_error("%s", err.msg);
+	ret = asnctl_store_exit(asn_store_last_status(store));
+out:
+	wipe_pending(pending, roster->count);
+	free(pending);
+	free(passwords);
+	if (hashes != NULL) {
+		asn_secure_zero(hashes, count * sizeof(*hashes));
+		free(hashes);
+	}
+	asn_store_close(&store);
+	return ret;
+}

@@ -1,0 +1,158 @@
+/* asnctl: provisioning and administration of ASN mailboxes. */
+#include "asn-config.h"
+#include "asnctl.h"
+#include "asn-password.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef ASN_SYSCONFDIR
+#  define ASN_SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG ASN_SYSCONFDIR "/dovecot/dovecot-asn/asnctl.conf"
+
+static const struct asnctl_command *const commands[] = {
+	&asnctl_cmd_init, &asnctl_cmd_import, &asnctl_cmd_add, &asnctl_cmd_show,
+	&asnctl_cmd_list, &asnctl_cmd_passwd, &asnctl_cmd_reset, &asnctl_cmd_disable,
+	&asnctl_cmd_enable,
+};
+
+static void main_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: asnctl [-c FILE] [--db PATH] COMMAND [ARGS]\n"
+		"\n"
+		"Options:\n"
+		"  -c, --config FILE   settings file (default " DEFAULT_CONFIG " if present)\n"
+		"      --db PATH       database, overrides asn_db\n"
+		"  -h, --help          this help; 'asnctl COMMAND --help' for a command\n"
+		"  -V, --version       print the version\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < ASN_N_ELEMENTS(commands); i++)
+		fprintf(out, "  %s\n", commands[i]->usage);
+}
+
+static char *actor_name(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *sudo_user = getenv("SUDO_USER");
+	const char *name = pw != NULL ? pw->pw_name : "?";
+
+	if (sudo_user != NULL && *sudo_user != '\0' && strcmp(sudo_user, name) != 0)
+		return asn_xasprintf("%s (sudo by %s)", name, sudo_user);
+	return asn_xstrdup(name);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct asnctl ctl;
+	struct asn_error err;
+	const char *db_override = NULL;
+	int opt, ret;
+
+	memset(&ctl, 0, sizeof(ctl));
+	asn_settings_init(&ctl.set);
+	while ((opt = getopt_long(argc, argv, "+c:hV", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			ctl.config_path = optarg;
+			break;
+		case 'd':
+			db_override = optarg;
+			break;
+		case 'h':
+			main_usage(stdout);
+			asn_settings_free(&ctl.set);
+			return EX_OK;
+		case 'V':
+			printf("asnctl (dovecot-asn) " PACKAGE_VERSION "\n");
+			asn_settings_free(&ctl.set);
+			return EX_OK;
+		default:
+			main_usage(stderr);
+			asn_settings_free(&ctl.set);
+			return EX_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		main_usage(stderr);
+		asn_settings_free(&ctl.set);
+		return EX_USAGE;
+	}
+
+	if (ctl.config_path == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
+		ctl.config_path = DEFAULT_CONFIG;
+	if (ctl.config_path != NULL &&
+	    asn_settings_read_file(&ctl.set, ctl.config_path, &err) < 0) {
+		asnctl_error("%s", err.msg);
+		asn_settings_free(&ctl.set);
+		return access(ctl.config_path, R_OK) < 0 ? EX_NOINPUT : EX_CONFIG;
+	}
+	if (db_override != NULL) {
+		/* A relative --db is relative to where the admin stands. */
+		char cwd[4096];
+
+		if (db_override[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
+			char *abs = asn_xasprintf("%s/%s", cwd, db_override);
+
+			asn_settings_set(&ctl.set, "asn_db", abs, &err);
+			free(abs);
+		} else {
+			asn_settings_set(&ctl.set, "asn_db", db_override, &err);
+		}
+	}
+	if (asn_settings_check(&ctl.set, &err) < 0) {
+		asnctl_error("%s%s%s", ctl.config_path != NULL ? ctl.config_path : "",
+			     ctl.config_path != NULL ? ": " : "", err.msg);
+		asn_settings_free(&ctl.set);
+		return EX_CONFIG;
+	}
+	if (asn_password_lib_init(&err) < 0) {
+		asnctl_error("%s", err.msg);
+		asn_settings_free(&ctl.set);
+		return EX_SOFTWARE;
+	}
+	ctl.actor = actor_name();
+
+	ret = -1;
+	for (size_t i = 0; i < ASN_N_ELEMENTS(commands); i++) {
+		if (strcmp(argv[optind], commands[i]->name) == 0) {
+			int cmd_argc = argc - optind;
+			char **cmd_argv = argv + optind;
+
+			if (asnctl_wants_help(cmd_argc, cmd_argv)) {
+				printf("usage: asnctl %s\n\n%s", commands[i]->usage, commands[i]->help);
+				ret = EX_OK;
+			} else {
+				optind = 0; /* re-initialise getopt for the command */
+				ret = commands[i]->run(&ctl, cmd_argc, cmd_argv);
+			}
+			break;
+		}
+	}
+	if (ret < 0) {
+		if (strcmp(argv[optind], "help") == 0) {
+			main_usage(stdout);
+			ret = EX_OK;
+		} else {
+			asnctl_error("unknown command '%s'", argv[optind]);
+			main_usage(stderr);
+			ret = EX_USAGE;
+		}
+	}
+	free(ctl.actor);
+	asn_settings_free(&ctl.set);
+	return ret;
+}

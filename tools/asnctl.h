@@ -1,0 +1,80 @@
+#ifndef ASNCTL_H
+#define ASNCTL_H
+
+#include <stdbool.h>
+#include <sysexits.h>
+#include "asn-settings.h"
+#include "asn-store.h"
+#include "asn-roster.h"
+
+struct asnctl {
+	struct asn_settings set;
+	const char *config_path;
+	char *actor;		/* who runs us, for the audit */
+};
+
+struct asnctl_command {
+	const char *name;
+	int (*run)(struct asnctl *ctl, int argc, char **argv);
+	const char *usage;	/* first line: synopsis */
+	const char *help;
+};
+
+extern const struct asnctl_command asnctl_cmd_init, asnctl_cmd_import, asnctl_cmd_add,
+	asnctl_cmd_show, asnctl_cmd_list, asnctl_cmd_passwd, asnctl_cmd_reset,
+	asnctl_cmd_disable, asnctl_cmd_enable;
+
+/* Messages: "asnctl: ..." on stderr. */
+void asnctl_error(const char *fmt, ...) ASN_ATTR_FORMAT(1, 2);
+void asnctl_warning(const char *fmt, ...) ASN_ATTR_FORMAT(1, 2);
+int asnctl_usage(const struct asnctl_command *cmd);
+/* Parses the command's options; handles --help.  Returns -1 to stop with
+   *exit_r. */
+bool asnctl_wants_help(int argc, char **argv);
+
+int asnctl_store_exit(enum asn_store_status status);
+int asnctl_open_store(struct asnctl *ctl, bool writable, struct asn_store **store_r);
+
+/* Looks an account up by email or NIP; prints the error and returns the
+   exit code (EX_NOUSER when absent), or 0 when found. */
+int asnctl_find_account(struct asn_store *store, const char *user,
+			struct asn_account *account_r);
+
+/* The credential sheet: the only place a default password exists in
+   clear.  Created 0600, never over an existing file. */
+struct asnctl_sheet {
+	char *path;
+	int fd;
+	char delim;
+	struct asn_str buf;
+};
+int asnctl_sheet_create(struct asnctl_sheet *sheet, const char *path, char delim);
+void asnctl_sheet_add(struct asnctl_sheet *sheet, const char *email, const char *password,
+		      const char *nip, const char *name, const char *opd, time_t expires_at);
+/* Writes and fsyncs; returns 0 or an exit code. */
+int asnctl_sheet_finish(struct asnctl_sheet *sheet);
+/* Removes a sheet whose accounts were not committed (also after
+   asnctl_sheet_finish). */
+void asnctl_sheet_abort(struct asnctl_sheet *sheet);
+/* Forgets the sheet once the accounts are committed. */
+void asnctl_sheet_release(struct asnctl_sheet *sheet);
+
+/* Provisioning shared by import and add: derives addresses, generates and
+   hashes passwords, writes accounts, audit and sheet in one transaction. */
+struct asnctl_provision {
+	const char *source;		/* file name or "add" */
+	const char *letter_ref;
+	const char *opd;
+	const char *domain;
+	const char *sheet_path;
+	char sheet_delim;
+	bool skip_invalid;
+	bool dry_run;
+	bool refuse_existing;	/* add: an existing NIP is an error */
+};
+int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
+		     const struct asnctl_provision *opts);
+
+const char *asnctl_format_time(time_t t, char *buf, size_t size);
+
+#endif
