@@ -32,7 +32,7 @@ int asn_csv_next(struct asn_csv_reader *reader, struct asn_csv_record *rec,
 void asn_csv_record_clear(struct asn_csv_record *rec);
 
 /* Writes one field, quoted when needed.  Spreadsheet formula injection
-   (a field starting with = + - @) is neutralised with a leading
+   (a field starting with = @, or + - before anything but a number) is neutralised with a leading
    apostrophe; generated passwords never start with those characters, so
    they are written as they are. */
 void asn_csv_write_field(struct asn_str *out, const char *field, char delim);

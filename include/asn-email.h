@@ -14,8 +14,8 @@
      Prof., dr., drg., KH.) and dotted degree tokens anywhere (S.T.,
      S.Kom., A.Md.Kep) are dropped;
    - accents are transliterated, other characters dropped, lowercase ASCII;
-   - a leading single-letter initial ("M. Rizki Pratama") is skipped when
-     a longer name follows;
+   - a leading single-letter initial ("M. Rizki Pratama") and the Balinese
+     markers I / Ni ("Ni Made Ayu") are skipped when more name follows;
    - result: first.last, or just the name for a single-word name.
    Returns 0, or -1 when nothing usable is left (the name is all titles). */
 int asn_email_local_from_name(const char *name, char out[ASN_EMAIL_LOCAL_MAX + 1],

@@ -37,6 +37,7 @@ struct asn_policy_context {
 struct asn_policy {
 	const struct asn_settings *set;
 	void *pwq;		/* pwquality_settings_t */
+	struct asn_strv blocklist;	/* lowercase ASCII words */
 };
 
 int asn_policy_init(struct asn_policy *policy, const struct asn_settings *set,

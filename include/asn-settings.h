@@ -28,6 +28,7 @@ struct asn_settings {
 	unsigned int password_min_classes;	/* asn_password_min_classes */
 	unsigned int password_history;		/* asn_password_history */
 	bool password_dictcheck;		/* asn_password_dictcheck */
+	char *password_blocklist;		/* asn_password_blocklist, a file */
 	unsigned int default_password_length;	/* asn_default_password_length */
 	unsigned int hash_threads;		/* asn_hash_threads, 0 = all cores */
 };
@@ -66,6 +67,9 @@ int asn_settings_set(struct asn_settings *set, const char *key,
    a missing file is -1 with errno left as ENOENT. */
 int asn_settings_read_file(struct asn_settings *set, const char *path,
 			   struct asn_error *err);
+/* The same over a buffer; `name` is used in messages in place of FILE. */
+int asn_settings_parse(struct asn_settings *set, const char *name,
+		       const char *data, size_t size, struct asn_error *err);
 
 /* Checks combinations (e.g. the generated password length against the
    policy minimum). */

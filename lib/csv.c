@@ -1,6 +1,7 @@
 /* CSV reader and writer. */
 #include "asn-csv.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,12 +210,28 @@ int asn_csv_next(struct asn_csv_reader *reader, struct asn_csv_record *rec,
 	return 0;
 }
 
+/* = @ tab CR always start a formula; + and - only when not followed by a
+   plain number ("+6281234567890" is a phone number, not an attack). */
+static bool is_formula(const char *field)
+{
+	if (field[0] == '=' || field[0] == '@' || field[0] == '\t' || field[0] == '\r')
+		return true;
+	if (field[0] != '+' && field[0] != '-')
+		return false;
+	if (field[1] == '\0')
+		return false;
+	for (const char *p = field + 1; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) && *p != ' ')
+			return true;
+	}
+	return false;
+}
+
 void asn_csv_write_field(struct asn_str *out, const char *field, char delim)
 {
 	bool quote = false;
 
-	if (field[0] == '=' || field[0] == '+' || field[0] == '-' ||
-	    field[0] == '@' || field[0] == '\t' || field[0] == '\r') {
+	if (is_formula(field)) {
 		/* Opened in a spreadsheet this would run as a formula. */
 		char *safe = asn_xasprintf("'%s", field);
 
@@ -222,7 +239,6 @@ void asn_csv_write_field(struct asn_str *out, const char *field, char delim)
 		free(safe);
 		return;
 	}
-
 	for (const char *p = field; *p != '\0'; p++) {
 		if (*p == delim || *p == '"' || *p == '\n' || *p == '\r') {
 			quote = true;

@@ -163,7 +163,10 @@ int asn_email_local_from_name(const char *name, char out[ASN_EMAIL_LOCAL_MAX + 1
 		return -1;
 	}
 	first = 0;
-	while (first + 1 < words.count && strlen(words.items[first]) == 1)
+	/* Initials ("M.") and the Balinese gender markers I / Ni are not
+	   what people call each other. */
+	while (first + 1 < words.count &&
+	       (strlen(words.items[first]) == 1 || strcmp(words.items[first], "ni") == 0))
 		first++;
 	if (first == words.count - 1)
 		snprintf(out, ASN_EMAIL_LOCAL_MAX + 1, "%s", words.items[first]);

@@ -12,6 +12,61 @@
 #define CONTEXT_WORD_MIN 3
 #define NIP_RUN_MIN 6
 
+/* Words at the core of the passwords people choose here, which cracklib's
+   English dictionary does not refuse once decorated ("Password#2024Ab",
+   "Merdeka#1945"): refused anywhere in the password, also behind
+   substitutions (P@ssw0rd).  A site adds its own with
+   asn_password_blocklist. */
+static const char *const builtin_blocklist[] = {
+	"password", "passw", "pass", "sandi", "katasandi", "rahasia", "kunci",
+	"admin", "administrator", "root", "login", "masuk", "user", "test",
+	"qwerty", "asdf", "zxcv", "qwer", "1234", "4321", "abcd",
+	"welcome", "selamat", "default", "bawaan", "changeme", "ganti",
+	"indonesia", "merdeka", "garuda", "pancasila", "nusantara", "jakarta",
+	"surabaya", "bandung", "semarang", "yogya", "jogja", "bali", "makassar",
+	"medan", "jatim", "jateng", "jabar", "provinsi", "prov", "pemprov", "pemkab",
+	"pemkot", "kominfo", "diskominfo", "dinas", "kantor", "pegawai", "asn",
+	"bsre", "bssn", "email", "surel", "mail", "webmail", "roundcube", "dovecot",
+	"bismillah", "alhamdulillah", "allah", "sayang", "cinta", "love", "iloveyou",
+	"sunshine", "monkey", "dragon", "master", "princess", "football",
+	"januari", "februari", "maret", "april", "juni", "juli", "agustus",
+	"september", "oktober", "november", "desember", "senin", "selasa", "rabu",
+	"kamis", "jumat", "sabtu", "minggu",
+	NULL
+};
+
+static void normalize_forms(const char *password, char **plain_r, char **unleet_r);
+static bool contains_word(const char *plain, const char *unleet, const char *word);
+
+/* One word a line, '#' comments; words shorter than 4 characters would
+   refuse too much and are ignored. */
+static int load_blocklist(struct asn_policy *policy, const char *path, struct asn_error *err)
+{
+	char *data, *line, *next;
+	size_t size;
+
+	if (asn_read_file(path, 16 * 1024 * 1024, &data, &size, err) < 0) {
+		asn_error_prefix(err, "asn_password_blocklist: ");
+		return -1;
+	}
+	for (line = data; line != NULL; line = next) {
+		char *word;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		word = asn_str_clean(line);
+		if (word[0] != '#' && strlen(word) >= 4) {
+			char *folded = asn_ascii_fold(word);
+
+			asn_strv_add_take(&policy->blocklist, folded);
+		}
+		free(word);
+	}
+	free(data);
+	return 0;
+}
+
 int asn_policy_init(struct asn_policy *policy, const struct asn_settings *set,
 		    struct asn_error *err)
 {
@@ -41,6 +96,13 @@ int asn_policy_init(struct asn_policy *policy, const struct asn_settings *set,
 	}
 	policy->set = set;
 	policy->pwq = pwq;
+	for (size_t i = 0; builtin_blocklist[i] != NULL; i++)
+		asn_strv_add(&policy->blocklist, builtin_blocklist[i]);
+	if (set->password_blocklist[0] != '\0' &&
+	    load_blocklist(policy, set->password_blocklist, err) < 0) {
+		asn_policy_deinit(policy);
+		return -1;
+	}
 	return 0;
 }
 
@@ -49,6 +111,22 @@ void asn_policy_deinit(struct asn_policy *policy)
 	if (policy->pwq != NULL)
 		pwquality_free_settings(policy->pwq);
 	policy->pwq = NULL;
+	asn_strv_free(&policy->blocklist);
+}
+
+static bool check_blocklist(const struct asn_policy *policy, const char *password)
+{
+	char *plain, *unleet;
+	bool found = false;
+
+	normalize_forms(password, &plain, &unleet);
+	for (size_t i = 0; i < policy->blocklist.count && !found; i++)
+		found = contains_word(plain, unleet, policy->blocklist.items[i]);
+	asn_secure_zero(plain, strlen(plain));
+	asn_secure_zero(unleet, strlen(unleet));
+	free(plain);
+	free(unleet);
+	return found;
 }
 
 /* Lowercase ASCII, and a second form with common substitutions undone
@@ -220,6 +298,8 @@ int asn_policy_check(struct asn_policy *policy, const char *password,
 	code = check_context(password, ctx);
 	if (code != ASN_POLICY_OK)
 		return code;
+	if (set->password_dictcheck && check_blocklist(policy, password))
+		return ASN_POLICY_DICTIONARY;
 
 	if (ctx->email != NULL) {
 		const char *at = strchr(ctx->email, '@');

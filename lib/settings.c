@@ -35,6 +35,8 @@ const struct asn_setting_def asn_setting_defs[] = {
 	    "earlier passwords that cannot be reused"),
 	DEF("asn_password_dictcheck", ASN_SETTING_BOOL, password_dictcheck, "yes", 0, 0,
 	    "refuse dictionary words (cracklib)"),
+	DEF("asn_password_blocklist", ASN_SETTING_STRING, password_blocklist, "", 0, 0,
+	    "file of extra refused words, one a line (with asn_password_dictcheck)"),
 	DEF("asn_default_password_length", ASN_SETTING_UINT, default_password_length, "14",
 	    12, 64, "length of generated default passwords"),
 	DEF("asn_hash_threads", ASN_SETTING_UINT, hash_threads, "0", 0, 256,
@@ -259,56 +261,69 @@ static char *trim(char *s)
 int asn_settings_read_file(struct asn_settings *set, const char *path,
 			   struct asn_error *err)
 {
-	char *data, *line, *save = NULL;
+	char *data;
 	size_t size;
-	unsigned int lineno = 0;
-	int ret = 0;
+	int ret;
 
 	if (asn_read_file(path, 1024 * 1024, &data, &size, err) < 0)
 		return -1;
-	if (strlen(data) != size) {
-		asn_error_set(err, "%s: contains a NUL byte", path);
-		free(data);
+	ret = asn_settings_parse(set, path, data, size, err);
+	free(data);
+	return ret;
+}
+
+int asn_settings_parse(struct asn_settings *set, const char *name,
+		       const char *data, size_t size, struct asn_error *err)
+{
+	char *copy, *line, *next;
+	unsigned int lineno = 0;
+	int ret = 0;
+
+	if (memchr(data, '\0', size) != NULL) {
+		asn_error_set(err, "%s: contains a NUL byte", name);
 		return -1;
 	}
+	copy = asn_xstrndup(data, size);
 	/* strtok_r would skip blank lines and lose the count: split by hand. */
-	for (line = data; line != NULL && ret == 0; line = save) {
+	for (line = copy; line != NULL && ret == 0; line = next) {
 		char *eq, *key, *value;
+		size_t len;
 
 		lineno++;
-		save = strchr(line, '\n');
-		if (save != NULL)
-			*save++ = '\0';
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
 		line = trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
 		eq = strchr(line, '=');
 		if (eq == NULL) {
-			asn_error_set(err, "%s:%u: expected 'key = value'", path, lineno);
+			asn_error_set(err, "%s:%u: expected 'key = value'", name, lineno);
 			ret = -1;
 			break;
 		}
 		*eq = '\0';
 		key = trim(line);
 		value = trim(eq + 1);
-		if (value[0] == '"' && strlen(value) >= 2 && value[strlen(value) - 1] == '"') {
-			value[strlen(value) - 1] = '\0';
+		len = strlen(value);
+		if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+			value[len - 1] = '\0';
 			value++;
 		}
 		switch (asn_settings_set(set, key, value, err)) {
 		case 1:
 			break;
 		case 0:
-			asn_error_set(err, "%s:%u: unknown setting '%s'", path, lineno, key);
+			asn_error_set(err, "%s:%u: unknown setting '%s'", name, lineno, key);
 			ret = -1;
 			break;
 		default:
-			asn_error_prefix(err, "%s:%u: ", path, lineno);
+			asn_error_prefix(err, "%s:%u: ", name, lineno);
 			ret = -1;
 			break;
 		}
 	}
-	free(data);
+	free(copy);
 	return ret;
 }
 

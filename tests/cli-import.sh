@@ -1,0 +1,114 @@
+#!/bin/sh
+# asnctl init / import / add, as an admin runs them.
+. "$top_srcdir/tests/tap.sh"
+tap_setup
+data="$top_srcdir/tests/data"
+db="$work/db/asn.db"
+
+run 69 "import before init refused" -- asnctl import --opd X --sheet "$work/s0.csv" "$data/dinkes.csv"
+contains "$work/stderr" "run 'asnctl init' first" "says to run init"
+
+run 0 "init creates the database" -- asnctl init
+contains "$work/stdout" "created (schema version 1)" "init reports creation"
+[ "$(stat -c %a "$db")" = 640 ]; ok $? "database file is 0640"
+[ "$(stat -c %a "$work/db")" = 750 ]; ok $? "database directory is 0750"
+run 0 "init again is a no-op" -- asnctl init
+contains "$work/stdout" "up to date" "init reports up to date"
+
+# A broken list is refused whole, every bad line named.
+run 65 "broken list refused" -- asnctl import --opd Diskominfo --sheet "$work/broken-sheet.csv" "$data/broken.csv"
+sed "s|$data/||" "$work/stderr" >"$work/broken.err"
+golden "$work/broken.err" import-broken.err "every bad line reported as FILE:LINE: reason"
+[ ! -e "$work/broken-sheet.csv" ]; ok $? "no sheet written for a refused list"
+[ "$(sqlite3 "$db" 'select count(*) from accounts')" = 0 ]; ok $? "no account written for a refused list"
+[ "$(sqlite3 "$db" 'select count(*) from audit')" = 0 ]; ok $? "no audit written for a refused list"
+
+# --skip-invalid imports the good rows only.
+run 0 "--skip-invalid imports the valid rows" -- asnctl import --opd Diskominfo --skip-invalid --sheet "$work/skip-sheet.csv" "$data/broken.csv"
+contains "$work/stdout" "2 created, 0 existing, 7 rejected" "summary counts created, existing, rejected"
+[ "$(sqlite3 "$db" 'select group_concat(email) from accounts order by email')" = "budi.santoso@jatimprov.go.id,fajar@jatimprov.go.id" ]
+ok $? "only the two valid rows were created"
+
+# A realistic list: BOM, semicolons, CRLF, quotes, titles, name collisions.
+run 0 "realistic Diskominfo list imported" -- asnctl import --opd "Dinas Komunikasi dan Informatika" --letter "800/123/114.1/2026" --sheet "$work/sheet.csv" "$data/diskominfo.csv"
+contains "$work/stdout" "6 created, 0 existing, 0 rejected" "six created"
+[ "$(stat -c %a "$work/sheet.csv")" = 600 ]; ok $? "credential sheet is mode 0600"
+head -c 3 "$work/sheet.csv" | od -An -tx1 | grep -q "ef bb bf"; ok $? "sheet starts with a UTF-8 BOM for Excel"
+head -1 "$work/sheet.csv" | grep -q "email;password;nip;name;opd;password_expires"; ok $? "sheet uses the list's ';' separator"
+[ "$(tail -n +2 "$work/sheet.csv" | wc -l)" = 6 ]; ok $? "sheet has one row per new account"
+for addr in ahmad.fauzi siti.rahma siti.rahma2 sri.wahyuni bambang.sutrisno made.sudarsana; do
+	grep -q "^$addr@jatimprov.go.id;" "$work/sheet.csv"; ok $? "derived address $addr"
+done
+contains "$work/sheet.csv" "2026-12-06 09:00 UTC" "sheet says when the default password expires"
+
+# Every password in the sheet verifies with Dovecot; none is in the database.
+all_verified=0; none_in_db=0; none_in_output=0
+tail -n +2 "$work/sheet.csv" | tr -d '\r' | while IFS=';' read -r email pw rest; do
+	hash=$(sqlite3 "$db" "select password from accounts where email = '$email'")
+	"$DOVEADM" pw -t "$hash" -p "$pw" >/dev/null 2>&1 || echo "$email" >>"$work/unverified"
+	grep -qaF -- "$pw" "$db" "$db-wal" 2>/dev/null && echo "$email" >>"$work/indb"
+	grep -qaF -- "$pw" "$work/stdout" "$work/stderr" && echo "$email" >>"$work/inoutput"
+done
+[ ! -e "$work/unverified" ]; ok $? "doveadm pw -t verifies every default password against its hash"
+[ ! -e "$work/indb" ]; ok $? "no plaintext password in the database file"
+[ ! -e "$work/inoutput" ]; ok $? "no plaintext password on stdout or stderr"
+[ "$(sqlite3 "$db" "select count(*) from accounts where must_change = 1 and initial_password_expires_at = $ASN_NOW + 14*86400")" = 8 ]
+ok $? "new accounts must change, expiring after 14 days"
+[ "$(sqlite3 "$db" "select count(*) from audit where action = 'import' and detail like '%letter 800/123/114.1/2026'")" = 6 ]
+ok $? "each creation is audited with the letter reference"
+[ "$(sqlite3 "$db" "select letter_ref || '|' || created from imports order by id desc limit 1")" = "800/123/114.1/2026|6" ]
+ok $? "the import itself is recorded"
+[ "$(sqlite3 "$db" "select phone from accounts where nip = '199001012015032001'")" = "+6281311112222" ]
+ok $? "phone stored in +62 form"
+[ "$(sqlite3 "$db" "select position from accounts where nip = '197806152005012004'")" = 'Kepala Seksi "Layanan" Publik' ]
+ok $? "quoted field with doubled quotes stored"
+
+# Importing the same list again changes nothing.
+before=$(sqlite3 "$db" "select group_concat(email || password, ',') from accounts")
+run 0 "re-import is idempotent" -- asnctl import --opd Diskominfo --sheet "$work/sheet-again.csv" "$data/diskominfo.csv"
+contains "$work/stdout" "0 created, 6 existing, 0 rejected" "re-import counts existing"
+[ ! -e "$work/sheet-again.csv" ]; ok $? "no sheet when nothing was created"
+[ "$before" = "$(sqlite3 "$db" "select group_concat(email || password, ',') from accounts")" ]
+ok $? "existing accounts untouched"
+
+# The sheet is never overwritten.
+run 73 "existing sheet refused" -- asnctl import --sheet "$work/sheet.csv" "$data/dinkes.csv"
+contains "$work/stderr" "never overwritten" "says the sheet is never overwritten"
+[ "$(sqlite3 "$db" "select count(*) from accounts where opd = 'Dinas Kesehatan'")" = 0 ]; ok $? "nothing imported when the sheet exists"
+
+# Comma list with an OPD column, no --opd.
+run 0 "comma list with Unit Kerja column" -- asnctl import --sheet "$work/dinkes-sheet.csv" "$data/dinkes.csv"
+[ "$(sqlite3 "$db" "select count(*) from accounts where opd = 'Dinas Kesehatan'")" = 2 ]; ok $? "OPD taken from the column"
+head -1 "$work/dinkes-sheet.csv" | grep -q "email,password"; ok $? "sheet uses the list's ',' separator"
+
+# add: one account, same validation.
+run 65 "add with a bad NIP refused" -- asnctl add --name "Tono" --nip 19901301201503100 --opd X --sheet "$work/add0.csv"
+contains "$work/stderr" "--nip: NIP '19901301201503100' has 17 digits" "add names the option"
+run 0 "add one account" -- asnctl add --name "Drs. Tono Wijaya, M.Si" --nip "19700101 199503 1 007" --phone 081234000111 --position Staf --opd Bappeda --sheet "$work/add.csv"
+grep -q "^tono.wijaya@jatimprov.go.id," "$work/add.csv"; ok $? "add derived tono.wijaya"
+run 65 "add an existing NIP refused" -- asnctl add --name "Tono" --nip 197001011995031007 --opd X --sheet "$work/add2.csv"
+contains "$work/stderr" "197001011995031007 already has an account" "says the NIP exists"
+run 65 "add an address that is taken refused" -- asnctl add --name "Lain" --nip 197001011995031008 --email tono.wijaya@jatimprov.go.id --opd X --sheet "$work/add3.csv"
+contains "$work/stderr" "already belongs to NIP 197001011995031007" "names the owner"
+
+# Usage errors.
+run 64 "import without --sheet is a usage error" -- asnctl import "$data/dinkes.csv"
+run 66 "missing list" -- asnctl import --opd X --sheet "$work/x.csv" "$work/nope.csv"
+printf 'Nama,NIP\nNew Person,199501012020121001\n' >"$work/new.csv"
+run 64 "no domain and no Email column" -- "$ASNCTL" --db "$db" import --opd X --sheet "$work/nodomain.csv" "$work/new.csv"
+contains "$work/stderr" "give --domain or set asn_domain" "says how to give a domain"
+run 0 "import --help" -- asnctl import --help
+contains "$work/stdout" "usage: asnctl import" "help shows usage"
+run 0 "--dry-run writes nothing" -- asnctl import --dry-run --opd X "$data/broken.csv" --skip-invalid
+contains "$work/stdout" "dry run, nothing written" "dry run says so"
+run 78 "bad setting named with FILE:LINE" -- sh -c "printf 'asn_domain = x.go.id\nasn_passwod_history = 3\n' > '$work/bad.conf'; '$ASNCTL' -c '$work/bad.conf' list"
+contains "$work/stderr" "bad.conf:2: unknown setting 'asn_passwod_history'" "config error names FILE:LINE"
+
+# A Windows-1252 list is converted, with a warning.
+printf 'Nama;NIP\r\nJos\351 Ram\355rez;199001012015031099\r\n' >"$work/cp1252.csv"
+run 0 "Windows-1252 list imported" -- asnctl import --opd X --sheet "$work/cp-sheet.csv" "$work/cp1252.csv"
+contains "$work/stderr" "read it as Windows-1252" "warns about the encoding"
+[ "$(sqlite3 "$db" "select email from accounts where nip = '199001012015031099'")" = "jose.ramirez@jatimprov.go.id" ]
+ok $? "accented name transliterated in the address"
+
+tap_finish

@@ -1,0 +1,70 @@
+#!/bin/sh
+# asnctl passwd / reset: the admin tool's change paths, under the policy.
+. "$top_srcdir/tests/tap.sh"
+tap_setup
+data="$top_srcdir/tests/data"
+db="$work/db/asn.db"
+
+asnctl init >/dev/null
+asnctl import --opd Diskominfo --sheet "$work/sheet.csv" "$data/diskominfo.csv" >/dev/null
+user=siti.rahma2@jatimprov.go.id
+default=$(grep "^$user;" "$work/sheet.csv" | cut -d';' -f2)
+
+passwd() { printf '%s\n%s\n' "$1" "$2" | asnctl passwd "$user" --stdin; }
+
+run 77 "wrong current password refused" -- passwd "Wrong#Pass99x" "Good#Pass9xKq2"
+contains "$work/stderr" "current password is wrong" "says the current password is wrong"
+run 65 "too short refused" -- passwd "$default" "Ab#1x"
+contains "$work/stderr" "(too_short)" "reason too_short"
+run 65 "name in password refused" -- passwd "$default" "SitiRahma#2026x"
+contains "$work/stderr" "(contains_name)" "reason contains_name"
+run 65 "NIP digits in password refused" -- passwd "$default" "Kq#9z199102Vw"
+contains "$work/stderr" "(contains_nip)" "reason contains_nip"
+run 65 "dictionary word refused" -- passwd "$default" "Password#2026Ab"
+contains "$work/stderr" "(dictionary)" "reason dictionary"
+run 65 "the default password itself refused" -- passwd "$default" "$default"
+contains "$work/stderr" "(same_as_default)" "reason same_as_default"
+[ "$(sqlite3 "$db" "select must_change from accounts where email = '$user'")" = 1 ]; ok $? "still must_change after refusals"
+
+run 0 "good password accepted" -- passwd "$default" "Kq#9zVw2Lp7Xm"
+[ "$(sqlite3 "$db" "select must_change || '|' || coalesce(initial_password_expires_at, 'null') from accounts where email = '$user'")" = "0|null" ]
+ok $? "must_change and the expiry cleared"
+hash=$(sqlite3 "$db" "select password from accounts where email = '$user'")
+"$DOVEADM" pw -t "$hash" -p "Kq#9zVw2Lp7Xm" >/dev/null 2>&1; ok $? "doveadm verifies the new password"
+"$DOVEADM" pw -t "$hash" -p "$default" >/dev/null 2>&1; [ $? -ne 0 ]; ok $? "the default password no longer verifies"
+[ "$(sqlite3 "$db" "select count(*) from audit where action = 'passwd' and detail = 'default password replaced'")" = 1 ]; ok $? "change audited"
+lacks "$db" "Kq#9zVw2Lp7Xm" "new password not in the database in clear"
+
+run 0 "second change" -- passwd "Kq#9zVw2Lp7Xm" "Tr%4mNb8Qz2Wx"
+run 65 "previous password reuse refused" -- passwd "Tr%4mNb8Qz2Wx" "Kq#9zVw2Lp7Xm"
+contains "$work/stderr" "(reused)" "reason reused"
+run 65 "old default reuse refused" -- passwd "Tr%4mNb8Qz2Wx" "$default"
+contains "$work/stderr" "(reused)" "the default is in the history too"
+
+# reset: new default, must_change again, TTL restarts.
+ASN_NOW=$((ASN_NOW + 86400)) run 0 "reset" -- asnctl reset "$user" --sheet "$work/reset.csv"
+[ "$(stat -c %a "$work/reset.csv")" = 600 ]; ok $? "reset sheet is 0600"
+newdefault=$(grep "^$user," "$work/reset.csv" | cut -d',' -f2)
+[ -n "$newdefault" ] && [ "$newdefault" != "$default" ]; ok $? "reset gives a new default password"
+[ "$(sqlite3 "$db" "select must_change || '|' || initial_password_expires_at from accounts where email = '$user'")" = "1|$((ASN_NOW + 86400 + 14 * 86400))" ]
+ok $? "must_change again, expiry restarted from the reset"
+hash=$(sqlite3 "$db" "select password from accounts where email = '$user'")
+"$DOVEADM" pw -t "$hash" -p "$newdefault" >/dev/null 2>&1; ok $? "doveadm verifies the reset password"
+[ "$(sqlite3 "$db" "select count(*) from audit where action = 'reset'")" = 1 ]; ok $? "reset audited"
+lacks "$work/stdout" "$newdefault" "reset does not print the password"
+run 73 "reset never overwrites a sheet" -- asnctl reset "$user" --sheet "$work/reset.csv"
+[ "$(sqlite3 "$db" "select password from accounts where email = '$user'")" = "$hash" ]; ok $? "refused reset changed nothing"
+
+# Disabled accounts cannot change passwords.
+asnctl disable "$user" >/dev/null
+run 77 "passwd on a disabled account refused" -- passwd "$newdefault" "Zz#8kQw3Rt5Vn"
+
+# SHA512-CRYPT selectable.
+printf 'asn_password_scheme = SHA512-CRYPT\n' >>"$work/asnctl.conf"
+run 0 "reset with SHA512-CRYPT" -- asnctl reset bambang.sutrisno@jatimprov.go.id --sheet "$work/reset2.csv"
+hash=$(sqlite3 "$db" "select password from accounts where email = 'bambang.sutrisno@jatimprov.go.id'")
+case "$hash" in "{SHA512-CRYPT}\$6\$"*) r=0 ;; *) r=1 ;; esac; ok $r "stored as {SHA512-CRYPT}\$6\$"
+pw=$(grep "^bambang" "$work/reset2.csv" | cut -d',' -f2)
+"$DOVEADM" pw -t "$hash" -p "$pw" >/dev/null 2>&1; ok $? "doveadm verifies the SHA512-CRYPT hash"
+
+tap_finish

@@ -1,0 +1,115 @@
+/* Fuzz entry points: each parser must return, never crash, leak or read
+   out of bounds, whatever the bytes. */
+#include "fuzz-targets.h"
+#include "asn-csv.h"
+#include "asn-email.h"
+#include "asn-nip.h"
+#include "asn-phone.h"
+#include "asn-roster.h"
+#include "asn-settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TODAY ((time_t)1795305600)
+
+static char *as_string(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+
+	if (s == NULL)
+		abort();
+	memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+static void fuzz_csv(const uint8_t *data, size_t size)
+{
+	struct asn_csv_reader *reader = asn_csv_reader_new((const char *)data, size);
+	struct asn_csv_record rec;
+	struct asn_error err;
+	unsigned int last_line = 0;
+
+	while (asn_csv_next(reader, &rec, &err) > 0) {
+		/* Lines only move forward. */
+		if (rec.line < last_line)
+			abort();
+		last_line = rec.line;
+		asn_csv_record_clear(&rec);
+	}
+	asn_csv_reader_free(&reader);
+	if (asn_utf8_valid((const char *)data, size)) {
+		/* Valid UTF-8 is what conversion must produce too. */
+	} else {
+		size_t out_size;
+		char *out = asn_cp1252_to_utf8((const char *)data, size, &out_size);
+
+		if (memchr(data, 0, size) == NULL && !asn_utf8_valid(out, out_size))
+			abort();
+		free(out);
+	}
+}
+
+static void fuzz_nip(const uint8_t *data, size_t size)
+{
+	char *s = as_string(data, size);
+	char phone[ASN_PHONE_MAX], email[ASN_EMAIL_MAX + 1], local[ASN_EMAIL_LOCAL_MAX + 1];
+	struct asn_nip nip;
+	struct asn_error err;
+
+	if (asn_nip_parse(s, TODAY, &nip, &err) == 0 && strlen(nip.digits) != ASN_NIP_LEN)
+		abort();
+	if (asn_phone_normalize(s, phone, &err) == 0 && phone[0] != '\0' &&
+	    strncmp(phone, "+62", 3) != 0)
+		abort();
+	if (asn_email_normalize(s, email, &err) == 0 && strchr(email, '@') == NULL)
+		abort();
+	if (asn_email_local_from_name(s, local, &err) == 0 &&
+	    (local[0] == '\0' || strlen(local) > ASN_EMAIL_LOCAL_MAX))
+		abort();
+	free(asn_ascii_fold(s));
+	free(s);
+}
+
+static void fuzz_roster(const uint8_t *data, size_t size)
+{
+	struct asn_roster roster;
+	struct asn_error err;
+
+	if (asn_roster_parse((const char *)data, size, "OPD", TODAY, &roster, &err) == 0) {
+		for (size_t i = 0; i < roster.count; i++) {
+			if (strlen(roster.people[i].nip) != ASN_NIP_LEN)
+				abort();
+		}
+		asn_roster_free(&roster);
+	}
+}
+
+static void fuzz_settings(const uint8_t *data, size_t size)
+{
+	struct asn_settings set;
+	struct asn_error err;
+
+	asn_settings_init(&set);
+	(void)asn_settings_parse(&set, "fuzz", (const char *)data, size, &err);
+	(void)asn_settings_check(&set, &err);
+	asn_settings_free(&set);
+}
+
+const struct asn_fuzz_target asn_fuzz_targets[] = {
+	{ "csv", fuzz_csv },
+	{ "nip", fuzz_nip },
+	{ "roster", fuzz_roster },
+	{ "settings", fuzz_settings },
+	{ NULL, NULL }
+};
+
+const struct asn_fuzz_target *asn_fuzz_target_find(const char *name)
+{
+	for (const struct asn_fuzz_target *t = asn_fuzz_targets; t->name != NULL; t++) {
+		if (strcmp(t->name, name) == 0)
+			return t;
+	}
+	return NULL;
+}

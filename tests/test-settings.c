@@ -1,0 +1,91 @@
+/* Settings: vocabulary, units, file errors with FILE:LINE. */
+#include "tap.h"
+#include "asn-settings.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char *write_temp(const char *content)
+{
+	char *path = strdup("/tmp/asn-test-settings-XXXXXX");
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, content, strlen(content)) != (ssize_t)strlen(content))
+		abort();
+	close(fd);
+	return path;
+}
+
+int main(void)
+{
+	struct asn_settings set;
+	struct asn_error err = { "" };
+	unsigned long long v;
+	char *path;
+
+	asn_settings_init(&set);
+	tap_is_str(set.db, "/var/lib/dovecot-asn/asn.db", "default asn_db");
+	tap_ok(set.initial_password_ttl == 14 * 86400, "default ttl 14d");
+	tap_ok(set.password_scheme == ASN_SCHEME_ARGON2ID, "default scheme ARGON2ID");
+	tap_ok(set.password_min_length == 12 && set.password_min_classes == 4 &&
+	       set.password_history == 5, "default policy 12 / 4 classes / 5 history");
+	tap_ok(set.argon2_memlimit == 64ULL * 1024 * 1024 && set.argon2_opslimit == 3,
+	       "default Argon2 cost as doveadm pw");
+
+	tap_ok(asn_parse_duration("14d", &v) == 0 && v == 1209600, "duration 14d");
+	tap_ok(asn_parse_duration("12 hours", &v) == 0 && v == 43200, "duration 12 hours");
+	tap_ok(asn_parse_duration("90", &v) == 0 && v == 90, "duration bare seconds");
+	tap_ok(asn_parse_duration("2 fortnights", &v) < 0, "duration unknown unit refused");
+	tap_ok(asn_parse_duration("-1d", &v) < 0, "duration negative refused");
+	tap_ok(asn_parse_size("64M", &v) == 0 && v == 67108864, "size 64M");
+	tap_ok(asn_parse_size("1 GiB", &v) == 0 && v == 1073741824, "size 1 GiB");
+
+	tap_ok(asn_settings_set(&set, "asn_password_scheme", "sha512-crypt", &err) == 1 &&
+	       set.password_scheme == ASN_SCHEME_SHA512_CRYPT, "scheme set case-insensitively");
+	tap_ok(asn_settings_set(&set, "asn_password_min_length", "6", &err) < 0,
+	       "min length below 8 refused");
+	tap_contains(err.msg, "out of range", "range message");
+	tap_ok(asn_settings_set(&set, "asn_nonexistent", "1", &err) == 0, "unknown key is 0");
+	asn_settings_free(&set);
+
+	asn_settings_init(&set);
+	path = write_temp("# comment\n\nasn_domain = jatimprov.go.id\n"
+			  "asn_initial_password_ttl = \"7 days\"\n  asn_db=/tmp/x.db  \n");
+	tap_ok(asn_settings_read_file(&set, path, &err) == 0, "file read (%s)", err.msg);
+	tap_is_str(set.domain, "jatimprov.go.id", "file: domain");
+	tap_ok(set.initial_password_ttl == 7 * 86400, "file: quoted duration");
+	tap_is_str(set.db, "/tmp/x.db", "file: spaces trimmed");
+	unlink(path);
+	free(path);
+
+	path = write_temp("asn_domain = a.go.id\n\nasn_pasword_history = 3\n");
+	tap_ok(asn_settings_read_file(&set, path, &err) < 0, "typo refused");
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "%s:3: unknown setting 'asn_pasword_history'", path);
+		tap_is_str(err.msg, want, "typo named with FILE:LINE");
+	}
+	unlink(path);
+	free(path);
+
+	path = write_temp("asn_password_history = many\n");
+	tap_ok(asn_settings_read_file(&set, path, &err) < 0, "bad number refused");
+	tap_contains(err.msg, ":1: asn_password_history: 'many' is not a number", "FILE:LINE: key");
+	unlink(path);
+	free(path);
+
+	path = write_temp("asn_domain\n");
+	tap_ok(asn_settings_read_file(&set, path, &err) < 0, "line without = refused");
+	tap_contains(err.msg, ":1: expected 'key = value'", "says what is expected");
+	unlink(path);
+	free(path);
+
+	tap_ok(asn_settings_read_file(&set, "/nonexistent/asn.conf", &err) < 0,
+	       "missing file refused");
+	asn_settings_set(&set, "asn_default_password_length", "12", &err);
+	asn_settings_set(&set, "asn_password_min_length", "16", &err);
+	tap_ok(asn_settings_check(&set, &err) < 0, "generated length below policy refused");
+	asn_settings_free(&set);
+	return tap_done();
+}

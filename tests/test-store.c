@@ -1,0 +1,209 @@
+/* The SQLite store: creation, permissions, migrations, accounts, history. */
+#include "tap.h"
+#include "asn-store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/asn-test-store-XXXXXX";
+
+static int count_rows(const char *db_path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int n = -1;
+
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return n;
+}
+
+static void exec(const char *db_path, const char *sql)
+{
+	sqlite3 *db;
+
+	if (sqlite3_open(db_path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		abort();
+	sqlite3_close(db);
+}
+
+static void test_migrations(void)
+{
+	static const struct asn_migration steps[] = {
+		{ "one", "CREATE TABLE t1 (a INTEGER);" },
+		{ "two", "ALTER TABLE t1 ADD COLUMN b TEXT; CREATE TABLE t2 (c INTEGER);" },
+		{ "broken", "CREATE TABLE t3 (x); INSERT INTO nosuchtable VALUES (1);" },
+	};
+	char path[256];
+	struct asn_error err = { "" };
+	sqlite3 *db;
+	int from = -1;
+
+	snprintf(path, sizeof(path), "%s/mig.db", dir);
+	sqlite3_open(path, &db);
+	tap_ok(asn_store_migrate_db(db, steps, 1, &from, &err) == SQLITE_OK && from == 0,
+	       "migration: new database to version 1");
+	tap_ok(asn_store_migrate_db(db, steps, 2, &from, &err) == SQLITE_OK && from == 1,
+	       "migration: version 1 upgraded to 2 (from %d)", from);
+	tap_ok(asn_store_migrate_db(db, steps, 2, &from, &err) == SQLITE_OK && from == 2,
+	       "migration: up to date is a no-op");
+	tap_ok(asn_store_migrate_db(db, steps, 3, &from, &err) != SQLITE_OK,
+	       "migration: failing step refused");
+	tap_contains(err.msg, "migration to version 3", "migration: error names the step");
+	sqlite3_close(db);
+	tap_ok(count_rows(path, "PRAGMA user_version") == 2,
+	       "migration: failed step left the version at 2");
+	tap_ok(count_rows(path, "SELECT count(*) FROM sqlite_master WHERE name = 't3'") == 0,
+	       "migration: failed step rolled back whole");
+	sqlite3_open(path, &db);
+	tap_ok(asn_store_migrate_db(db, steps, 1, &from, &err) != SQLITE_OK,
+	       "migration: a newer schema is refused");
+	tap_contains(err.msg, "newer than this dovecot-asn", "migration: newer schema message");
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	struct asn_settings set;
+	struct asn_store *store = NULL;
+	struct asn_error err = { "" };
+	enum asn_store_status status;
+	struct asn_account account, found;
+	struct asn_strv history = { 0 };
+	struct stat st;
+	char path[256], other[256], sql[256];
+	int from = -1;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/sub/asn.db", dir);
+	asn_settings_init(&set);
+	asn_settings_set(&set, "asn_db", path, &err);
+	asn_settings_set(&set, "asn_db_busy_timeout", "1s", &err);
+
+	tap_ok(asn_store_open(&set, false, &store, &err, &status) < 0 &&
+	       status == ASN_STORE_ERR_MISSING, "open before init: missing");
+	tap_contains(err.msg, "run 'asnctl init' first", "missing: says what to do");
+
+	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0 && from == 0,
+	       "init creates (%s)", err.msg);
+	tap_ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640, "database file mode 0640 (%o)",
+	       st.st_mode & 0777);
+	snprintf(other, sizeof(other), "%s/sub", dir);
+	tap_ok(stat(other, &st) == 0 && (st.st_mode & 0777) == 0750, "directory mode 0750");
+	tap_ok(count_rows(path, "PRAGMA journal_mode") < 0 ||
+	       count_rows(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1,
+	       "WAL journal mode");
+	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0 && from == ASN_SCHEMA_VERSION,
+	       "init again: up to date");
+
+	tap_ok(asn_store_open(&set, true, &store, &err, &status) == 0, "open (%s)", err.msg);
+	memset(&account, 0, sizeof(account));
+	account.email = (char *)"siti.rahma@x.go.id";
+	account.password = (char *)"{ARGON2ID}$argon2id$one";
+	account.nip = (char *)"198503122010012003";
+	account.name = (char *)"Siti Rahma";
+	account.opd = (char *)"Diskominfo";
+	account.must_change = true;
+	account.password_set_at = 1000;
+	account.initial_password_expires_at = 2000;
+	account.created_at = 1000;
+	tap_ok(asn_store_begin(store, &err) == 0 &&
+	       asn_store_account_insert(store, &account, &err) == 0 &&
+	       asn_store_audit(store, "tester", "add", &account, "", &err) == 0 &&
+	       asn_store_commit(store, &err) == 0, "insert account (%s)", err.msg);
+
+	tap_ok(asn_store_account_find(store, "SITI.RAHMA@X.GO.ID", &found, &err) == 1 &&
+	       found.must_change && found.initial_password_expires_at == 2000,
+	       "find by email, case-insensitive");
+	asn_account_free(&found);
+	tap_ok(asn_store_account_find(store, "198503122010012003", &found, &err) == 1,
+	       "find by NIP");
+	tap_ok(asn_store_account_find(store, "nobody@x.go.id", &account, &err) == 0,
+	       "unknown user not found");
+
+	tap_ok(asn_store_begin(store, &err) == 0 &&
+	       asn_store_account_insert(store, &found, &err) < 0 &&
+	       asn_store_last_status(store) == ASN_STORE_ERR_CONFLICT,
+	       "duplicate NIP/email is a conflict");
+	asn_store_rollback(store);
+
+	/* Seven changes with history_keep = 5: the oldest drop off. */
+	for (int i = 0; i < 7; i++) {
+		char hash[64];
+
+		snprintf(hash, sizeof(hash), "{ARGON2ID}h%d", i);
+		if (asn_store_begin(store, &err) < 0 ||
+		    asn_store_account_set_password(store, &found, hash, false, 0, 5, &err) < 0 ||
+		    asn_store_commit(store, &err) < 0)
+			break;
+	}
+	tap_ok(asn_store_password_history(store, found.id, 10, &history, &err) == 0 &&
+	       history.count == 5, "history keeps 5 (%zu)", history.count);
+	tap_is_str(history.count > 0 ? history.items[0] : NULL, "{ARGON2ID}h5",
+		   "history newest first");
+	tap_is_str(history.count > 4 ? history.items[4] : NULL, "{ARGON2ID}h1",
+		   "history oldest kept");
+	asn_strv_free(&history);
+	asn_account_free(&found);
+	tap_ok(asn_store_account_find(store, "198503122010012003", &found, &err) == 1 &&
+	       !found.must_change && found.initial_password_expires_at == 0 &&
+	       strcmp(found.password, "{ARGON2ID}h6") == 0,
+	       "password changed, must_change and expiry cleared");
+	asn_account_free(&found);
+	asn_store_close(&store);
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE actor = 'tester'");
+	tap_ok(count_rows(path, sql) == 1, "audit row written");
+
+	/* A newer schema than ours: every tool refuses it. */
+	exec(path, "PRAGMA user_version = 99");
+	tap_ok(asn_store_open(&set, false, &store, &err, &status) < 0 &&
+	       status == ASN_STORE_ERR_SCHEMA, "newer schema refused on open");
+	tap_contains(err.msg, "schema version 99 is newer", "newer schema message");
+	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) < 0, "init refuses a newer schema");
+	exec(path, "PRAGMA user_version = 1");
+
+	/* Someone else's SQLite file. */
+	snprintf(other, sizeof(other), "%s/other.db", dir);
+	exec(other, "CREATE TABLE roundcube_users (id INTEGER)");
+	asn_settings_set(&set, "asn_db", other, &err);
+	tap_ok(asn_store_open(&set, false, &store, &err, &status) < 0 &&
+	       status == ASN_STORE_ERR_SCHEMA, "foreign database refused on open");
+	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) < 0, "init refuses a foreign database");
+	tap_contains(err.msg, "another application", "foreign database message");
+	tap_ok(count_rows(other, "SELECT count(*) FROM sqlite_master WHERE name = 'accounts'") == 0,
+	       "foreign database untouched");
+
+	/* Busy: a writer holds the lock longer than the busy timeout. */
+	asn_settings_set(&set, "asn_db", path, &err);
+	{
+		sqlite3 *locker;
+
+		sqlite3_open(path, &locker);
+		sqlite3_exec(locker, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		asn_store_open(&set, true, &store, &err, &status);
+		tap_ok(store != NULL && asn_store_begin(store, &err) < 0 &&
+		       asn_store_last_status(store) == ASN_STORE_ERR_BUSY,
+		       "locked database reported as busy");
+		tap_contains(err.msg, "locked", "busy message");
+		asn_store_close(&store);
+		sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(locker);
+	}
+
+	test_migrations();
+	asn_settings_free(&set);
+	snprintf(sql, sizeof(sql), "rm -rf '%s'", dir);
+	if (system(sql) != 0)
+		return 1;
+	return tap_done();
+}
