@@ -1,0 +1,42 @@
+#!/bin/sh
+# Import speed against the hash-bound limit.
+#
+# The limit: importing R rows cannot be faster than hashing R passwords,
+# and each hash costs what one Dovecot verification of it costs (same
+# algorithm, same parameters), spread over the cores:
+#     limit = R x verify_seconds / cores
+# ratio = import wall time / limit; 1.00 would be hashing and nothing else.
+# usage: bench/import-bench.sh [BUILD-DIR] [ROWS...]   (default 1000 10000)
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$src/_build-plain}
+[ $# -gt 0 ] && shift
+sizes=${*:-1000 10000}
+asnctl="$build/tools/asnctl"
+cost="$build/bench/hash-cost"
+make -s -C "$build" >/dev/null
+make -s -C "$build/bench" hash-cost >/dev/null
+work=$(mktemp -d /tmp/asn-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cores=$(nproc)
+
+printf 'asn_db = %s/asn.db\nasn_domain = bench.go.id\n' "$work" >"$work/asnctl.conf"
+echo "cores: $cores; hashing: default settings (ARGON2ID t=3 m=64M, as doveadm pw)"
+printf '%8s %10s %14s %10s %8s\n' rows "import s" "verify s/hash" "limit s" ratio
+for rows in $sizes; do
+	rm -f "$work"/asn.db* "$work/sheet.csv"
+	"$src/bench/gen-list.sh" "$rows" >"$work/list.csv"
+	"$asnctl" -c "$work/asnctl.conf" init >/dev/null
+	start=$(date +%s.%N)
+	"$asnctl" -c "$work/asnctl.conf" import --opd Bench --sheet "$work/sheet.csv" "$work/list.csv" >/dev/null
+	end=$(date +%s.%N)
+	# One of the hashes just written, verified with the password from the sheet.
+	line=$(sed -n 2p "$work/sheet.csv")
+	email=$(echo "$line" | cut -d';' -f1)
+	pw=$(echo "$line" | cut -d';' -f2)
+	hash=$(sqlite3 "$work/asn.db" "select password from accounts where email = '$email'")
+	verify=$("$cost" "$hash" "$pw" 20)
+	awk -v r="$rows" -v s="$start" -v e="$end" -v v="$verify" -v c="$cores" 'BEGIN {
+		wall = e - s; limit = r * v / c;
+		printf "%8d %10.2f %14.4f %10.2f %8.3f\n", r, wall, v, limit, wall / limit }'
+done

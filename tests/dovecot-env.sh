@@ -1,0 +1,114 @@
+# A private Dovecot for the tests (sourced after tap.sh and tap_setup):
+# own base_dir, loopback high ports, the shipped conf.d files with their
+# paths moved into $work.  Needs root (Dovecot's master drops privileges).
+#
+#   dovecot_start     writes $work/dovecot/dovecot.conf and starts it
+#   dovecot_stop      stops it (also on exit)
+#   doveadm_t ARGS    doveadm against it
+# Sets IMAP_PORT, POP3_PORT, LMTP_PORT (or uses them as they are when
+# ASN_FIXED_PORTS is set, as the demo does).
+
+dovecot_conf_dir="$work/dovecot"
+mail_user=nobody
+mail_group=nogroup
+
+dovecot_write_conf() {
+	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
+	chown "$mail_user:$mail_group" "$work/vmail"
+	# The shipped files, paths moved into the test directory.
+	sed -e "s|/etc/dovecot/dovecot-asn-sql.conf.ext|$dovecot_conf_dir/dovecot-asn-sql.conf.ext|" \
+	    -e "s|uid=vmail gid=vmail home=/var/vmail|uid=$mail_user gid=$mail_group home=$work/vmail|" \
+	    "$top_srcdir/conf.d/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
+	sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
+	    "$top_srcdir/conf.d/dovecot-asn-sql.conf.ext" >"$dovecot_conf_dir/dovecot-asn-sql.conf.ext"
+	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
+instance_name = asn-test-$$
+base_dir = $work/run
+state_dir = $work/state
+log_path = $work/dovecot.log
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+protocols = imap pop3 lmtp
+mail_location = maildir:~/Maildir
+first_valid_uid = 0
+service imap-login {
+  inet_listener imap {
+    port = $IMAP_PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = $POP3_PORT
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $LMTP_PORT
+  }
+}
+service doveadm {
+  unix_listener doveadm-server {
+    mode = 0600
+  }
+}
+!include $dovecot_conf_dir/auth-asn.conf.ext
+CONF
+}
+
+dovecot_start() {
+	# The database directory must be reachable by Dovecot's auth
+	# processes, as on a real site.
+	chmod 755 "$work"
+	attempts="1 2 3 4 5"
+	[ -n "${ASN_FIXED_PORTS:-}" ] && attempts=1
+	for attempt in $attempts; do
+		if [ -z "${ASN_FIXED_PORTS:-}" ]; then
+			base=$(( 20000 + ($$ * 7 + attempt * 131) % 30000 ))
+			IMAP_PORT=$base; POP3_PORT=$((base + 1)); LMTP_PORT=$((base + 2))
+		fi
+		dovecot_write_conf
+		: >"$work/dovecot.log"
+		if dovecot -c "$dovecot_conf_dir/dovecot.conf" 2>>"$work/dovecot.log"; then
+			# Wait until it listens.
+			for i in $(seq 1 50); do
+				if "$top_builddir/tests/imap-probe" 127.0.0.1 "$IMAP_PORT" x x >/dev/null 2>&1; then
+					trap 'dovecot_stop; rm -rf "$work"' EXIT
+					return 0
+				fi
+				grep -q "Address already in use" "$work/dovecot.log" && break
+				sleep 0.1
+			done
+			dovecot_stop
+		fi
+	done
+	echo "# dovecot did not start:"; sed 's/^/#   /' "$work/dovecot.log" | tail -20
+	return 1
+}
+
+dovecot_stop() {
+	if [ -f "$work/run/master.pid" ]; then
+		pid=$(cat "$work/run/master.pid")
+		kill "$pid" 2>/dev/null
+		for i in $(seq 1 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
+}
+
+doveadm_t() {
+	"$DOVEADM" -c "$dovecot_conf_dir/dovecot.conf" "$@"
+}
+
+imap_probe() {
+	"$top_builddir/tests/imap-probe" 127.0.0.1 "$IMAP_PORT" "$@"
+}

@@ -1,0 +1,92 @@
+/* A real IMAP client for the tests (libetpan): logs in, runs commands,
+   prints what a user would see, one fact per line.
+   usage: imap-probe HOST PORT USER PASSWORD [list | create NAME | select NAME]...
+   Prints "login: OK" or "login: NO <text>", "alert: <text>" for [ALERT]
+   responses, "list: NAME" per mailbox, "create NAME: OK|NO <text>", ...
+   Exit 0 when the dialogue ran (refusals included), 69 when the server
+   could not be reached. */
+#include <libetpan/libetpan.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_alert(mailimap *imap)
+{
+	if (imap->imap_response_info != NULL && imap->imap_response_info->rsp_alert != NULL)
+		printf("alert: %s\n", imap->imap_response_info->rsp_alert);
+}
+
+static void print_result(mailimap *imap, const char *what, int r)
+{
+	if (r == MAILIMAP_NO_ERROR)
+		printf("%s: OK\n", what);
+	else
+		printf("%s: NO %s\n", what, imap->imap_response != NULL ? imap->imap_response : "");
+	print_alert(imap);
+}
+
+int main(int argc, char **argv)
+{
+	mailimap *imap;
+	int r;
+
+	if (argc < 5) {
+		fprintf(stderr, "usage: imap-probe HOST PORT USER PASSWORD [COMMAND...]\n");
+		return 64;
+	}
+	imap = mailimap_new(0, NULL);
+	mailimap_set_timeout(imap, 15);
+	r = mailimap_socket_connect(imap, argv[1], (uint16_t)atoi(argv[2]));
+	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && r != MAILIMAP_NO_ERROR) {
+		fprintf(stderr, "imap-probe: cannot connect to %s:%s (%d)\n", argv[1], argv[2], r);
+		mailimap_free(imap);
+		return 69;
+	}
+	r = mailimap_login(imap, argv[3], argv[4]);
+	print_result(imap, "login", r);
+	if (r != MAILIMAP_NO_ERROR) {
+		mailimap_free(imap);
+		return 0;
+	}
+	for (int i = 5; i < argc; i++) {
+		if (strcmp(argv[i], "list") == 0) {
+			clist *list = NULL;
+
+			r = mailimap_list(imap, "", "*", &list);
+			if (r == MAILIMAP_NO_ERROR) {
+				for (clistiter *it = clist_begin(list); it != NULL; it = clist_next(it)) {
+					struct mailimap_mailbox_list *mb = clist_content(it);
+
+					printf("list: %s\n", mb->mb_name);
+				}
+				mailimap_list_result_free(list);
+			} else {
+				print_result(imap, "list", r);
+			}
+		} else if (strcmp(argv[i], "create") == 0 && i + 1 < argc) {
+			char what[256];
+
+			r = mailimap_create(imap, argv[i + 1]);
+			snprintf(what, sizeof(what), "create %s", argv[i + 1]);
+			print_result(imap, what, r);
+			i++;
+		} else if (strcmp(argv[i], "select") == 0 && i + 1 < argc) {
+			char what[256];
+
+			r = mailimap_select(imap, argv[i + 1]);
+			snprintf(what, sizeof(what), "select %s", argv[i + 1]);
+			print_result(imap, what, r);
+			if (r == MAILIMAP_NO_ERROR && imap->imap_selection_info != NULL)
+				printf("exists: %u\n", imap->imap_selection_info->sel_exists);
+			i++;
+		} else {
+			fprintf(stderr, "imap-probe: unknown command '%s'\n", argv[i]);
+			mailimap_logout(imap);
+			mailimap_free(imap);
+			return 64;
+		}
+	}
+	mailimap_logout(imap);
+	mailimap_free(imap);
+	return 0;
+}
