@@ -31,6 +31,20 @@ struct asn_settings {
 	char *password_blocklist;		/* asn_password_blocklist, a file */
 	unsigned int default_password_length;	/* asn_default_password_length */
 	unsigned int hash_threads;		/* asn_hash_threads, 0 = all cores */
+
+	/* The Dovecot plugins (forced change). */
+	char *restrict_mode;			/* asn_restrict: inbox | none */
+	char *alert;				/* asn_alert: IMAP [ALERT] text */
+	char *hint;				/* asn_hint: refusal text */
+	bool notice;				/* asn_notice */
+	char *notice_from;			/* asn_notice_from */
+	char *webmail_url;			/* asn_webmail_url */
+
+	/* asn-passwdd */
+	char *passwdd_listen;			/* asn_passwdd_listen, ADDR:PORT */
+	unsigned int passwdd_max_user_failures;	/* asn_passwdd_max_user_failures */
+	unsigned int passwdd_max_client_failures; /* asn_passwdd_max_client_failures */
+	unsigned int passwdd_failure_window;	/* asn_passwdd_failure_window, seconds */
 };
 
 enum asn_setting_type {

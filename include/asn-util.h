@@ -9,6 +9,7 @@
 
 #define ASN_ATTR_FORMAT(a, b) __attribute__((format(printf, a, b)))
 #define ASN_N_ELEMENTS(arr) (sizeof(arr) / sizeof((arr)[0]))
+#define ASN_UNUSED __attribute__((unused))
 
 /* An error message owned by the caller.  Functions in the core return
    -1 on error, 0 for "not found / no" and 1 for success where that

@@ -1,58 +1,160 @@
-/* A fixed pool of hashing threads over one array: no queue needed, each
-   thread takes the next index. */
+/* A fixed pool of hashing threads over one array: each thread takes the
+   next published index. */
 #include "asn-hash-pool.h"
 
 #include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-struct hash_job {
+struct asn_hash_pool {
 	const struct asn_settings *set;
 	const char *const *passwords;
 	char (*hashes)[ASN_PASSWORD_HASH_MAX];
 	size_t count;
-	atomic_size_t next;
-	atomic_size_t done;
-	atomic_bool failed;
+
 	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t next, available, done;
+	bool closed, failed;
 	struct asn_error error;
+
+	pthread_t *tids;
+	unsigned int started;
 };
 
 static void *hash_worker(void *arg)
 {
-	struct hash_job *job = arg;
+	struct asn_hash_pool *pool = arg;
 	struct asn_error err;
 
+	pthread_mutex_lock(&pool->lock);
 	for (;;) {
-		size_t i = atomic_fetch_add(&job->next, 1);
+		size_t i;
 
-		if (i >= job->count || atomic_load(&job->failed))
+		while (pool->next >= pool->available && !pool->closed && !pool->failed)
+			pthread_cond_wait(&pool->cond, &pool->lock);
+		if (pool->failed || pool->next >= pool->available)
 			break;
-		if (asn_password_hash(job->set, job->passwords[i], job->hashes[i], &err) < 0) {
-			pthread_mutex_lock(&job->lock);
-			if (!atomic_load(&job->failed))
-				job->error = err;
-			atomic_store(&job->failed, true);
-			pthread_mutex_unlock(&job->lock);
+		i = pool->next++;
+		pthread_mutex_unlock(&pool->lock);
+
+		if (asn_password_hash(pool->set, pool->passwords[i], pool->hashes[i], &err) < 0) {
+			pthread_mutex_lock(&pool->lock);
+			if (!pool->failed)
+				pool->error = err;
+			pool->failed = true;
+			pthread_cond_broadcast(&pool->cond);
 			break;
 		}
-		atomic_fetch_add(&job->done, 1);
+		pthread_mutex_lock(&pool->lock);
+		pool->done++;
+		pthread_cond_broadcast(&pool->cond);
 	}
+	pthread_mutex_unlock(&pool->lock);
 	return NULL;
 }
 
 unsigned int asn_hash_default_threads(void)
 {
 	cpu_set_t cpus;
+	long n;
 
 	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) > 0)
 		return (unsigned int)CPU_COUNT(&cpus);
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (unsigned int)n : 1;
+}
+
+struct asn_hash_pool *asn_hash_pool_start(const struct asn_settings *set,
+					  const char *const *passwords,
+					  char (*hashes)[ASN_PASSWORD_HASH_MAX],
+					  size_t count, unsigned int threads)
+{
+	struct asn_hash_pool *pool = asn_xcalloc(1, sizeof(*pool));
+
+	pool->set = set;
+	pool->passwords = passwords;
+	pool->hashes = hashes;
+	pool->count = count;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->cond, NULL);
+	if (threads == 0)
+		threads = asn_hash_default_threads();
+	if (threads > count)
+		threads = count == 0 ? 1 : (unsigned int)count;
+	pool->tids = asn_xcalloc(threads, sizeof(*pool->tids));
+	for (unsigned int i = 0; i < threads; i++) {
+		if (pthread_create(&pool->tids[i], NULL, hash_worker, pool) != 0)
+			break;
+		pool->started++;
+	}
+	return pool;
+}
+
+void asn_hash_pool_publish(struct asn_hash_pool *pool, size_t available)
+{
+	pthread_mutex_lock(&pool->lock);
+	if (available > pool->count)
+		available = pool->count;
+	if (available > pool->available) {
+		pool->available = available;
+		pthread_cond_broadcast(&pool->cond);
+	}
+	pthread_mutex_unlock(&pool->lock);
+}
+
+int asn_hash_pool_finish(struct asn_hash_pool **_pool, asn_hash_progress *progress,
+			 void *context, struct asn_error *err)
+{
+	struct asn_hash_pool *pool = *_pool;
+	size_t total;
+	bool failed;
+
+	*_pool = NULL;
+	pthread_mutex_lock(&pool->lock);
+	pool->closed = true;
+	total = pool->available;
+	pthread_cond_broadcast(&pool->cond);
+	if (pool->started == 0) {
+		/* No threads to be had: do the work here. */
+		pthread_mutex_unlock(&pool->lock);
+		hash_worker(pool);
+		pthread_mutex_lock(&pool->lock);
+	}
+	while (pool->done < total && !pool->failed) {
+		struct timespec until;
+
+		if (progress != NULL) {
+			size_t done = pool->done;
+
+			pthread_mutex_unlock(&pool->lock);
+			progress(done, total, context);
+			pthread_mutex_lock(&pool->lock);
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&pool->cond, &pool->lock, &until);
+	}
+	failed = pool->failed;
+	pthread_mutex_unlock(&pool->lock);
+	for (unsigned int i = 0; i < pool->started; i++)
+		pthread_join(pool->tids[i], NULL);
+	if (progress != NULL && !failed)
+		progress(total, total, context);
+	if (failed)
+		*err = pool->error;
+	free(pool->tids);
+	pthread_cond_destroy(&pool->cond);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool);
+	return failed ? -1 : 0;
 }
 
 int asn_hash_many(const struct asn_settings *set, const char *const *passwords,
@@ -60,53 +162,11 @@ int asn_hash_many(const struct asn_settings *set, const char *const *passwords,
 		  unsigned int threads, asn_hash_progress *progress, void *context,
 		  struct asn_error *err)
 {
-	struct hash_job job;
-	pthread_t *tids;
-	unsigned int started = 0;
+	struct asn_hash_pool *pool;
 
 	if (count == 0)
 		return 0;
-	if (threads == 0)
-		threads = asn_hash_default_threads();
-	if (threads > count)
-		threads = (unsigned int)count;
-
-	memset(&job, 0, sizeof(job));
-	job.set = set;
-	job.passwords = passwords;
-	job.hashes = hashes;
-	job.count = count;
-	atomic_init(&job.next, 0);
-	atomic_init(&job.done, 0);
-	atomic_init(&job.failed, false);
-	pthread_mutex_init(&job.lock, NULL);
-
-	tids = asn_xcalloc(threads, sizeof(*tids));
-	for (unsigned int i = 0; i < threads; i++) {
-		if (pthread_create(&tids[i], NULL, hash_worker, &job) != 0)
-			break;
-		started++;
-	}
-	if (started == 0) {
-		/* No threads to be had: do the work here. */
-		hash_worker(&job);
-	} else if (progress != NULL) {
-		const struct timespec tick = { 0, 100 * 1000 * 1000 };
-
-		while (atomic_load(&job.done) < count && !atomic_load(&job.failed)) {
-			progress(atomic_load(&job.done), count, context);
-			nanosleep(&tick, NULL);
-		}
-	}
-	for (unsigned int i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	free(tids);
-	pthread_mutex_destroy(&job.lock);
-	if (progress != NULL && !atomic_load(&job.failed))
-		progress(count, count, context);
-	if (atomic_load(&job.failed)) {
-		*err = job.error;
-		return -1;
-	}
-	return 0;
+	pool = asn_hash_pool_start(set, passwords, hashes, count, threads);
+	asn_hash_pool_publish(pool, count);
+	return asn_hash_pool_finish(&pool, progress, context, err);
 }

@@ -41,6 +41,31 @@ const struct asn_setting_def asn_setting_defs[] = {
 	    12, 64, "length of generated default passwords"),
 	DEF("asn_hash_threads", ASN_SETTING_UINT, hash_threads, "0", 0, 256,
 	    "threads hashing during import, 0 = one per core"),
+	DEF("asn_restrict", ASN_SETTING_STRING, restrict_mode, "inbox", 0, 0,
+	    "while the default password is in use: inbox (only INBOX exists) or none"),
+	DEF("asn_alert", ASN_SETTING_STRING, alert,
+	    "Anda masih memakai kata sandi bawaan. Segera ganti melalui webmail: "
+	    "Pengaturan > Kata Sandi. Sebelum diganti, hanya INBOX yang dapat dibuka "
+	    "dan email tidak dapat dikirim.", 0, 0,
+	    "IMAP [ALERT] after login while the default password is in use"),
+	DEF("asn_hint", ASN_SETTING_STRING, hint,
+	    "Ganti dahulu kata sandi bawaan Anda melalui webmail (Pengaturan > Kata Sandi); "
+	    "sebelum itu hanya INBOX yang dapat dibuka.", 0, 0,
+	    "reply to a refused folder operation"),
+	DEF("asn_notice", ASN_SETTING_BOOL, notice, "yes", 0, 0,
+	    "put a notice message in INBOX once (per default password)"),
+	DEF("asn_notice_from", ASN_SETTING_STRING, notice_from, "", 0, 0,
+	    "From of the notice; empty: postmaster@ the user's domain"),
+	DEF("asn_webmail_url", ASN_SETTING_STRING, webmail_url, "", 0, 0,
+	    "webmail address named in the notice"),
+	DEF("asn_passwdd_listen", ASN_SETTING_STRING, passwdd_listen, "127.0.0.1:8089", 0, 0,
+	    "address of asn-passwdd (ADDR:PORT, [IPv6]:PORT)"),
+	DEF("asn_passwdd_max_user_failures", ASN_SETTING_UINT, passwdd_max_user_failures, "5",
+	    0, 1000, "wrong current passwords per user in the window before 429 (0 = no limit)"),
+	DEF("asn_passwdd_max_client_failures", ASN_SETTING_UINT, passwdd_max_client_failures,
+	    "30", 0, 100000, "failures per client address in the window before 429 (0 = no limit)"),
+	DEF("asn_passwdd_failure_window", ASN_SETTING_DURATION, passwdd_failure_window, "15m",
+	    1, 86400, "window of the failure counts"),
 	{ NULL, ASN_SETTING_STRING, 0, NULL, 0, 0, NULL }
 };
 
@@ -342,6 +367,10 @@ int asn_settings_check(const struct asn_settings *set, struct asn_error *err)
 				return -1;
 			}
 		}
+	}
+	if (strcmp(set->restrict_mode, "inbox") != 0 && strcmp(set->restrict_mode, "none") != 0) {
+		asn_error_set(err, "asn_restrict: '%s' is not inbox or none", set->restrict_mode);
+		return -1;
 	}
 	if (set->db[0] != '/') {
 		asn_error_set(err, "asn_db '%s' must be an absolute path", set->db);

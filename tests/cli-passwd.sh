@@ -32,7 +32,7 @@ ok $? "must_change and the expiry cleared"
 hash=$(sqlite3 "$db" "select password from accounts where email = '$user'")
 "$DOVEADM" pw -t "$hash" -p "Kq#9zVw2Lp7Xm" >/dev/null 2>&1; ok $? "doveadm verifies the new password"
 "$DOVEADM" pw -t "$hash" -p "$default" >/dev/null 2>&1; [ $? -ne 0 ]; ok $? "the default password no longer verifies"
-[ "$(sqlite3 "$db" "select count(*) from audit where action = 'passwd' and detail = 'default password replaced'")" = 1 ]; ok $? "change audited"
+[ "$(sqlite3 "$db" "select count(*) from audit where action = 'passwd' and detail = 'default password replaced via asnctl'")" = 1 ]; ok $? "change audited, with the path"
 lacks "$db" "Kq#9zVw2Lp7Xm" "new password not in the database in clear"
 
 run 0 "second change" -- passwd "Kq#9zVw2Lp7Xm" "Tr%4mNb8Qz2Wx"

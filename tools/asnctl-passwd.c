@@ -2,6 +2,7 @@
    Both go through asn_policy_check, like every other path. */
 #include "asnctl.h"
 #include "asn-hash-pool.h"
+#include "asn-change.h"
 #include "asn-policy.h"
 
 #include <errno.h>
@@ -58,21 +59,6 @@ static int prompt_secret(const char *prompt, char *buf, size_t size)
 	return ret;
 }
 
-static int load_previous(struct asn_store *store, const struct asnctl *ctl,
-			 const struct asn_account *account, struct asn_strv *hashes)
-{
-	struct asn_error err;
-
-	asn_strv_add(hashes, account->password);
-	if (ctl->set.password_history > 0 &&
-	    asn_store_password_history(store, account->id, ctl->set.password_history,
-				       hashes, &err) < 0) {
-		asnctl_error("%s", err.msg);
-		return asnctl_store_exit(asn_store_last_status(store));
-	}
-	return EX_OK;
-}
-
 static int cmd_passwd(struct asnctl *ctl, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -80,16 +66,19 @@ static int cmd_passwd(struct asnctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	char current[ASN_PASSWORD_MAX + 2], new_pw[ASN_PASSWORD_MAX + 2];
-	char again[ASN_PASSWORD_MAX + 2], hash[ASN_PASSWORD_HASH_MAX], msg[256];
-	struct asn_strv previous = { 0 };
+	char again[ASN_PASSWORD_MAX + 2], msg[256];
 	struct asn_store *store = NULL;
 	struct asn_account account;
 	struct asn_policy policy;
+	struct asn_change_outcome outcome;
 	struct asn_error err;
 	bool from_stdin = false;
 	int opt, ret;
 
 	memset(&account, 0, sizeof(account));
+	memset(current, 0, sizeof(current));
+	memset(new_pw, 0, sizeof(new_pw));
+	memset(again, 0, sizeof(again));
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 's': from_stdin = true; break;
@@ -102,14 +91,10 @@ static int cmd_passwd(struct asnctl *ctl, int argc, char **argv)
 	ret = asnctl_open_store(ctl, true, &store);
 	if (ret != EX_OK)
 		return ret;
+	/* An admin tool may say that an account does not exist. */
 	ret = asnctl_find_account(store, argv[optind], &account);
 	if (ret != EX_OK)
 		goto out;
-	if (account.disabled) {
-		asnctl_error("%s: the account is disabled", account.email);
-		ret = EX_NOPERM;
-		goto out;
-	}
 
 	if (from_stdin) {
 		if (read_line(stdin, current, sizeof(current)) != 0 ||
@@ -135,71 +120,52 @@ static int cmd_passwd(struct asnctl *ctl, int argc, char **argv)
 		}
 	}
 
-	ret = asn_password_verify(account.password, current, &err);
-	if (ret < 0) {
-		asnctl_error("%s: %s", account.email, err.msg);
-		ret = EX_SOFTWARE;
-		goto out;
-	}
-	if (ret == 0) {
-		asnctl_error("%s: the current password is wrong; nothing changed", account.email);
-		ret = EX_NOPERM;
-		goto out;
-	}
-
-	ret = load_previous(store, ctl, &account, &previous);
-	if (ret != EX_OK)
-		goto out;
 	if (asn_policy_init(&policy, &ctl->set, &err) < 0) {
 		asnctl_error("%s", err.msg);
 		ret = EX_SOFTWARE;
 		goto out;
 	}
 	{
-		struct asn_policy_context pctx = {
-			.email = account.email, .name = account.name, .nip = account.nip,
-			.previous_hashes = (const char *const *)previous.items,
-			.current_is_default = account.must_change,
+		struct asn_change_request req = {
+			.user = account.email, .current = current, .new_password = new_pw,
+			.actor = ctl->actor, .via = "asnctl",
 		};
-		ret = asn_policy_check(&policy, new_pw, &pctx, &err);
+
+		switch (asn_password_change(store, &ctl->set, &policy, &req, &outcome, &err)) {
+		case ASN_CHANGE_OK:
+			printf("%s: password changed\n", account.email);
+			ret = EX_OK;
+			break;
+		case ASN_CHANGE_DENIED:
+			asnctl_error("%s: the current password is wrong; nothing changed", account.email);
+			ret = EX_NOPERM;
+			break;
+		case ASN_CHANGE_DISABLED:
+			asnctl_error("%s: the account is disabled", account.email);
+			ret = EX_NOPERM;
+			break;
+		case ASN_CHANGE_EXPIRED:
+			asnctl_error("%s: the default password expired; give a new one with "
+				     "'asnctl reset'", account.email);
+			ret = EX_NOPERM;
+			break;
+		case ASN_CHANGE_REFUSED:
+			asnctl_error("new password refused (%s): %s", asn_policy_code_name(outcome.code),
+				     asn_policy_message(outcome.code, "en", &ctl->set, msg, sizeof(msg)));
+			ret = EX_DATAERR;
+			break;
+		case ASN_CHANGE_ERROR:
+			asnctl_error("%s", err.msg);
+			ret = outcome.store_status != ASN_STORE_OK ?
+				asnctl_store_exit(outcome.store_status) : EX_SOFTWARE;
+			break;
+		}
 	}
 	asn_policy_deinit(&policy);
-	if (ret < 0) {
-		asnctl_error("%s", err.msg);
-		ret = EX_SOFTWARE;
-		goto out;
-	}
-	if (ret != ASN_POLICY_OK) {
-		asnctl_error("new password refused (%s): %s", asn_policy_code_name(ret),
-			     asn_policy_message(ret, "en", &ctl->set, msg, sizeof(msg)));
-		ret = EX_DATAERR;
-		goto out;
-	}
-	if (asn_password_hash(&ctl->set, new_pw, hash, &err) < 0) {
-		asnctl_error("%s", err.msg);
-		ret = EX_SOFTWARE;
-		goto out;
-	}
-	if (asn_store_begin(store, &err) < 0 ||
-	    asn_store_account_set_password(store, &account, hash, false, 0,
-					   ctl->set.password_history, &err) < 0 ||
-	    asn_store_audit(store, ctl->actor, "passwd", &account,
-			    account.must_change ? "default password replaced" : "password changed",
-			    &err) < 0 ||
-	    asn_store_commit(store, &err) < 0) {
-		asn_store_rollback(store);
-		asnctl_error("%s", err.msg);
-		ret = asnctl_store_exit(asn_store_last_status(store));
-		goto out;
-	}
-	printf("%s: password changed\n", account.email);
-	ret = EX_OK;
 out:
 	asn_secure_zero(current, sizeof(current));
 	asn_secure_zero(new_pw, sizeof(new_pw));
 	asn_secure_zero(again, sizeof(again));
-	asn_secure_zero(hash, sizeof(hash));
-	asn_strv_free(&previous);
 	asn_account_free(&account);
 	asn_store_close(&store);
 	return ret;

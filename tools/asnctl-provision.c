@@ -187,6 +187,8 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	struct pending *pending;
 	char (*hashes)[ASN_PASSWORD_HASH_MAX] = NULL;
 	const char **passwords = NULL;
+	struct asn_hash_pool *pool;
+	bool generate_failed = false;
 	unsigned int existing = 0;
 	size_t count = 0;
 	int ret;
@@ -286,7 +288,13 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 		ret = EX_SOFTWARE;
 		goto out;
 	}
+	/* Generation (the policy checks, single-threaded) overlaps hashing:
+	   passwords are handed to the pool as they are made. */
 	passwords = asn_xcalloc(count, sizeof(*passwords));
+	for (size_t i = 0; i < count; i++)
+		passwords[i] = pending[i].password;
+	hashes = asn_xcalloc(count, sizeof(*hashes));
+	pool = asn_hash_pool_start(&ctl->set, passwords, hashes, count, ctl->set.hash_threads);
 	for (size_t i = 0; i < count; i++) {
 		struct asn_policy_context pctx = {
 			.email = pending[i].email,
@@ -295,20 +303,24 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 		};
 
 		if (asn_policy_generate(&policy, &pctx, pending[i].password, &err) < 0) {
-			asn_policy_deinit(&policy);
-			asnctl_sheet_abort(&sheet);
-			asnctl_error("%s", err.msg);
-			ret = EX_SOFTWARE;
-			goto out;
+			generate_failed = true;
+			break;
 		}
-		passwords[i] = pending[i].password;
+		if (i % 16 == 15 || i + 1 == count)
+			asn_hash_pool_publish(pool, i + 1);
 	}
 	asn_policy_deinit(&policy);
+	if (generate_failed) {
+		struct asn_error pool_err;
 
-	hashes = asn_xcalloc(count, sizeof(*hashes));
-	if (asn_hash_many(&ctl->set, passwords, hashes, count, ctl->set.hash_threads,
-			  isatty(STDERR_FILENO) ? progress_bar : NULL, (void *)"hashing",
-			  &err) < 0) {
+		(void)asn_hash_pool_finish(&pool, NULL, NULL, &pool_err);
+		asnctl_sheet_abort(&sheet);
+		asnctl_error("%s", err.msg);
+		ret = EX_SOFTWARE;
+		goto out;
+	}
+	if (asn_hash_pool_finish(&pool, isatty(STDERR_FILENO) ? progress_bar : NULL,
+				 (void *)"hashing", &err) < 0) {
 		asnctl_sheet_abort(&sheet);
 		asnctl_error("%s", err.msg);
 		ret = EX_SOFTWARE;

@@ -1,0 +1,42 @@
+#ifndef ASN_CHANGE_H
+#define ASN_CHANGE_H
+
+#include "asn-policy.h"
+#include "asn-store.h"
+
+/* A password change by someone who knows the current password: the one
+   implementation behind every change path (asnctl passwd, asn-passwdd). */
+
+enum asn_change_result {
+	ASN_CHANGE_OK,
+	ASN_CHANGE_DENIED,	/* unknown user or wrong current password: one answer */
+	ASN_CHANGE_DISABLED,
+	ASN_CHANGE_EXPIRED,	/* the default password expired: only a reset helps */
+	ASN_CHANGE_REFUSED,	/* the policy refused the new password (*code_r) */
+	ASN_CHANGE_ERROR,	/* store or internal error (err) */
+};
+
+struct asn_change_request {
+	const char *user;	/* email or NIP */
+	const char *current;
+	const char *new_password;
+	const char *actor;	/* for the audit: "root", "asn-passwdd" */
+	const char *via;	/* audit detail: "asnctl", "webmail 10.0.0.5" */
+};
+
+struct asn_change_outcome {
+	enum asn_policy_code code;	/* with ASN_CHANGE_REFUSED */
+	char email[256];		/* the account's address, when known */
+	enum asn_store_status store_status;	/* with ASN_CHANGE_ERROR */
+};
+
+/* policy may be shared between threads: checks are serialised inside
+   (libpwquality/cracklib are not thread-safe); hashing is not. */
+enum asn_change_result
+asn_password_change(struct asn_store *store, const struct asn_settings *set,
+		    struct asn_policy *policy, const struct asn_change_request *req,
+		    struct asn_change_outcome *outcome_r, struct asn_error *err);
+
+const char *asn_change_result_name(enum asn_change_result result);
+
+#endif

@@ -1,0 +1,207 @@
+/* asn-passwdd: password changes for webmail and portals, under the one
+   policy.  Runs in the foreground (systemd), logs to stderr or syslog,
+   never logs a password. */
+#include "asn-config.h"
+#include "passwdd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#ifndef ASN_SYSCONFDIR
+#  define ASN_SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG ASN_SYSCONFDIR "/dovecot/dovecot-asn/asnctl.conf"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void passwdd_log(struct passwdd *d, int priority, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	if (d->use_syslog) {
+		vsyslog(priority, fmt, args);
+	} else {
+		fputs("asn-passwdd: ", stderr);
+		vfprintf(stderr, fmt, args);
+		fputc('\n', stderr);
+	}
+	va_end(args);
+}
+
+union listen_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_storage ss;
+};
+
+/* "127.0.0.1:8089", "[::1]:8089", "0.0.0.0:8089" */
+static int parse_listen(const char *spec, union listen_addr *addr)
+{
+	char host[128];
+	const char *colon;
+	char *end;
+	unsigned long port;
+
+	memset(addr, 0, sizeof(*addr));
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+
+		if (close == NULL || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof(host))
+			return -1;
+		memcpy(host, spec + 1, (size_t)(close - spec - 1));
+		host[close - spec - 1] = '\0';
+		colon = close + 1;
+	} else {
+		colon = strrchr(spec, ':');
+		if (colon == NULL || (size_t)(colon - spec) >= sizeof(host))
+			return -1;
+		memcpy(host, spec, (size_t)(colon - spec));
+		host[colon - spec] = '\0';
+	}
+	port = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || port == 0 || port > 65535)
+		return -1;
+	if (spec[0] == '[') {
+		addr->in6.sin6_family = AF_INET6;
+		addr->in6.sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, host, &addr->in6.sin6_addr) == 1 ? 0 : -1;
+	}
+	addr->in.sin_family = AF_INET;
+	addr->in.sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &addr->in.sin_addr) == 1 ? 0 : -1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: asn-passwdd [-c FILE] [--db PATH] [--listen ADDR:PORT] [--syslog]\n"
+		"\n"
+		"Password change service for webmail (Roundcube password plugin, httpapi\n"
+		"driver): POST /password with form fields user, curpass, newpass.\n"
+		"\n"
+		"  -c, --config FILE    settings (default " DEFAULT_CONFIG " if present)\n"
+		"      --db PATH        database, overrides asn_db\n"
+		"  -l, --listen A:P     address to listen on (default asn_passwdd_listen,\n"
+		"                       127.0.0.1:8089)\n"
+		"      --syslog         log to syslog (facility mail) instead of stderr\n"
+		"  -h, --help, -V, --version\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct passwdd d;
+	struct asn_error err;
+	union listen_addr addr;
+	struct MHD_Daemon *daemon;
+	const char *config = NULL, *db = NULL, *listen_spec = NULL;
+	struct sigaction sa;
+	int opt;
+
+	memset(&d, 0, sizeof(d));
+	asn_settings_init(&d.set);
+	while ((opt = getopt_long(argc, argv, "c:l:hV", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config = optarg; break;
+		case 'd': db = optarg; break;
+		case 'l': listen_spec = optarg; break;
+		case 's': d.use_syslog = true; break;
+		case 'h': usage(stdout); return EX_OK;
+		case 'V': printf("asn-passwdd (dovecot-asn) " PACKAGE_VERSION "\n"); return EX_OK;
+		default: usage(stderr); return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (d.use_syslog)
+		openlog("asn-passwdd", LOG_PID, LOG_MAIL);
+	if (config == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
+		config = DEFAULT_CONFIG;
+	if (config != NULL && asn_settings_read_file(&d.set, config, &err) < 0) {
+		passwdd_log(&d, LOG_ERR, "%s", err.msg);
+		return access(config, R_OK) < 0 ? EX_NOINPUT : EX_CONFIG;
+	}
+	if (db != NULL)
+		asn_settings_set(&d.set, "asn_db", db, &err);
+	if (listen_spec != NULL)
+		asn_settings_set(&d.set, "asn_passwdd_listen", listen_spec, &err);
+	if (asn_settings_check(&d.set, &err) < 0) {
+		passwdd_log(&d, LOG_ERR, "%s", err.msg);
+		return EX_CONFIG;
+	}
+	if (parse_listen(d.set.passwdd_listen, &addr) < 0) {
+		passwdd_log(&d, LOG_ERR, "listen address '%s' is not ADDR:PORT or [ADDR6]:PORT",
+			    d.set.passwdd_listen);
+		return EX_USAGE;
+	}
+	if (asn_password_lib_init(&err) < 0 || asn_policy_init(&d.policy, &d.set, &err) < 0) {
+		passwdd_log(&d, LOG_ERR, "%s", err.msg);
+		return EX_SOFTWARE;
+	}
+	{
+		/* Refuse to start on a missing or foreign database rather than
+		   answer 503 to every user. */
+		struct asn_store *store;
+		enum asn_store_status status;
+
+		if (asn_store_open(&d.set, true, &store, &err, &status) < 0) {
+			passwdd_log(&d, LOG_ERR, "%s", err.msg);
+			return status == ASN_STORE_ERR_PERM ? EX_NOPERM : EX_UNAVAILABLE;
+		}
+		asn_store_close(&store);
+	}
+	d.limits = passwdd_limits_new(d.set.passwdd_max_user_failures,
+				      d.set.passwdd_max_client_failures,
+				      d.set.passwdd_failure_window);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	daemon = passwdd_http_start(&d, &addr.sa,
+				    (unsigned int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
+						   sysconf(_SC_NPROCESSORS_ONLN) : 2));
+	if (daemon == NULL) {
+		passwdd_log(&d, LOG_ERR, "cannot listen on %s: %s", d.set.passwdd_listen,
+			    strerror(errno));
+		return EX_UNAVAILABLE;
+	}
+	passwdd_log(&d, LOG_INFO, "listening on %s, database %s", d.set.passwdd_listen, d.set.db);
+	while (stop_signal == 0)
+		pause();
+	passwdd_log(&d, LOG_INFO, "stopping (signal %d)", (int)stop_signal);
+	MHD_stop_daemon(daemon);
+	passwdd_limits_free(&d.limits);
+	asn_policy_deinit(&d.policy);
+	asn_settings_free(&d.set);
+	return EX_OK;
+}

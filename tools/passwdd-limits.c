@@ -1,0 +1,159 @@
+/* Failure counters for asn-passwdd: a small table of keys with the times
+   of their recent failures.  A user (or a client address) with too many
+   failures inside the window gets 429 until the oldest of them leaves the
+   window: guessing current passwords through the service is as slow as
+   through IMAP. */
+#include "passwdd.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIMITS_MAX_KEYS 65536
+#define KEY_MAX 256
+
+struct failure_entry {
+	char key[KEY_MAX];
+	time_t *times;		/* ring of the last max failures */
+	unsigned int count, next;
+	time_t last;
+};
+
+struct passwdd_limits {
+	pthread_mutex_t lock;
+	unsigned int max_user, max_client, window;
+	struct failure_entry *entries;
+	size_t count, size;
+};
+
+struct passwdd_limits *passwdd_limits_new(unsigned int max_user, unsigned int max_client,
+					  unsigned int window_secs)
+{
+	struct passwdd_limits *limits = asn_xcalloc(1, sizeof(*limits));
+
+	pthread_mutex_init(&limits->lock, NULL);
+	limits->max_user = max_user;
+	limits->max_client = max_client;
+	limits->window = window_secs;
+	return limits;
+}
+
+void passwdd_limits_free(struct passwdd_limits **_limits)
+{
+	struct passwdd_limits *limits = *_limits;
+
+	*_limits = NULL;
+	for (size_t i = 0; i < limits->count; i++)
+		free(limits->entries[i].times);
+	free(limits->entries);
+	pthread_mutex_destroy(&limits->lock);
+	free(limits);
+}
+
+static struct failure_entry *find(struct passwdd_limits *limits, const char *key)
+{
+	for (size_t i = 0; i < limits->count; i++) {
+		if (strcmp(limits->entries[i].key, key) == 0)
+			return &limits->entries[i];
+	}
+	return NULL;
+}
+
+/* Drops entries whose last failure left the window. */
+static void expire(struct passwdd_limits *limits, time_t now)
+{
+	size_t i = 0;
+
+	while (i < limits->count) {
+		if (limits->entries[i].last + (time_t)limits->window <= now) {
+			free(limits->entries[i].times);
+			limits->entries[i] = limits->entries[--limits->count];
+		} else {
+			i++;
+		}
+	}
+}
+
+/* Seconds until this key has fewer than max failures in the window. */
+static unsigned int blocked_for(const struct failure_entry *e, unsigned int max,
+				unsigned int window, time_t now)
+{
+	time_t oldest, until;
+
+	if (e == NULL || max == 0 || e->count < max)
+		return 0;
+	/* The ring holds the last max failures; the oldest is at next. */
+	oldest = e->times[e->next];
+	until = oldest + (time_t)window;
+	return until > now ? (unsigned int)(until - now) : 0;
+}
+
+unsigned int passwdd_limits_check(struct passwdd_limits *limits, const char *user,
+				  const char *client, time_t now)
+{
+	char key[KEY_MAX];
+	unsigned int a, b;
+
+	pthread_mutex_lock(&limits->lock);
+	expire(limits, now);
+	snprintf(key, sizeof(key), "u:%s", user);
+	a = blocked_for(find(limits, key), limits->max_user, limits->window, now);
+	snprintf(key, sizeof(key), "c:%s", client);
+	b = blocked_for(find(limits, key), limits->max_client, limits->window, now);
+	pthread_mutex_unlock(&limits->lock);
+	return a > b ? a : b;
+}
+
+static void record(struct passwdd_limits *limits, const char *key, unsigned int max, time_t now)
+{
+	struct failure_entry *e = find(limits, key);
+
+	if (max == 0)
+		return;
+	if (e == NULL) {
+		if (limits->count >= LIMITS_MAX_KEYS)
+			return;	/* full: fail open rather than lock everyone out */
+		if (limits->count == limits->size) {
+			limits->size = limits->size == 0 ? 64 : limits->size * 2;
+			limits->entries = asn_xrealloc(limits->entries,
+						       limits->size * sizeof(*limits->entries));
+		}
+		e = &limits->entries[limits->count++];
+		memset(e, 0, sizeof(*e));
+		snprintf(e->key, sizeof(e->key), "%s", key);
+		e->times = asn_xcalloc(max, sizeof(time_t));
+	}
+	e->times[e->next] = now;
+	e->next = (e->next + 1) % max;
+	if (e->count < max)
+		e->count++;
+	e->last = now;
+}
+
+void passwdd_limits_fail(struct passwdd_limits *limits, const char *user,
+			 const char *client, time_t now)
+{
+	char key[KEY_MAX];
+
+	pthread_mutex_lock(&limits->lock);
+	snprintf(key, sizeof(key), "u:%s", user);
+	record(limits, key, limits->max_user, now);
+	snprintf(key, sizeof(key), "c:%s", client);
+	record(limits, key, limits->max_client, now);
+	pthread_mutex_unlock(&limits->lock);
+}
+
+void passwdd_limits_success(struct passwdd_limits *limits, const char *user)
+{
+	char key[KEY_MAX];
+	struct failure_entry *e;
+
+	pthread_mutex_lock(&limits->lock);
+	snprintf(key, sizeof(key), "u:%s", user);
+	e = find(limits, key);
+	if (e != NULL) {
+		free(e->times);
+		*e = limits->entries[--limits->count];
+	}
+	pthread_mutex_unlock(&limits->lock);
+}
