@@ -4,7 +4,7 @@
 ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
  dovecot-dev dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-sqlite
  libsqlite3-dev sqlite3 libsodium-dev libpwquality-dev cracklib-runtime
- libssl-dev libcrypt-dev libetpan-dev valgrind"
+ libssl-dev libcrypt-dev libetpan-dev libmicrohttpd-dev curl valgrind"
 
 asn_install_deps() {
 	missing=""

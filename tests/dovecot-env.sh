@@ -16,11 +16,21 @@ dovecot_write_conf() {
 	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
 	chown "$mail_user:$mail_group" "$work/vmail"
 	# The shipped files, paths moved into the test directory.
-	sed -e "s|/etc/dovecot/dovecot-asn-sql.conf.ext|$dovecot_conf_dir/dovecot-asn-sql.conf.ext|" \
+	sed -e "s|/etc/dovecot/dovecot-asn-sql|$dovecot_conf_dir/dovecot-asn-sql|" \
 	    -e "s|uid=vmail gid=vmail home=/var/vmail|uid=$mail_user gid=$mail_group home=$work/vmail|" \
 	    "$top_srcdir/conf.d/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
-	sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
-	    "$top_srcdir/conf.d/dovecot-asn-sql.conf.ext" >"$dovecot_conf_dir/dovecot-asn-sql.conf.ext"
+	for f in dovecot-asn-sql.conf.ext dovecot-asn-sql-refuse.conf.ext; do
+		sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
+		    "$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
+	done
+	cp "$top_srcdir/conf.d/90-asn.conf" "$dovecot_conf_dir/90-asn.conf"
+	# The plugins as built, in a private module directory.  A sanitizer
+	# build's plugins cannot load into Dovecot: ASN_PLUGIN_DIR then names
+	# a plain build's.
+	mkdir -p "$work/modules"
+	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so; do
+		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
+	done
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
 instance_name = asn-test-$$
 base_dir = $work/run
@@ -32,7 +42,9 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 protocols = imap pop3 lmtp
 mail_location = maildir:~/Maildir
+mail_plugin_dir = $work/modules
 first_valid_uid = 0
+auth_failure_delay = 0
 service imap-login {
   inet_listener imap {
     port = $IMAP_PORT
@@ -61,6 +73,8 @@ service doveadm {
   }
 }
 !include $dovecot_conf_dir/auth-asn.conf.ext
+!include $dovecot_conf_dir/90-asn.conf
+${DOVECOT_EXTRA_CONF:-}
 CONF
 }
 
@@ -111,4 +125,12 @@ doveadm_t() {
 
 imap_probe() {
 	"$top_builddir/tests/imap-probe" 127.0.0.1 "$IMAP_PORT" "$@"
+}
+
+pop3_probe() {
+	"$top_builddir/tests/pop3-probe" 127.0.0.1 "$POP3_PORT" "$@"
+}
+
+lmtp_probe() {	# lmtp_probe RCPT SUBJECT
+	"$top_builddir/tests/lmtp-probe" 127.0.0.1 "$LMTP_PORT" sender@example.org "$@"
 }

@@ -2,7 +2,9 @@
    prints what a user would see, one fact per line.
    usage: imap-probe HOST PORT USER PASSWORD [list | create NAME | select NAME]...
    Prints "login: OK" or "login: NO <text>", "alert: <text>" for [ALERT]
-   responses, "list: NAME" per mailbox, "create NAME: OK|NO <text>", ...
+   responses (also those right after the login reply), "list: NAME" per
+   mailbox, "create NAME: OK|NO <text>", "select NAME: ...", "exists: N",
+   "subject: TEXT" (fetch-subjects, of the selected mailbox).
    Exit 0 when the dialogue ran (refusals included), 69 when the server
    could not be reached. */
 #include <libetpan/libetpan.h>
@@ -48,6 +50,10 @@ int main(int argc, char **argv)
 		mailimap_free(imap);
 		return 0;
 	}
+	/* Untagged responses sent right after the login reply (an [ALERT])
+	   are read with the next command. */
+	if (mailimap_noop(imap) == MAILIMAP_NO_ERROR)
+		print_alert(imap);
 	for (int i = 5; i < argc; i++) {
 		if (strcmp(argv[i], "list") == 0) {
 			clist *list = NULL;
@@ -79,6 +85,43 @@ int main(int argc, char **argv)
 			if (r == MAILIMAP_NO_ERROR && imap->imap_selection_info != NULL)
 				printf("exists: %u\n", imap->imap_selection_info->sel_exists);
 			i++;
+		} else if (strcmp(argv[i], "fetch-subjects") == 0) {
+			struct mailimap_set *set = mailimap_set_new_interval(1, 0);
+			struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+			clist *hdrs = clist_new();
+			clist *result = NULL;
+
+			clist_append(hdrs, strdup("Subject"));
+			mailimap_fetch_type_new_fetch_att_list_add(ft,
+				mailimap_fetch_att_new_body_peek_section(
+					mailimap_section_new_header_fields(
+						mailimap_header_list_new(hdrs))));
+			r = mailimap_fetch(imap, set, ft, &result);
+			if (r == MAILIMAP_NO_ERROR) {
+				for (clistiter *it = clist_begin(result); it != NULL; it = clist_next(it)) {
+					struct mailimap_msg_att *att = clist_content(it);
+
+					for (clistiter *it2 = clist_begin(att->att_list); it2 != NULL;
+					     it2 = clist_next(it2)) {
+						struct mailimap_msg_att_item *item = clist_content(it2);
+
+						if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+						    item->att_data.att_static->att_type ==
+						    MAILIMAP_MSG_ATT_BODY_SECTION) {
+							const char *text = item->att_data.att_static->
+								att_data.att_body_section->sec_body_part;
+							size_t len = strcspn(text, "\r\n");
+
+							printf("subject: %.*s\n", (int)len, text);
+						}
+					}
+				}
+				mailimap_fetch_list_free(result);
+			} else {
+				print_result(imap, "fetch", r);
+			}
+			mailimap_fetch_type_free(ft);
+			mailimap_set_free(set);
 		} else {
 			fprintf(stderr, "imap-probe: unknown command '%s'\n", argv[i]);
 			mailimap_logout(imap);

@@ -1,0 +1,126 @@
+#!/bin/sh
+# The forced change on every protocol: a real Dovecot with the shipped
+# conf.d files and plugins, real IMAP, POP3 and LMTP clients.
+. "$top_srcdir/tests/tap.sh"
+tap_setup
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP a private Dovecot needs root"
+	exit 0
+fi
+. "$top_srcdir/tests/dovecot-env.sh"
+db="$work/db/asn.db"
+# Dovecot's queries compare with the real clock: so must asnctl.
+unset ASN_NOW
+
+asnctl init >/dev/null
+asnctl import --opd Diskominfo --sheet "$work/sheet.csv" "$top_srcdir/tests/data/diskominfo.csv" >/dev/null
+user=siti.rahma2@jatimprov.go.id
+pw=$(grep "^$user;" "$work/sheet.csv" | cut -d';' -f2)
+pw_of() { grep "^$1;" "$work/sheet.csv" | cut -d';' -f2; }
+
+dovecot_start; ok $? "private Dovecot started with the shipped conf.d files and plugins"
+# A folder made by an admin tool (doveadm is never restricted).
+doveadm_t mailbox create -u "$user" Arsip >"$work/out" 2>&1; ok $? "doveadm creates a folder for a must-change user"
+
+# --- IMAP with the default password
+imap_probe "$user" "$pw" list create Baru select Arsip select INBOX fetch-subjects >"$work/imap" 2>&1
+contains "$work/imap" "login: OK" "IMAP login with the default password is allowed"
+contains "$work/imap" "alert: Anda masih memakai kata sandi bawaan" "an [ALERT] in Bahasa Indonesia follows the login reply"
+contains "$work/imap" "Pengaturan > Kata Sandi" "the alert says where to change it"
+[ "$(grep -c '^list:' "$work/imap")" = 1 ] && grep -q "^list: INBOX$" "$work/imap"
+ok $? "LIST shows only INBOX"
+contains "$work/imap" "create Baru: NO Ganti dahulu kata sandi bawaan" "CREATE refused with the hint"
+contains "$work/imap" "select Arsip: NO Ganti dahulu kata sandi bawaan" "SELECT of another folder refused with the hint"
+contains "$work/imap" "select INBOX: OK" "SELECT INBOX works"
+contains "$work/imap" "subject: Subject: Segera ganti kata sandi bawaan email dinas Anda" "the notice is in INBOX"
+
+
+imap_probe "$user" "$pw" select INBOX >"$work/imap2" 2>&1
+contains "$work/imap2" "exists: 1" "after a second login the notice is still there once"
+doveadm_t mailbox list -u "$user" >"$work/out" 2>&1
+contains "$work/out" "Arsip" "the other folder still exists (doveadm sees it)"
+
+# --- POP3
+pop3_probe "$(echo "$user")" "$pw" >"$work/pop3" 2>&1
+contains "$work/pop3" "login: OK" "POP3 login with the default password"
+contains "$work/pop3" "messages: 1" "POP3 sees INBOX with the notice"
+contains "$work/pop3" "subject: Segera ganti kata sandi bawaan" "POP3 can read the notice"
+other=ahmad.fauzi@jatimprov.go.id
+pop3_probe "$other" "$(pw_of $other)" >"$work/pop3b" 2>&1
+contains "$work/pop3b" "messages: 1" "a first login over POP3 also gets the notice"
+
+# --- notice text
+doveadm_t fetch -u "$user" text mailbox INBOX all >"$work/notice" 2>&1
+contains "$work/notice" "Yth. Bapak/Ibu Siti Rahma" "the notice addresses the user by name"
+contains "$work/notice" "minimal 12 karakter" "the notice states the policy"
+contains "$work/notice" "berlaku sampai" "the notice states the deadline"
+
+# --- SMTP/submission refused through the passdb, IMAP allowed
+doveadm_t auth test -x service=smtp "$user" "$pw" >"$work/smtp" 2>&1; r=$?
+[ $r -ne 0 ]; ok $? "doveadm auth test -x service=smtp refuses a must-change user"
+contains "$work/smtp" "sebelum mengirim email" "smtp refusal gives the reason"
+doveadm_t auth test -x service=submission "$user" "$pw" >"$work/sub" 2>&1; [ $? -ne 0 ]; ok $? "service=submission refused too"
+doveadm_t auth test -x service=imap "$user" "$pw" >"$work/out" 2>&1; ok $? "service=imap accepted"
+doveadm_t auth test -x service=smtp "$user" "Wrong#Pass99x" >"$work/out" 2>&1
+lacks "$work/out" "sebelum mengirim" "a wrong password does not learn the account state"
+
+# --- LMTP delivery to a must-change user
+lmtp_probe "$user" "Uji pengiriman LMTP" >"$work/lmtp" 2>&1; ok $? "LMTP delivery to a must-change user accepted"
+doveadm_t search -u "$user" mailbox INBOX subject "Uji pengiriman" >"$work/out" 2>&1
+[ -s "$work/out" ]; ok $? "the delivered mail is in INBOX"
+
+# --- after the change: no alert, no restriction, no new notice
+printf '%s\n%s\n' "$pw" "Kq#9zVw2Lp7Xm" | asnctl passwd "$user" --stdin >/dev/null
+imap_probe "$user" "Kq#9zVw2Lp7Xm" create Baru list select Arsip >"$work/imap3" 2>&1
+contains "$work/imap3" "login: OK" "login with the new password"
+lacks "$work/imap3" "alert:" "no ALERT once the password is changed"
+contains "$work/imap3" "create Baru: OK" "CREATE works after the change"
+contains "$work/imap3" "list: Arsip" "LIST shows every folder after the change"
+contains "$work/imap3" "select Arsip: OK" "SELECT of other folders works after the change"
+imap_probe "$user" "$pw" >"$work/imap4" 2>&1
+contains "$work/imap4" "login: NO" "the old default password fails"
+doveadm_t mailbox status -u "$user" messages INBOX >"$work/status" 2>&1
+contains "$work/status" "messages=2" "no new notice after the change (notice + LMTP mail)"
+doveadm_t auth test -x service=smtp "$user" "Kq#9zVw2Lp7Xm" >"$work/out" 2>&1; ok $? "smtp allowed after the change"
+
+# --- reset: a new default brings a new notice
+sleep 1	# a new password_set_at second
+asnctl reset "$user" --sheet "$work/reset.csv" >/dev/null
+newpw=$(grep "^$user," "$work/reset.csv" | cut -d',' -f2)
+imap_probe "$user" "$newpw" list select INBOX >"$work/imap5" 2>&1
+contains "$work/imap5" "alert: Anda masih memakai" "after a reset the ALERT is back"
+contains "$work/imap5" "exists: 3" "after a reset a new notice is put in INBOX"
+
+# --- expired default password: refused everywhere with the reason
+sqlite3 "$db" "update accounts set initial_password_expires_at = 1000 where email = '$user'"
+imap_probe "$user" "$newpw" >"$work/imap6" 2>&1
+contains "$work/imap6" "login: NO" "IMAP login with an expired default password refused"
+contains "$work/imap6" "alert: Kata sandi bawaan Anda sudah kedaluwarsa" "IMAP shows the expiry reason as [ALERT]"
+pop3_probe "$user" "$newpw" >"$work/pop3x" 2>&1
+contains "$work/pop3x" "login: ERR" "POP3 login with an expired default password refused"
+doveadm_t auth test "$user" "$newpw" >"$work/out" 2>&1; [ $? -ne 0 ]; ok $? "doveadm auth test refuses the expired default password"
+lmtp_probe "$user" "Masih terkirim" >"$work/out" 2>&1; ok $? "mail is still delivered to an account with an expired password"
+
+# --- disabled: refused everywhere, mail still delivered
+other_pw=$(pw_of "$other")
+asnctl disable "$other" >/dev/null
+imap_probe "$other" "$other_pw" >"$work/out" 2>&1; contains "$work/out" "login: NO" "disabled: IMAP refused"
+pop3_probe "$other" "$other_pw" >"$work/out" 2>&1; contains "$work/out" "login: ERR" "disabled: POP3 refused"
+doveadm_t auth test -x service=smtp "$other" "$other_pw" >"$work/out" 2>&1; [ $? -ne 0 ]; ok $? "disabled: smtp refused"
+lmtp_probe "$other" "Untuk akun nonaktif" >"$work/out" 2>&1; ok $? "disabled: mail still delivered"
+
+# --- asn_restrict = none: no restriction, the alert stays
+dovecot_stop
+DOVECOT_EXTRA_CONF="plugin {
+  asn_restrict = none
+}"
+dovecot_start >/dev/null
+third=bambang.sutrisno@jatimprov.go.id
+imap_probe "$third" "$(pw_of $third)" create Bebas >"$work/out" 2>&1
+contains "$work/out" "create Bebas: OK" "asn_restrict = none lifts the restriction"
+contains "$work/out" "alert: Anda masih memakai" "asn_restrict = none keeps the ALERT"
+
+grep -qiE "panic|fatal" "$work/dovecot.log"; [ $? -ne 0 ]; ok $? "no panic or fatal error in Dovecot's log"
+dovecot_stop
+[ -n "${ASN_KEEP:-}" ] && trap - EXIT
+tap_finish
