@@ -122,5 +122,5 @@ contains "$work/out" "alert: Anda masih memakai" "asn_restrict = none keeps the 
 
 grep -qiE "panic|fatal" "$work/dovecot.log"; [ $? -ne 0 ]; ok $? "no panic or fatal error in Dovecot's log"
 dovecot_stop
-[ -n "${ASN_KEEP:-}" ] && trap - EXIT
+
 tap_finish

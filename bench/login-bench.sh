@@ -1,0 +1,95 @@
+#!/bin/sh
+# IMAP logins per second with the dovecot-asn plugins against the same
+# Dovecot without them: two private instances (same configuration text but
+# for mail_plugins), loads alternated in one run, medians compared.
+# For a changed account and for a must-change account (ALERT, INBOX-only
+# session, notice check), with cheap hashes (so that Dovecot's own work,
+# not Argon2id, dominates and the plugins' share shows) and with the
+# default Argon2id.
+# usage: bench/login-bench.sh [BUILD-DIR] [ROUNDS] [LOGINS-PER-ROUND]   (as root)
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$src/_build-plain}
+rounds=${2:-9}
+per_round=${3:-150}
+top_srcdir=$src; top_builddir=$build
+DOVEADM=$(command -v doveadm); export top_srcdir top_builddir DOVEADM
+make -s -C "$build" >/dev/null && make -s -C "$build/bench" imap-logins >/dev/null &&
+	make -s -C "$build/tests" imap-probe >/dev/null || exit 1
+root=$(mktemp -d /tmp/asn-login-bench-XXXXXX)
+chmod 755 "$root"
+cleanup() {
+	for arm in with bare; do
+		[ -f "$root/$arm/run/master.pid" ] && kill "$(cat "$root/$arm/run/master.pid")" 2>/dev/null
+	done
+	sleep 1; rm -rf "$root"
+}
+trap cleanup EXIT
+
+# One database, copied to both arms.
+mkdir -p "$root/db"
+asnctl() { "$build/tools/asnctl" -c "$root/asnctl.conf" "$@"; }
+setup_db() {	# setup_db SCHEME-LINES
+	rm -rf "$root/db"; mkdir -p "$root/db"
+	printf 'asn_db = %s/db/asn.db\nasn_domain = bench.go.id\n%s\n' "$root" "$1" >"$root/asnctl.conf"
+	asnctl init >/dev/null
+	printf 'Nama;NIP\nBudi Changed;198001012005011001\nSiti Default;198001012005012002\n' >"$root/list.csv"
+	rm -f "$root/sheet.csv"
+	asnctl import --opd Bench --sheet "$root/sheet.csv" "$root/list.csv" >/dev/null
+	default_pw=$(grep '^siti.default' "$root/sheet.csv" | cut -d';' -f2)
+	changed_default=$(grep '^budi.changed' "$root/sheet.csv" | cut -d';' -f2)
+	printf '%s\n%s\n' "$changed_default" "Kq#9zVw2Lp7Xm" | asnctl passwd budi.changed@bench.go.id --stdin >/dev/null
+}
+
+start_arm() {	# start_arm NAME PLUGINS-LINE
+	work="$root/$1"; dovecot_conf_dir="$work/dovecot"
+	rm -rf "$work"; mkdir -p "$work/db"
+	cp "$root/db/asn.db" "$work/db/asn.db"
+	. "$src/tests/dovecot-env.sh"
+	DOVECOT_EXTRA_CONF="$2"
+	dovecot_start >/dev/null || { echo "dovecot ($1) did not start"; exit 1; }
+	trap cleanup EXIT
+	eval "port_$1=$IMAP_PORT"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+measure() {	# measure LABEL USER PASSWORD COUNT
+	: >"$root/with.rates"; : >"$root/bare.rates"
+	# warm-up of both arms
+	"$build/bench/imap-logins" 127.0.0.1 "$port_with" "$2" "$3" 20 2 >/dev/null
+	"$build/bench/imap-logins" 127.0.0.1 "$port_bare" "$2" "$3" 20 2 >/dev/null
+	for i in $(seq 1 "$rounds"); do
+		for arm in with bare; do
+			eval "port=\$port_$arm"
+			"$build/bench/imap-logins" 127.0.0.1 "$port" "$2" "$3" "$4" 2 >>"$root/$arm.rates" ||
+				{ echo "logins failed ($arm, $1)"; exit 1; }
+		done
+	done
+	w=$(median <"$root/with.rates"); b=$(median <"$root/bare.rates")
+	awk -v l="$1" -v w="$w" -v b="$b" 'BEGIN { printf "%-44s %10.1f %10.1f %7.3f\n", l, b, w, w / b }'
+}
+
+echo "rounds: $rounds alternated, median logins/s; 2 client processes; $(nproc) cores"
+printf '%-44s %10s %10s %7s\n' "account" "bare" "plugins" "ratio"
+for hashing in cheap default; do
+	if [ $hashing = cheap ]; then
+		setup_db "asn_password_scheme = SHA512-CRYPT"
+		count=$per_round
+	else
+		setup_db ""
+		count=$((per_round / 5))
+	fi
+	start_arm with "mail_plugins = \$mail_plugins
+protocol imap {
+  mail_plugins = \$mail_plugins
+}"
+	start_arm bare "mail_plugins =
+protocol imap {
+  mail_plugins =
+}"
+	measure "changed account, $hashing hash" budi.changed@bench.go.id "Kq#9zVw2Lp7Xm" "$count"
+	measure "must-change account, $hashing hash" siti.default@bench.go.id "$default_pw" "$count"
+	for arm in with bare; do kill "$(cat "$root/$arm/run/master.pid")"; done
+	sleep 1
+done
