@@ -11,7 +11,7 @@
 # usage: bench/import-bench.sh [BUILD-DIR] [ROWS...]   (default 1000 10000)
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src/_build-plain}
+build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
 [ $# -gt 0 ] && shift
 sizes=${*:-1000 10000}
 asnctl="$build/tools/asnctl"

@@ -9,7 +9,7 @@
 # usage: bench/login-bench.sh [BUILD-DIR] [ROUNDS] [LOGINS-PER-ROUND]   (as root)
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src/_build-plain}
+build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
 rounds=${2:-9}
 per_round=${3:-150}
 top_srcdir=$src; top_builddir=$build
@@ -20,11 +20,11 @@ root=$(mktemp -d /tmp/asn-login-bench-XXXXXX)
 chmod 755 "$root"
 cleanup() {
 	for arm in with bare; do
-		[ -f "$root/$arm/run/master.pid" ] && kill "$(cat "$root/$arm/run/master.pid")" 2>/dev/null
+		[ -f "$root/$arm/run/master.pid" ] && kill "$(cat "$root/$arm/run/master.pid" 2>/dev/null)" 2>/dev/null
 	done
 	sleep 1; rm -rf "$root"
 }
-trap cleanup EXIT
+[ -n "${ASN_KEEP:-}" ] || trap cleanup EXIT
 
 # One database, copied to both arms.
 mkdir -p "$root/db"
@@ -48,7 +48,7 @@ start_arm() {	# start_arm NAME PLUGINS-LINE
 	. "$src/tests/dovecot-env.sh"
 	DOVECOT_EXTRA_CONF="$2"
 	dovecot_start >/dev/null || { echo "dovecot ($1) did not start"; exit 1; }
-	trap cleanup EXIT
+	[ -n "${ASN_KEEP:-}" ] && trap - EXIT || trap cleanup EXIT
 	eval "port_$1=$IMAP_PORT"
 }
 
@@ -90,6 +90,6 @@ protocol imap {
 }"
 	measure "changed account, $hashing hash" budi.changed@bench.go.id "Kq#9zVw2Lp7Xm" "$count"
 	measure "must-change account, $hashing hash" siti.default@bench.go.id "$default_pw" "$count"
-	for arm in with bare; do kill "$(cat "$root/$arm/run/master.pid")"; done
+	for arm in with bare; do kill "$(cat "$root/$arm/run/master.pid")"; rm -f "$root/$arm/run/master.pid"; done
 	sleep 1
 done
