@@ -80,18 +80,15 @@ const char *asn_scheme_name(enum asn_password_scheme scheme)
 	return "?";
 }
 
-int asn_parse_duration(const char *str, unsigned long long *secs_r)
+struct unit {
+	const char *name;
+	unsigned long long mult;
+};
+
+/* "<digits> [unit]" with the unit from the table (case-insensitive). */
+static int parse_with_unit(const char *str, const struct unit *units, size_t count,
+			   unsigned long long *value_r)
 {
-	static const struct {
-		const char *unit;
-		unsigned long long mult;
-	} units[] = {
-		{ "", 1 }, { "s", 1 }, { "sec", 1 }, { "secs", 1 }, { "second", 1 }, { "seconds", 1 },
-		{ "m", 60 }, { "min", 60 }, { "mins", 60 }, { "minute", 60 }, { "minutes", 60 },
-		{ "h", 3600 }, { "hour", 3600 }, { "hours", 3600 },
-		{ "d", 86400 }, { "day", 86400 }, { "days", 86400 },
-		{ "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
-	};
 	unsigned long long value;
 	char *end;
 
@@ -105,51 +102,41 @@ int asn_parse_duration(const char *str, unsigned long long *secs_r)
 		return -1;
 	while (isspace((unsigned char)*end))
 		end++;
-	for (size_t i = 0; i < ASN_N_ELEMENTS(units); i++) {
-		if (strcasecmp(end, units[i].unit) == 0) {
+	for (size_t i = 0; i < count; i++) {
+		if (strcasecmp(end, units[i].name) == 0) {
 			if (value > ~0ULL / units[i].mult)
 				return -1;
-			*secs_r = value * units[i].mult;
+			*value_r = value * units[i].mult;
 			return 0;
 		}
 	}
 	return -1;
 }
 
+int asn_parse_duration(const char *str, unsigned long long *secs_r)
+{
+	static const struct unit units[] = {
+		{ "", 1 }, { "s", 1 }, { "sec", 1 }, { "secs", 1 }, { "second", 1 }, { "seconds", 1 },
+		{ "m", 60 }, { "min", 60 }, { "mins", 60 }, { "minute", 60 }, { "minutes", 60 },
+		{ "h", 3600 }, { "hour", 3600 }, { "hours", 3600 },
+		{ "d", 86400 }, { "day", 86400 }, { "days", 86400 },
+		{ "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
+	};
+
+	return parse_with_unit(str, units, ASN_N_ELEMENTS(units), secs_r);
+}
+
 int asn_parse_size(const char *str, unsigned long long *bytes_r)
 {
-	static const struct {
-		const char *unit;
-		unsigned long long mult;
-	} units[] = {
+	static const struct unit units[] = {
 		{ "", 1 }, { "b", 1 },
 		{ "k", 1024ULL }, { "kb", 1024ULL }, { "kib", 1024ULL },
 		{ "m", 1024ULL * 1024 }, { "mb", 1024ULL * 1024 }, { "mib", 1024ULL * 1024 },
 		{ "g", 1024ULL * 1024 * 1024 }, { "gb", 1024ULL * 1024 * 1024 },
 		{ "gib", 1024ULL * 1024 * 1024 },
 	};
-	unsigned long long value;
-	char *end;
 
-	while (isspace((unsigned char)*str))
-		str++;
-	if (!isdigit((unsigned char)*str))
-		return -1;
-	errno = 0;
-	value = strtoull(str, &end, 10);
-	if (errno != 0)
-		return -1;
-	while (isspace((unsigned char)*end))
-		end++;
-	for (size_t i = 0; i < ASN_N_ELEMENTS(units); i++) {
-		if (strcasecmp(end, units[i].unit) == 0) {
-			if (value > ~0ULL / units[i].mult)
-				return -1;
-			*bytes_r = value * units[i].mult;
-			return 0;
-		}
-	}
-	return -1;
+	return parse_with_unit(str, units, ASN_N_ELEMENTS(units), bytes_r);
 }
 
 int asn_parse_bool(const char *str, bool *value_r)

@@ -32,6 +32,7 @@ ok $? "only the two valid rows were created"
 # A realistic list: BOM, semicolons, CRLF, quotes, titles, name collisions.
 run 0 "realistic Diskominfo list imported" -- asnctl import --opd "Dinas Komunikasi dan Informatika" --letter "800/123/114.1/2026" --sheet "$work/sheet.csv" "$data/diskominfo.csv"
 contains "$work/stdout" "6 created, 0 existing, 0 rejected" "six created"
+lacks "$work/stderr" "hashing" "no progress bar when stderr is not a terminal"
 [ "$(stat -c %a "$work/sheet.csv")" = 600 ]; ok $? "credential sheet is mode 0600"
 head -c 3 "$work/sheet.csv" | od -An -tx1 | grep -q "ef bb bf"; ok $? "sheet starts with a UTF-8 BOM for Excel"
 head -1 "$work/sheet.csv" | grep -q "email;password;nip;name;opd;password_expires"; ok $? "sheet uses the list's ';' separator"
@@ -104,6 +105,11 @@ contains "$work/stdout" "dry run, nothing written" "dry run says so"
 run 78 "bad setting named with FILE:LINE" -- sh -c "printf 'asn_domain = x.go.id\nasn_passwod_history = 3\n' > '$work/bad.conf'; '$ASNCTL' -c '$work/bad.conf' list"
 contains "$work/stderr" "bad.conf:2: unknown setting 'asn_passwod_history'" "config error names FILE:LINE"
 
+# The progress bar: on a terminal only.
+printf 'Nama;NIP\r\nTeguh Prakoso;199201012019031001\r\nUmi Kalsum;199202022019032002\r\n' >"$work/tty.csv"
+script -qec "'$ASNCTL' -c '$work/asnctl.conf' import --opd X --sheet '$work/tty-sheet.csv' '$work/tty.csv'" /dev/null >"$work/tty.out" 2>&1
+contains "$work/tty.out" "hashing 2/2 [" "a progress bar on stderr when it is a terminal"
+contains "$work/tty.out" "100%" "the bar reaches 100%"
 # A Windows-1252 list is converted, with a warning.
 printf 'Nama;NIP\r\nJos\351 Ram\355rez;199001012015031099\r\n' >"$work/cp1252.csv"
 run 0 "Windows-1252 list imported" -- asnctl import --opd X --sheet "$work/cp-sheet.csv" "$work/cp1252.csv"

@@ -3,14 +3,8 @@
 # shipped SQL passdb/userdb, authenticates them over IMAP.
 . "$top_srcdir/tests/tap.sh"
 tap_setup
-if [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP a private Dovecot needs root"
-	exit 0
-fi
 . "$top_srcdir/tests/dovecot-env.sh"
 db="$work/db/asn.db"
-# Dovecot's queries compare with the real clock: so must asnctl.
-unset ASN_NOW
 
 asnctl init >/dev/null
 asnctl import --opd Diskominfo --sheet "$work/sheet.csv" "$top_srcdir/tests/data/diskominfo.csv" >/dev/null

@@ -1,6 +1,7 @@
 /* A real IMAP client for the tests (libetpan): logs in, runs commands,
    prints what a user would see, one fact per line.
-   usage: imap-probe HOST PORT USER PASSWORD [list | create NAME | select NAME]...
+   usage: imap-probe HOST PORT USER PASSWORD [list | create NAME | select NAME |
+          examine NAME | delete NAME | rename FROM TO | fetch-subjects]...
    Prints "login: OK" or "login: NO <text>", "alert: <text>" for [ALERT]
    responses (also those right after the login reply), "list: NAME" per
    mailbox, "create NAME: OK|NO <text>", "select NAME: ...", "exists: N",
@@ -11,6 +12,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* IMAP_PROBE_TRACE=1: every line the server sends, as "S: ...", so that
+   tests can check response codes ([NOPERM]) and their order. */
+static void trace_logger(mailimap *imap, int log_type, const char *str, size_t size,
+			 void *context)
+{
+	(void)imap;
+	(void)context;
+	if (log_type != MAILSTREAM_LOG_TYPE_DATA_RECEIVED)
+		return;
+	while (size > 0) {
+		const char *eol = memchr(str, '\n', size);
+		size_t len = eol == NULL ? size : (size_t)(eol - str);
+		size_t print_len = len > 0 && str[len - 1] == '\r' ? len - 1 : len;
+
+		printf("S: %.*s\n", (int)print_len, str);
+		if (eol == NULL)
+			break;
+		size -= len + 1;
+		str = eol + 1;
+	}
+}
 
 static void print_alert(mailimap *imap)
 {
@@ -38,6 +61,8 @@ int main(int argc, char **argv)
 	}
 	imap = mailimap_new(0, NULL);
 	mailimap_set_timeout(imap, 15);
+	if (getenv("IMAP_PROBE_TRACE") != NULL)
+		mailimap_set_logger(imap, trace_logger, NULL);
 	r = mailimap_socket_connect(imap, argv[1], (uint16_t)atoi(argv[2]));
 	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && r != MAILIMAP_NO_ERROR) {
 		fprintf(stderr, "imap-probe: cannot connect to %s:%s (%d)\n", argv[1], argv[2], r);
@@ -85,6 +110,22 @@ int main(int argc, char **argv)
 			if (r == MAILIMAP_NO_ERROR && imap->imap_selection_info != NULL)
 				printf("exists: %u\n", imap->imap_selection_info->sel_exists);
 			i++;
+		} else if ((strcmp(argv[i], "examine") == 0 || strcmp(argv[i], "delete") == 0) &&
+			   i + 1 < argc) {
+			char what[256];
+
+			r = strcmp(argv[i], "examine") == 0 ? mailimap_examine(imap, argv[i + 1]) :
+				mailimap_delete(imap, argv[i + 1]);
+			snprintf(what, sizeof(what), "%s %s", argv[i], argv[i + 1]);
+			print_result(imap, what, r);
+			i++;
+		} else if (strcmp(argv[i], "rename") == 0 && i + 2 < argc) {
+			char what[256];
+
+			r = mailimap_rename(imap, argv[i + 1], argv[i + 2]);
+			snprintf(what, sizeof(what), "rename %s %s", argv[i + 1], argv[i + 2]);
+			print_result(imap, what, r);
+			i += 2;
 		} else if (strcmp(argv[i], "fetch-subjects") == 0) {
 			struct mailimap_set *set = mailimap_set_new_interval(1, 0);
 			struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();

@@ -16,6 +16,48 @@ static char *write_temp(const char *content)
 	return path;
 }
 
+/* Every setting is documented where admins look: both shipped settings
+   files and the README's table.  Fails when a setting is added without
+   them. */
+static void test_documented(void)
+{
+	static const char *const files[] = {
+		"conf.d/90-asn.conf", "conf.d/asnctl.conf", "README.md", "doc/asnctl.1"
+	};
+	const char *srcdir = getenv("top_srcdir");
+
+	if (srcdir == NULL)
+		srcdir = ".";
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		struct asn_error err;
+		char path[1024], *data;
+		size_t size;
+		bool all = true;
+
+		snprintf(path, sizeof(path), "%s/%s", srcdir, files[f]);
+		if (asn_read_file(path, 1 << 20, &data, &size, &err) < 0) {
+			tap_ok(false, "%s readable (%s)", files[f], err.msg);
+			continue;
+		}
+		for (const struct asn_setting_def *def = asn_setting_defs; def->key != NULL; def++) {
+			/* The man page documents what asnctl uses. */
+			if (f == 3 && (strncmp(def->key, "asn_passwdd_", 12) == 0 ||
+				       strcmp(def->key, "asn_restrict") == 0 ||
+				       strcmp(def->key, "asn_alert") == 0 ||
+				       strcmp(def->key, "asn_hint") == 0 ||
+				       strncmp(def->key, "asn_notice", 10) == 0 ||
+				       strcmp(def->key, "asn_webmail_url") == 0))
+				continue;
+			if (strstr(data, def->key) == NULL) {
+				printf("# %s is not in %s\n", def->key, files[f]);
+				all = false;
+			}
+		}
+		tap_ok(all, "every setting is documented in %s", files[f]);
+		free(data);
+	}
+}
+
 int main(void)
 {
 	struct asn_settings set;
@@ -87,5 +129,6 @@ int main(void)
 	asn_settings_set(&set, "asn_password_min_length", "16", &err);
 	tap_ok(asn_settings_check(&set, &err) < 0, "generated length below policy refused");
 	asn_settings_free(&set);
+	test_documented();
 	return tap_done();
 }
