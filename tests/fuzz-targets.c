@@ -1,6 +1,7 @@
 /* Fuzz entry points: each parser must return, never crash, leak or read
    out of bounds, whatever the bytes. */
 #include "fuzz-targets.h"
+#include "asn-bsre.h"
 #include "asn-csv.h"
 #include "asn-email.h"
 #include "asn-nip.h"
@@ -97,7 +98,34 @@ static void fuzz_settings(const uint8_t *data, size_t size)
 	asn_settings_free(&set);
 }
 
+/* The BSrE parsers: subject, From, Authentication-Results, certificate
+   text and dates, all fed the same bytes. */
+static void fuzz_bsre(const uint8_t *data, size_t size)
+{
+	static const char *const trusted[] = { "bssn.go.id", NULL };
+	struct asn_bsre_certificate cert;
+	char *s = as_string(data, size), *norm, domain[256], date[11];
+	enum asn_bsre_event event;
+
+	norm = asn_bsre_subject_normalize(s);
+	event = asn_bsre_classify_subject(NULL, norm);
+	if (event != ASN_BSRE_NONE && !asn_bsre_is_candidate(norm))
+		abort();
+	free(norm);
+	if (asn_bsre_from_domain(s, domain, sizeof(domain)) && domain[0] == '\0')
+		abort();
+	(void)asn_bsre_authres_dkim_pass(s, "mx.example.go.id", trusted);
+	if (asn_bsre_extract_certificate(s, &cert) &&
+	    strlen(cert.valid_until) != 0 && strlen(cert.valid_until) != 4 &&
+	    strlen(cert.valid_until) != 10)
+		abort();
+	if (asn_bsre_parse_date(s, date) > strlen(s))
+		abort();
+	free(s);
+}
+
 const struct asn_fuzz_target asn_fuzz_targets[] = {
+	{ "bsre", fuzz_bsre },
 	{ "csv", fuzz_csv },
 	{ "nip", fuzz_nip },
 	{ "roster", fuzz_roster },
