@@ -404,19 +404,24 @@ bool asn_bsre_extract_certificate(const char *text, struct asn_bsre_certificate 
 	}
 	for (size_t i = 0; validity_phrases[i] != NULL && cert->valid_until[0] == '\0'; i++) {
 		size_t plen = strlen(validity_phrases[i]);
+		const char *p = text;
 
-		for (const char *p = text; *p != '\0'; p++) {
-			if (strncasecmp(p, validity_phrases[i], plen) != 0)
-				continue;
-			p += plen;
-			while (*p == ' ' || *p == ':' || *p == '\t' || *p == '\n' || *p == '\r')
+		while (*p != '\0' && cert->valid_until[0] == '\0') {
+			const char *q;
+
+			if (strncasecmp(p, validity_phrases[i], plen) != 0) {
 				p++;
-			if (strncasecmp(p, "tanggal", 7) == 0)
-				p += 7;
-			if (asn_bsre_parse_date(p, cert->valid_until) > 0) {
-				found = true;
-				break;
+				continue;
 			}
+			q = p + plen;
+			while (*q == ' ' || *q == ':' || *q == '\t' || *q == '\n' || *q == '\r')
+				q++;
+			if (strncasecmp(q, "tanggal", 7) == 0)
+				q += 7;
+			if (asn_bsre_parse_date(q, cert->valid_until) > 0)
+				found = true;
+			/* q never passes the terminator; go on after the phrase */
+			p += plen;
 		}
 	}
 	return found;

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 	unsigned int n = 0;
 
 	if (argc < 3 || (target = asn_fuzz_target_find(argv[1])) == NULL) {
-		fprintf(stderr, "usage: fuzz-replay bsre|csv|nip|roster|settings FILE...\n");
+		fprintf(stderr, "usage: fuzz-replay bsre|mail|csv|nip|roster|settings FILE...\n");
 		return 64;
 	}
 	for (int i = 2; i < argc; i++) {

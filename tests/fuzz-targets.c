@@ -2,6 +2,7 @@
    out of bounds, whatever the bytes. */
 #include "fuzz-targets.h"
 #include "asn-bsre.h"
+#include "asn-bsre-mail.h"
 #include "asn-csv.h"
 #include "asn-email.h"
 #include "asn-nip.h"
@@ -124,8 +125,23 @@ static void fuzz_bsre(const uint8_t *data, size_t size)
 	free(s);
 }
 
+/* A whole message through the MIME analysis. */
+static void fuzz_mail(const uint8_t *data, size_t size)
+{
+	static const char *const senders[] = { "bssn.go.id", NULL };
+	static const struct asn_bsre_trust trust = { senders, "mx.jatimprov.go.id" };
+	struct asn_bsre_mail m;
+	struct asn_error err;
+
+	if (asn_bsre_analyze((const char *)data, size, &trust, 65536, &m, &err) == 0 &&
+	    m.event == ASN_BSRE_NONE && m.trusted)
+		abort();
+	free(asn_html_to_text((const char *)data, size));
+}
+
 const struct asn_fuzz_target asn_fuzz_targets[] = {
 	{ "bsre", fuzz_bsre },
+	{ "mail", fuzz_mail },
 	{ "csv", fuzz_csv },
 	{ "nip", fuzz_nip },
 	{ "roster", fuzz_roster },

@@ -1,0 +1,366 @@
+/* BSrE mail analysis over raw RFC 5322 messages (libetpan). */
+#include "asn-bsre-mail.h"
+
+#include <ctype.h>
+#include <libetpan/libetpan.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void copy_clean(char *out, size_t size, const char *in)
+{
+	char *clean = asn_str_clean(in);
+
+	snprintf(out, size, "%s", clean);
+	free(clean);
+}
+
+static char *decode_phrase(const char *raw)
+{
+	size_t idx = 0;
+	char *decoded = NULL;
+
+	if (mailmime_encoded_phrase_parse("utf-8", raw, strlen(raw), &idx, "utf-8",
+					  &decoded) == MAILIMF_NO_ERROR && decoded != NULL)
+		return decoded;
+	return strdup(raw);
+}
+
+static time_t date_to_time(const struct mailimf_date_time *dt)
+{
+	struct tm tm;
+	time_t t;
+	int zone = dt->dt_zone, zone_secs;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = dt->dt_year - 1900;
+	tm.tm_mon = dt->dt_month - 1;
+	tm.tm_mday = dt->dt_day;
+	tm.tm_hour = dt->dt_hour;
+	tm.tm_min = dt->dt_min;
+	tm.tm_sec = dt->dt_sec;
+	if (dt->dt_year < 1970 || dt->dt_month < 1 || dt->dt_month > 12)
+		return 0;
+	t = timegm(&tm);
+	zone_secs = (abs(zone) / 100) * 3600 + (abs(zone) % 100) * 60;
+	return zone >= 0 ? t - zone_secs : t + zone_secs;
+}
+
+/* No Message-ID: the same mail delivered twice has the same headers. */
+static void header_digest(const char *data, size_t size, char *out, size_t out_size)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	const char *end = data;
+
+	/* headers end at the first empty line */
+	while (end < data + size) {
+		const char *eol = memchr(end, '\n', (size_t)(data + size - end));
+
+		if (eol == NULL) {
+			end = data + size;
+			break;
+		}
+		if (eol == end || (eol == end + 1 && end[0] == '\r')) {
+			break;
+		}
+		end = eol + 1;
+	}
+	EVP_Digest(data, (size_t)(end - data), md, &md_len, EVP_sha256(), NULL);
+	snprintf(out, out_size, "sha256:");
+	for (unsigned int i = 0; i < md_len && strlen(out) + 2 < out_size; i++) {
+		size_t len = strlen(out);
+
+		out[len] = hex[md[i] >> 4];
+		out[len + 1] = hex[md[i] & 15];
+		out[len + 2] = '\0';
+	}
+}
+
+struct header_scan {
+	const char *subject_raw;
+	struct mailimf_mailbox_list *from;
+	const char *message_id;
+	struct mailimf_date_time *date;
+	struct asn_strv authres;
+	char delivered_to[256];
+};
+
+static void scan_fields(struct mailimf_fields *fields, struct header_scan *scan)
+{
+	for (clistiter *it = clist_begin(fields->fld_list); it != NULL; it = clist_next(it)) {
+		struct mailimf_field *f = clist_content(it);
+
+		switch (f->fld_type) {
+		case MAILIMF_FIELD_SUBJECT:
+			if (scan->subject_raw == NULL)
+				scan->subject_raw = f->fld_data.fld_subject->sbj_value;
+			break;
+		case MAILIMF_FIELD_FROM:
+			if (scan->from == NULL)
+				scan->from = f->fld_data.fld_from->frm_mb_list;
+			break;
+		case MAILIMF_FIELD_MESSAGE_ID:
+			if (scan->message_id == NULL)
+				scan->message_id = f->fld_data.fld_message_id->mid_value;
+			break;
+		case MAILIMF_FIELD_ORIG_DATE:
+			if (scan->date == NULL)
+				scan->date = f->fld_data.fld_orig_date->dt_date_time;
+			break;
+		case MAILIMF_FIELD_OPTIONAL_FIELD: {
+			const struct mailimf_optional_field *o = f->fld_data.fld_optional_field;
+
+			if (strcasecmp(o->fld_name, "Authentication-Results") == 0)
+				asn_strv_add(&scan->authres, o->fld_value);
+			else if (scan->delivered_to[0] == '\0' &&
+				 (strcasecmp(o->fld_name, "Delivered-To") == 0 ||
+				  strcasecmp(o->fld_name, "X-Original-To") == 0)) {
+				copy_clean(scan->delivered_to, sizeof(scan->delivered_to), o->fld_value);
+				for (char *p = scan->delivered_to; *p != '\0'; p++)
+					*p = (char)tolower((unsigned char)*p);
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static bool content_is(const struct mailmime_content *ct, const char *subtype)
+{
+	return ct != NULL && ct->ct_type != NULL &&
+		ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE &&
+		ct->ct_type->tp_data.tp_discrete_type->dt_type == MAILMIME_DISCRETE_TYPE_TEXT &&
+		ct->ct_subtype != NULL && strcasecmp(ct->ct_subtype, subtype) == 0;
+}
+
+/* The first text/plain part, else the first text/html one. */
+static void find_text_parts(struct mailmime *mime, struct mailmime **plain,
+			    struct mailmime **html, unsigned int depth)
+{
+	if (mime == NULL || depth > 20)
+		return;
+	switch (mime->mm_type) {
+	case MAILMIME_SINGLE:
+		if (*plain == NULL && content_is(mime->mm_content_type, "plain"))
+			*plain = mime;
+		else if (*html == NULL && content_is(mime->mm_content_type, "html"))
+			*html = mime;
+		break;
+	case MAILMIME_MULTIPLE:
+		for (clistiter *it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list);
+		     it != NULL; it = clist_next(it))
+			find_text_parts(clist_content(it), plain, html, depth + 1);
+		break;
+	case MAILMIME_MESSAGE:
+		find_text_parts(mime->mm_data.mm_message.mm_msg_mime, plain, html, depth + 1);
+		break;
+	default:
+		break;
+	}
+}
+
+static char *part_text(struct mailmime *part, size_t body_max)
+{
+	const struct mailmime_data *body = part->mm_data.mm_single;
+	char *decoded = NULL, *converted = NULL, *charset, *text;
+	size_t idx = 0, len = 0, src_len;
+
+	if (body == NULL || body->dt_type != MAILMIME_DATA_TEXT)
+		return NULL;
+	src_len = body->dt_data.dt_text.dt_length;
+	if (src_len > body_max * 2)
+		src_len = body_max * 2;
+	if (mailmime_part_parse(body->dt_data.dt_text.dt_data, src_len, &idx, body->dt_encoding,
+				&decoded, &len) != MAILIMF_NO_ERROR)
+		return NULL;
+	if (len > body_max)
+		len = body_max;
+	charset = mailmime_content_charset_get(part->mm_content_type);
+	if (charset != NULL && strcasecmp(charset, "utf-8") != 0 &&
+	    strcasecmp(charset, "us-ascii") != 0 &&
+	    charconv("utf-8", charset, decoded, len, &converted) == MAIL_CHARCONV_NO_ERROR &&
+	    converted != NULL)
+		text = asn_xstrdup(converted);
+	else
+		text = asn_xstrndup(decoded, len);
+	/* charconv() returns malloc()ed memory (charconv_buffer_free() is for
+	   charconv_buffer()'s), possibly even when it fails. */
+	free(converted);
+	mailmime_decoded_part_free(decoded);
+	return text;
+}
+
+int asn_bsre_analyze(const char *data, size_t size, const struct asn_bsre_trust *trust,
+		     size_t body_max, struct asn_bsre_mail *out, struct asn_error *err)
+{
+	struct mailimf_fields *fields = NULL;
+	struct header_scan scan;
+	size_t idx = 0;
+	char *subject;
+
+	memset(out, 0, sizeof(*out));
+	memset(&scan, 0, sizeof(scan));
+	if (mailimf_fields_parse(data, size, &idx, &fields) != MAILIMF_NO_ERROR) {
+		asn_error_set(err, "the message headers cannot be parsed");
+		return -1;
+	}
+	scan_fields(fields, &scan);
+	subject = decode_phrase(scan.subject_raw != NULL ? scan.subject_raw : "");
+	copy_clean(out->subject, sizeof(out->subject), subject);
+	free(subject);
+	out->event = asn_bsre_classify_subject(NULL, out->subject);
+	if (out->event == ASN_BSRE_NONE) {
+		/* Ordinary mail: nothing else is looked at. */
+		asn_strv_free(&scan.authres);
+		mailimf_fields_free(fields);
+		return 0;
+	}
+
+	snprintf(out->delivered_to, sizeof(out->delivered_to), "%s", scan.delivered_to);
+	if (scan.from != NULL && clist_begin(scan.from->mb_list) != NULL) {
+		const struct mailimf_mailbox *mb = clist_content(clist_begin(scan.from->mb_list));
+
+		snprintf(out->sender, sizeof(out->sender), "%s", mb->mb_addr_spec);
+		if (!asn_bsre_from_domain(mb->mb_addr_spec, out->sender_domain,
+					  sizeof(out->sender_domain)))
+			out->sender_domain[0] = '\0';
+	}
+	if (scan.message_id != NULL && scan.message_id[0] != '\0')
+		snprintf(out->message_key, sizeof(out->message_key), "%s", scan.message_id);
+	else
+		header_digest(data, size, out->message_key, sizeof(out->message_key));
+	if (scan.date != NULL)
+		out->date = date_to_time(scan.date);
+
+	out->trusted = out->sender_domain[0] != '\0' &&
+		asn_bsre_domain_trusted(out->sender_domain, trust->senders);
+	if (out->trusted && trust->authserv_id != NULL && trust->authserv_id[0] != '\0') {
+		bool dkim = false;
+
+		for (size_t i = 0; i < scan.authres.count && !dkim; i++)
+			dkim = asn_bsre_authres_dkim_pass(scan.authres.items[i], trust->authserv_id,
+							  trust->senders);
+		out->trusted = dkim;
+	}
+	asn_strv_free(&scan.authres);
+	mailimf_fields_free(fields);
+
+	if (out->event == ASN_BSRE_CERTIFICATE_ISSUED || out->event == ASN_BSRE_RENEWAL) {
+		struct mailmime *mime = NULL, *plain = NULL, *html = NULL;
+		char *text = NULL;
+
+		idx = 0;
+		if (mailmime_parse(data, size, &idx, &mime) == MAILIMF_NO_ERROR) {
+			find_text_parts(mime, &plain, &html, 0);
+			if (plain != NULL)
+				text = part_text(plain, body_max);
+			if (text == NULL && html != NULL) {
+				char *raw = part_text(html, body_max);
+
+				if (raw != NULL) {
+					text = asn_html_to_text(raw, strlen(raw));
+					free(raw);
+				}
+			}
+			mailmime_free(mime);
+		}
+		if (text != NULL) {
+			out->has_certificate = asn_bsre_extract_certificate(text, &out->certificate);
+			asn_secure_zero(text, strlen(text));
+			free(text);
+		}
+	}
+	return 0;
+}
+
+char *asn_html_to_text(const char *html, size_t size)
+{
+	static const char *const block_tags[] = {
+		"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", NULL
+	};
+	static const struct {
+		const char *entity;
+		const char *text;
+	} entities[] = {
+		{ "&nbsp;", " " }, { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+		{ "&quot;", "\"" }, { "&#39;", "'" }, { "&apos;", "'" },
+	};
+	struct asn_str out = { 0 };
+	size_t i = 0;
+
+	while (i < size) {
+		if (html[i] == '<') {
+			const char *end = memchr(html + i, '>', size - i);
+			size_t name_start = i + 1, name_len = 0;
+			bool closing = false;
+
+			if (end == NULL)
+				break;
+			if (name_start < size && html[name_start] == '/') {
+				closing = true;
+				name_start++;
+			}
+			while (name_start + name_len < (size_t)(end - html) &&
+			       isalnum((unsigned char)html[name_start + name_len]))
+				name_len++;
+			if (!closing && name_len > 0 &&
+			    ((name_len == 6 && strncasecmp(html + name_start, "script", 6) == 0) ||
+			     (name_len == 5 && strncasecmp(html + name_start, "style", 5) == 0))) {
+				/* skip to the closing tag */
+				const char *close = NULL;
+
+				for (const char *p = end; p + 1 < html + size; p++) {
+					if (p[0] == '<' && p[1] == '/' &&
+					    strncasecmp(p + 2, html + name_start, name_len) == 0) {
+						close = p;
+						break;
+					}
+				}
+				if (close == NULL)
+					break;
+				end = memchr(close, '>', (size_t)(html + size - close));
+				if (end == NULL)
+					break;
+			} else if ((name_len == 2 && (strncasecmp(html + name_start, "td", 2) == 0 ||
+						       strncasecmp(html + name_start, "th", 2) == 0))) {
+				/* cells of one row stay on one line: "Common Name" ": X" */
+				asn_str_append_c(&out, ' ');
+			} else {
+				for (size_t b = 0; block_tags[b] != NULL; b++) {
+					if (strlen(block_tags[b]) == name_len &&
+					    strncasecmp(html + name_start, block_tags[b], name_len) == 0) {
+						asn_str_append_c(&out, '\n');
+						break;
+					}
+				}
+			}
+			i = (size_t)(end - html) + 1;
+			continue;
+		}
+		if (html[i] == '&') {
+			bool matched = false;
+
+			for (size_t e = 0; e < ASN_N_ELEMENTS(entities); e++) {
+				size_t elen = strlen(entities[e].entity);
+
+				if (i + elen <= size && strncasecmp(html + i, entities[e].entity, elen) == 0) {
+					asn_str_append(&out, entities[e].text);
+					i += elen;
+					matched = true;
+					break;
+				}
+			}
+			if (matched)
+				continue;
+		}
+		asn_str_append_c(&out, html[i] == '\r' ? ' ' : html[i]);
+		i++;
+	}
+	asn_str_c(&out);
+	return out.data;
+}

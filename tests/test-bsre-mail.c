@@ -1,0 +1,147 @@
+/* BSrE mail analysis over a corpus written from shared/notes/bsre.md:
+   every event type, encoded and folded subjects, HTML-only and
+   multipart/alternative base64 bodies, malformed MIME, look-alike and
+   forged senders, forwarded mails, secrets in bodies. */
+#include "tap.h"
+#include "asn-bsre-mail.h"
+
+#include <stdlib.h>
+
+static const char *const senders[] = { "bssn.go.id", NULL };
+static const struct asn_bsre_trust trust = { senders, "mx.jatimprov.go.id" };
+
+static const struct {
+	const char *file;
+	enum asn_bsre_event event;
+	bool trusted;
+	const char *cn, *org, *serial, *valid_until;	/* NULL: not checked */
+} cases[] = {
+	{ "activation.eml", ASN_BSRE_ACCOUNT_ACTIVATION, true, NULL, NULL, NULL, NULL },
+	{ "activation-b64-subject.eml", ASN_BSRE_ACCOUNT_ACTIVATION, true, NULL, NULL, NULL, NULL },
+	{ "info-q-folded.eml", ASN_BSRE_ACCOUNT_INFO, true, NULL, NULL, NULL, NULL },
+	{ "passphrase-upper.eml", ASN_BSRE_SET_PASSPHRASE, true, NULL, NULL, NULL, NULL },
+	{ "cert-issued-plain.eml", ASN_BSRE_CERTIFICATE_ISSUED, true,
+	  "SITI RAHMA", "Pemerintah Provinsi Jawa Timur", "4F2A910C", "2027-04-30" },
+	{ "cert-issued-html.eml", ASN_BSRE_CERTIFICATE_ISSUED, true,
+	  "BUDI SANTOSO", "Pemerintah Provinsi Jawa Timur", "77AB", "2028-08-01" },
+	{ "cert-issued-alt-base64.eml", ASN_BSRE_CERTIFICATE_ISSUED, true,
+	  "J\xc3\x96S\xc3\x89 RAM\xc3\x8dREZ", "Pemerintah Provinsi Bali", "0A0B0C", "2028-01-15" },
+	{ "renewal.eml", ASN_BSRE_RENEWAL, true, NULL, NULL, "99FF", "2028" },
+	{ "other.eml", ASN_BSRE_OTHER, true, NULL, NULL, NULL, NULL },
+	{ "forwarded.eml", ASN_BSRE_NONE, false, NULL, NULL, NULL, NULL },
+	{ "lookalike.eml", ASN_BSRE_ACCOUNT_ACTIVATION, false, NULL, NULL, NULL, NULL },
+	{ "forged-dkim-fail.eml", ASN_BSRE_SET_PASSPHRASE, false, NULL, NULL, NULL, NULL },
+	{ "forged-other-authserv.eml", ASN_BSRE_ACCOUNT_INFO, false, NULL, NULL, NULL, NULL },
+	{ "no-message-id.eml", ASN_BSRE_SET_PASSPHRASE, true, NULL, NULL, NULL, NULL },
+	{ "malformed-mime.eml", ASN_BSRE_CERTIFICATE_ISSUED, true, NULL, NULL, NULL, NULL },
+	{ "ordinary.eml", ASN_BSRE_NONE, false, NULL, NULL, NULL, NULL },
+};
+
+static char *load(const char *name, size_t *size_r)
+{
+	struct asn_error err;
+	char path[1024], *data;
+	const char *srcdir = getenv("top_srcdir");
+
+	snprintf(path, sizeof(path), "%s/tests/mail/%s", srcdir != NULL ? srcdir : ".", name);
+	if (asn_read_file(path, 1 << 20, &data, size_r, &err) < 0) {
+		printf("# %s\n", err.msg);
+		return NULL;
+	}
+	return data;
+}
+
+/* No field of the result may hold a secret from the body. */
+static bool leaks(const struct asn_bsre_mail *m)
+{
+	const char *fields[] = {
+		m->subject, m->sender, m->sender_domain, m->message_key, m->delivered_to,
+		m->certificate.common_name, m->certificate.organization, m->certificate.serial,
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strstr(fields[i], "SECRET") != NULL || strstr(fields[i], "http") != NULL)
+			return true;
+	}
+	return false;
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct asn_bsre_mail m;
+		struct asn_error err = { "" };
+		size_t size;
+		char *data = load(cases[i].file, &size);
+
+		if (data == NULL) {
+			tap_ok(false, "%s: readable", cases[i].file);
+			continue;
+		}
+		tap_ok(asn_bsre_analyze(data, size, &trust, 256 * 1024, &m, &err) == 0,
+		       "%s: analysed (%s)", cases[i].file, err.msg);
+		tap_ok(m.event == cases[i].event, "%s: event %s (got %s)", cases[i].file,
+		       asn_bsre_event_name(cases[i].event), asn_bsre_event_name(m.event));
+		if (cases[i].event != ASN_BSRE_NONE) {
+			tap_ok(m.trusted == cases[i].trusted, "%s: %s", cases[i].file,
+			       cases[i].trusted ? "trusted" : "not trusted");
+			tap_ok(!leaks(&m), "%s: no link, token or password in the result", cases[i].file);
+			tap_is_str(m.delivered_to, "siti.rahma@jatimprov.go.id", "%s: Delivered-To",
+				   cases[i].file);
+		}
+		if (cases[i].cn != NULL)
+			tap_is_str(m.certificate.common_name, cases[i].cn, "%s: common name", cases[i].file);
+		if (cases[i].org != NULL)
+			tap_is_str(m.certificate.organization, cases[i].org, "%s: organization",
+				   cases[i].file);
+		if (cases[i].serial != NULL)
+			tap_is_str(m.certificate.serial, cases[i].serial, "%s: serial", cases[i].file);
+		if (cases[i].valid_until != NULL)
+			tap_is_str(m.certificate.valid_until, cases[i].valid_until, "%s: valid until",
+				   cases[i].file);
+		free(data);
+	}
+
+	/* Keys: the Message-ID, or a digest of the headers that is the same
+	   for the same mail delivered twice. */
+	{
+		struct asn_bsre_mail a, b;
+		struct asn_error err;
+		size_t size;
+		char *data = load("no-message-id.eml", &size);
+
+		asn_bsre_analyze(data, size, &trust, 4096, &a, &err);
+		asn_bsre_analyze(data, size, &trust, 4096, &b, &err);
+		tap_ok(strncmp(a.message_key, "sha256:", 7) == 0 && strlen(a.message_key) == 7 + 64,
+		       "no Message-ID: a SHA-256 digest of the headers");
+		tap_is_str(a.message_key, b.message_key, "the digest is stable");
+		tap_ok(a.date == 1794902400, "Date header read (%lld)", (long long)a.date);
+		free(data);
+		data = load("activation.eml", &size);
+		asn_bsre_analyze(data, size, &trust, 4096, &a, &err);
+		tap_is_str(a.message_key, "act1@bssn.go.id", "Message-ID is the key");
+		tap_ok(a.date == 1794798900, "Date with +0700 converted to UTC (%lld)", (long long)a.date);
+		tap_is_str(a.sender, "noreply@bssn.go.id", "sender address");
+		free(data);
+	}
+	{
+		/* Without an authserv-id the From domain alone decides. */
+		static const struct asn_bsre_trust loose = { senders, NULL };
+		struct asn_bsre_mail m;
+		struct asn_error err;
+		size_t size;
+		char *data = load("forged-dkim-fail.eml", &size);
+
+		asn_bsre_analyze(data, size, &loose, 4096, &m, &err);
+		tap_ok(m.trusted, "no asn_bsre_authserv_id: a bssn.go.id From is trusted");
+		free(data);
+	}
+	{
+		const char *html = "<p>A&amp;B</p><script>x=1</script><br>C&nbsp;D<table><tr><td>K</td><td>: V</td></tr></table>";
+		char *text = asn_html_to_text(html, strlen(html));
+
+		tap_is_str(text, "\nA&B\n\nC D\n\n K  : V \n\n", "HTML reduced to text, cells of a row on one line");
+		free(text);
+	}
+	return tap_done();
+}
