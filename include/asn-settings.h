@@ -45,6 +45,13 @@ struct asn_settings {
 	unsigned int passwdd_max_user_failures;	/* asn_passwdd_max_user_failures */
 	unsigned int passwdd_max_client_failures; /* asn_passwdd_max_client_failures */
 	unsigned int passwdd_failure_window;	/* asn_passwdd_failure_window, seconds */
+
+	/* BSrE tracking */
+	char *bsre_senders;			/* asn_bsre_senders: domains, space separated */
+	char *bsre_authserv_id;			/* asn_bsre_authserv_id */
+	unsigned int bsre_activation_ttl;	/* asn_bsre_activation_ttl, seconds */
+	unsigned int bsre_passphrase_ttl;	/* asn_bsre_passphrase_ttl */
+	unsigned int bsre_expiry_warning;	/* asn_bsre_expiry_warning */
 };
 
 enum asn_setting_type {

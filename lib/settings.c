@@ -66,6 +66,16 @@ const struct asn_setting_def asn_setting_defs[] = {
 	    "30", 0, 100000, "failures per client address in the window before 429 (0 = no limit)"),
 	DEF("asn_passwdd_failure_window", ASN_SETTING_DURATION, passwdd_failure_window, "15m",
 	    1, 86400, "window of the failure counts"),
+	DEF("asn_bsre_senders", ASN_SETTING_STRING, bsre_senders, "bssn.go.id", 0, 0,
+	    "trusted BSrE sender domains (subdomains included), space separated"),
+	DEF("asn_bsre_authserv_id", ASN_SETTING_STRING, bsre_authserv_id, "", 0, 0,
+	    "authserv-id of this site's Authentication-Results; set: DKIM pass is required"),
+	DEF("asn_bsre_activation_ttl", ASN_SETTING_DURATION, bsre_activation_ttl, "1d", 60,
+	    366ULL * 86400, "validity of BSrE's activation link"),
+	DEF("asn_bsre_passphrase_ttl", ASN_SETTING_DURATION, bsre_passphrase_ttl, "1d", 60,
+	    366ULL * 86400, "validity of BSrE's set-passphrase link"),
+	DEF("asn_bsre_expiry_warning", ASN_SETTING_DURATION, bsre_expiry_warning, "30d", 0,
+	    366ULL * 86400, "warn this long before a certificate expires"),
 	{ NULL, ASN_SETTING_STRING, 0, NULL, 0, 0, NULL }
 };
 

@@ -42,6 +42,7 @@ static void test_documented(void)
 		for (const struct asn_setting_def *def = asn_setting_defs; def->key != NULL; def++) {
 			/* The man page documents what asnctl uses. */
 			if (f == 3 && (strncmp(def->key, "asn_passwdd_", 12) == 0 ||
+				       strncmp(def->key, "asn_bsre_", 9) == 0 ||
 				       strcmp(def->key, "asn_restrict") == 0 ||
 				       strcmp(def->key, "asn_alert") == 0 ||
 				       strcmp(def->key, "asn_hint") == 0 ||
