@@ -92,7 +92,7 @@ int main(void)
 	for (int d = 0; d < ASN_BSRE_DIAG_COUNT; d++) {
 		enum asn_bsre_diagnosis back;
 
-		tap_ok(asn_bsre_diagnosis_parse(asn_bsre_diagnosis_name(d), &back) == 0 && back == d &&
+		tap_ok(asn_bsre_diagnosis_parse(asn_bsre_diagnosis_name(d), &back) == 0 && (int)back == d &&
 		       strlen(asn_bsre_diagnosis_message(d)) > 40,
 		       "diagnosis %s: name round-trips, message in Bahasa Indonesia",
 		       asn_bsre_diagnosis_name(d));
