@@ -25,12 +25,6 @@ void asn_hash_pool_publish(struct asn_hash_pool *pool, size_t available);
 int asn_hash_pool_finish(struct asn_hash_pool **pool, asn_hash_progress *progress,
 			 void *context, struct asn_error *err);
 
-/* All at once. */
-int asn_hash_many(const struct asn_settings *set, const char *const *passwords,
-		  char (*hashes)[ASN_PASSWORD_HASH_MAX], size_t count,
-		  unsigned int threads, asn_hash_progress *progress, void *context,
-		  struct asn_error *err);
-
 /* Threads to use for threads = 0: the cores this process may run on. */
 unsigned int asn_hash_default_threads(void);
 

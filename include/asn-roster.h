@@ -54,6 +54,12 @@ int asn_roster_parse(const char *data, size_t size, const char *default_opd,
 		     time_t now, struct asn_roster *roster_r, struct asn_error *err);
 void asn_roster_free(struct asn_roster *roster);
 
+/* Records a problem of the row on `line` (0: not from a file), as the
+   parser does; callers that refuse rows later (existing addresses) use it
+   too. */
+void asn_roster_add_problem(struct asn_roster *roster, unsigned int line, const char *fmt, ...)
+	ASN_ATTR_FORMAT(3, 4);
+
 /* Which column a header names, loosely ("No. HP", "Nomor Kontak",
    "Phone" are all ASN_COL_PHONE); -1 for columns we do not use. */
 int asn_roster_header_column(const char *header);

@@ -74,6 +74,8 @@ struct asn_setting_def {
 };
 
 extern const struct asn_setting_def asn_setting_defs[];
+/* The definition of key, or NULL when it is not one of ours. */
+const struct asn_setting_def *asn_setting_def_find(const char *key);
 
 void asn_settings_init(struct asn_settings *set);
 void asn_settings_free(struct asn_settings *set);

@@ -156,17 +156,3 @@ int asn_hash_pool_finish(struct asn_hash_pool **_pool, asn_hash_progress *progre
 	free(pool);
 	return failed ? -1 : 0;
 }
-
-int asn_hash_many(const struct asn_settings *set, const char *const *passwords,
-		  char (*hashes)[ASN_PASSWORD_HASH_MAX], size_t count,
-		  unsigned int threads, asn_hash_progress *progress, void *context,
-		  struct asn_error *err)
-{
-	struct asn_hash_pool *pool;
-
-	if (count == 0)
-		return 0;
-	pool = asn_hash_pool_start(set, passwords, hashes, count, threads);
-	asn_hash_pool_publish(pool, count);
-	return asn_hash_pool_finish(&pool, progress, context, err);
-}

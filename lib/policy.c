@@ -35,7 +35,6 @@ static const char *const builtin_blocklist[] = {
 	NULL
 };
 
-static void normalize_forms(const char *password, char **plain_r, char **unleet_r);
 static bool contains_word(const char *plain, const char *unleet, const char *word);
 
 /* One word a line, '#' comments; words shorter than 4 characters would
@@ -114,19 +113,14 @@ void asn_policy_deinit(struct asn_policy *policy)
 	asn_strv_free(&policy->blocklist);
 }
 
-static bool check_blocklist(const struct asn_policy *policy, const char *password)
+static bool check_blocklist(const struct asn_policy *policy, const char *plain,
+			    const char *unleet)
 {
-	char *plain, *unleet;
-	bool found = false;
-
-	normalize_forms(password, &plain, &unleet);
-	for (size_t i = 0; i < policy->blocklist.count && !found; i++)
-		found = contains_word(plain, unleet, policy->blocklist.items[i]);
-	asn_secure_zero(plain, strlen(plain));
-	asn_secure_zero(unleet, strlen(unleet));
-	free(plain);
-	free(unleet);
-	return found;
+	for (size_t i = 0; i < policy->blocklist.count; i++) {
+		if (contains_word(plain, unleet, policy->blocklist.items[i]))
+			return true;
+	}
+	return false;
 }
 
 /* Lowercase ASCII, and a second form with common substitutions undone
@@ -182,14 +176,11 @@ static void split_words(const char *s, struct asn_strv *words)
 	free(folded);
 }
 
-static enum asn_policy_code check_context(const char *password,
+static enum asn_policy_code check_context(const char *plain, const char *unleet,
 					  const struct asn_policy_context *ctx)
 {
 	enum asn_policy_code code = ASN_POLICY_OK;
 	struct asn_strv words = { 0 };
-	char *plain, *unleet;
-
-	normalize_forms(password, &plain, &unleet);
 	if (ctx->name != NULL) {
 		split_words(ctx->name, &words);
 		for (size_t i = 0; i < words.count && code == ASN_POLICY_OK; i++) {
@@ -241,10 +232,6 @@ static enum asn_policy_code check_context(const char *password,
 				code = ASN_POLICY_CONTAINS_NIP;
 		}
 	}
-	asn_secure_zero(plain, strlen(plain));
-	asn_secure_zero(unleet, strlen(unleet));
-	free(plain);
-	free(unleet);
 	return code;
 }
 
@@ -295,11 +282,23 @@ int asn_policy_check(struct asn_policy *policy, const char *password,
 		return ASN_POLICY_TOO_LONG;
 	if (count_classes(password) < set->password_min_classes)
 		return ASN_POLICY_CLASSES;
-	code = check_context(password, ctx);
+	/* The lowercase and de-substituted forms, made once for the context
+	   and blocklist checks. */
+	{
+		char *plain, *unleet;
+
+		normalize_forms(password, &plain, &unleet);
+		code = check_context(plain, unleet, ctx);
+		if (code == ASN_POLICY_OK && set->password_dictcheck &&
+		    check_blocklist(policy, plain, unleet))
+			code = ASN_POLICY_DICTIONARY;
+		asn_secure_zero(plain, strlen(plain));
+		asn_secure_zero(unleet, strlen(unleet));
+		free(plain);
+		free(unleet);
+	}
 	if (code != ASN_POLICY_OK)
 		return code;
-	if (set->password_dictcheck && check_blocklist(policy, password))
-		return ASN_POLICY_DICTIONARY;
 
 	if (ctx->email != NULL) {
 		const char *at = strchr(ctx->email, '@');
@@ -316,9 +315,6 @@ int asn_policy_check(struct asn_policy *policy, const char *password,
 		case PWQ_ERROR_MIN_LENGTH:
 			return ASN_POLICY_TOO_SHORT;
 		case PWQ_ERROR_CRACKLIB_CHECK:
-			if (auxerror == NULL)
-				return ASN_POLICY_DICTIONARY;
-			/* auxerror is cracklib's message, a static string */
 			return ASN_POLICY_DICTIONARY;
 		case PWQ_ERROR_USER_CHECK:
 			return ASN_POLICY_CONTAINS_EMAIL;

@@ -56,9 +56,7 @@ int asn_roster_header_column(const char *header)
 	return -1;
 }
 
-static void add_problem(struct asn_roster *roster, unsigned int line, const char *fmt, ...)
-	ASN_ATTR_FORMAT(3, 4);
-static void add_problem(struct asn_roster *roster, unsigned int line, const char *fmt, ...)
+void asn_roster_add_problem(struct asn_roster *roster, unsigned int line, const char *fmt, ...)
 {
 	struct asn_roster_problem *problem;
 	va_list args;
@@ -83,16 +81,15 @@ static bool has_control_chars(const char *s)
 	return false;
 }
 
-/* Returns the person's line if this NIP (or email) was seen before. */
-static unsigned int find_earlier(const struct asn_roster *roster, const char *nip,
-				 const char *email)
+/* Returns the line of an earlier valid person with this address, or 0.
+   (Repeated NIPs are found in the list of every NIP seen, valid rows or
+   not.) */
+static unsigned int find_earlier_email(const struct asn_roster *roster, const char *email)
 {
 	for (size_t i = 0; i < roster->count; i++) {
 		const struct asn_person *p = &roster->people[i];
 
-		if (nip != NULL && strcmp(p->nip, nip) == 0)
-			return p->line;
-		if (email != NULL && p->email != NULL && strcmp(p->email, email) == 0)
+		if (p->email != NULL && strcmp(p->email, email) == 0)
 			return p->line;
 	}
 	return 0;
@@ -126,17 +123,17 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 
 #define HDR(c) roster->header[c]
 	if (clean[ASN_COL_NAME][0] == '\0') {
-		add_problem(roster, rec->line, "%s: empty", HDR(ASN_COL_NAME));
+		asn_roster_add_problem(roster, rec->line, "%s: empty", HDR(ASN_COL_NAME));
 		ok = false;
 	} else if (strlen(clean[ASN_COL_NAME]) > NAME_MAX_LEN ||
 		   has_control_chars(clean[ASN_COL_NAME])) {
-		add_problem(roster, rec->line, "%s: too long or contains control characters",
+		asn_roster_add_problem(roster, rec->line, "%s: too long or contains control characters",
 			    HDR(ASN_COL_NAME));
 		ok = false;
 	}
 
 	if (asn_nip_parse(fields[ASN_COL_NIP], now, &nip, &err) < 0) {
-		add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_NIP), err.msg);
+		asn_roster_add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_NIP), err.msg);
 		ok = false;
 	} else {
 		/* Repeats inside the file name the first line, whether or not
@@ -149,7 +146,7 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 			}
 		}
 		if (earlier != 0) {
-			add_problem(roster, rec->line, "%s: %s is repeated, first on line %u",
+			asn_roster_add_problem(roster, rec->line, "%s: %s is repeated, first on line %u",
 				    HDR(ASN_COL_NIP), nip.digits, earlier);
 			ok = false;
 		} else {
@@ -163,16 +160,16 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 
 	if (colmap[ASN_COL_PHONE] >= 0 &&
 	    asn_phone_normalize(fields[ASN_COL_PHONE], person.phone, &err) < 0) {
-		add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_PHONE), err.msg);
+		asn_roster_add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_PHONE), err.msg);
 		ok = false;
 	}
 
 	if (colmap[ASN_COL_EMAIL] >= 0 && clean[ASN_COL_EMAIL][0] != '\0') {
 		if (asn_email_normalize(clean[ASN_COL_EMAIL], email, &err) < 0) {
-			add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_EMAIL), err.msg);
+			asn_roster_add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_EMAIL), err.msg);
 			ok = false;
-		} else if ((earlier = find_earlier(roster, NULL, email)) != 0) {
-			add_problem(roster, rec->line, "%s: %s is repeated, first on line %u",
+		} else if ((earlier = find_earlier_email(roster, email)) != 0) {
+			asn_roster_add_problem(roster, rec->line, "%s: %s is repeated, first on line %u",
 				    HDR(ASN_COL_EMAIL), email, earlier);
 			ok = false;
 		} else {
@@ -185,12 +182,12 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 	else if (default_opd != NULL && default_opd[0] != '\0')
 		person.opd = asn_xstrdup(default_opd);
 	else {
-		add_problem(roster, rec->line, "OPD: empty (add an OPD column or give --opd)");
+		asn_roster_add_problem(roster, rec->line, "OPD: empty (add an OPD column or give --opd)");
 		ok = false;
 	}
 	if (strlen(clean[ASN_COL_POSITION]) > TEXT_MAX_LEN ||
 	    has_control_chars(clean[ASN_COL_POSITION])) {
-		add_problem(roster, rec->line, "%s: too long or contains control characters",
+		asn_roster_add_problem(roster, rec->line, "%s: too long or contains control characters",
 			    HDR(ASN_COL_POSITION));
 		ok = false;
 	}

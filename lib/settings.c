@@ -235,14 +235,21 @@ static int apply(struct asn_settings *set, const struct asn_setting_def *def,
 	return 1;
 }
 
-int asn_settings_set(struct asn_settings *set, const char *key,
-		     const char *value, struct asn_error *err)
+const struct asn_setting_def *asn_setting_def_find(const char *key)
 {
 	for (const struct asn_setting_def *def = asn_setting_defs; def->key != NULL; def++) {
 		if (strcmp(def->key, key) == 0)
-			return apply(set, def, value, err);
+			return def;
 	}
-	return 0;
+	return NULL;
+}
+
+int asn_settings_set(struct asn_settings *set, const char *key,
+		     const char *value, struct asn_error *err)
+{
+	const struct asn_setting_def *def = asn_setting_def_find(key);
+
+	return def == NULL ? 0 : apply(set, def, value, err);
 }
 
 void asn_settings_init(struct asn_settings *set)

@@ -31,12 +31,8 @@ static const char *imap_asn_alert_text(struct mail_user *user)
 	const char *text = mail_user_plugin_getenv(user, "asn_alert");
 	string_t *str;
 
-	if (text == NULL) {
-		for (const struct asn_setting_def *def = asn_setting_defs; def->key != NULL; def++) {
-			if (strcmp(def->key, "asn_alert") == 0)
-				text = def->default_value;
-		}
-	}
+	if (text == NULL)
+		text = asn_setting_def_find("asn_alert")->default_value;
 	if (text == NULL || text[0] == '\0')
 		return NULL;
 	str = t_str_new(strlen(text));

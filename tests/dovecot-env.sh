@@ -17,7 +17,17 @@ fi
 unset ASN_NOW
 
 dovecot_conf_dir="$work/dovecot"
+db="$work/db/asn.db"
 mail_user=nobody
+
+# The accounts of tests/data/diskominfo.csv, their default passwords in
+# $work/sheet.csv: pw_of ADDRESS prints one.
+import_test_accounts() {
+	asnctl init >/dev/null &&
+	asnctl import --opd Diskominfo --sheet "$work/sheet.csv" \
+		"$top_srcdir/tests/data/diskominfo.csv" >/dev/null
+}
+pw_of() { grep "^$1;" "$work/sheet.csv" | cut -d';' -f2; }
 mail_group=nogroup
 
 dovecot_write_conf() {

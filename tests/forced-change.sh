@@ -4,13 +4,10 @@
 . "$top_srcdir/tests/tap.sh"
 tap_setup
 . "$top_srcdir/tests/dovecot-env.sh"
-db="$work/db/asn.db"
 
-asnctl init >/dev/null
-asnctl import --opd Diskominfo --sheet "$work/sheet.csv" "$top_srcdir/tests/data/diskominfo.csv" >/dev/null
+import_test_accounts
 user=siti.rahma2@jatimprov.go.id
-pw=$(grep "^$user;" "$work/sheet.csv" | cut -d';' -f2)
-pw_of() { grep "^$1;" "$work/sheet.csv" | cut -d';' -f2; }
+pw=$(pw_of $user)
 
 dovecot_start; ok $? "private Dovecot started with the shipped conf.d files and plugins"
 # A folder made by an admin tool (doveadm is never restricted).

@@ -4,12 +4,9 @@
 . "$top_srcdir/tests/tap.sh"
 tap_setup
 . "$top_srcdir/tests/dovecot-env.sh"
-db="$work/db/asn.db"
 passwdd="$top_builddir/tools/asn-passwdd"
 
-asnctl init >/dev/null
-asnctl import --opd Diskominfo --sheet "$work/sheet.csv" "$top_srcdir/tests/data/diskominfo.csv" >/dev/null
-pw_of() { grep "^$1;" "$work/sheet.csv" | cut -d';' -f2; }
+import_test_accounts
 cat >>"$work/asnctl.conf" <<CONF
 asn_passwdd_max_user_failures = 3
 asn_passwdd_max_client_failures = 7

@@ -3,6 +3,7 @@
    never logs a password. */
 #include "asn-config.h"
 #include "passwdd.h"
+#include "tool-config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,10 +18,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#ifndef ASN_SYSCONFDIR
-#  define ASN_SYSCONFDIR "/etc"
-#endif
-#define DEFAULT_CONFIG ASN_SYSCONFDIR "/dovecot/dovecot-asn/asnctl.conf"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -96,7 +93,7 @@ static void usage(FILE *out)
 		"Password change service for webmail (Roundcube password plugin, httpapi\n"
 		"driver): POST /password with form fields user, curpass, newpass.\n"
 		"\n"
-		"  -c, --config FILE    settings (default " DEFAULT_CONFIG " if present)\n"
+		"  -c, --config FILE    settings (default " ASN_DEFAULT_CONFIG " if present)\n"
 		"      --db PATH        database, overrides asn_db\n"
 		"  -l, --listen A:P     address to listen on (default asn_passwdd_listen,\n"
 		"                       127.0.0.1:8089)\n"
@@ -121,7 +118,7 @@ int main(int argc, char **argv)
 	struct MHD_Daemon *daemon;
 	const char *config = NULL, *db = NULL, *listen_spec = NULL;
 	struct sigaction sa;
-	int opt;
+	int opt, ret;
 
 	memset(&d, 0, sizeof(d));
 	asn_settings_init(&d.set);
@@ -142,11 +139,10 @@ int main(int argc, char **argv)
 	}
 	if (d.use_syslog)
 		openlog("asn-passwdd", LOG_PID, LOG_MAIL);
-	if (config == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
-		config = DEFAULT_CONFIG;
-	if (config != NULL && asn_settings_read_file(&d.set, config, &err) < 0) {
+	ret = asn_tool_read_config(&d.set, &config, &err);
+	if (ret != EX_OK) {
 		passwdd_log(&d, LOG_ERR, "%s", err.msg);
-		return access(config, R_OK) < 0 ? EX_NOINPUT : EX_CONFIG;
+		return ret;
 	}
 	if (db != NULL)
 		asn_settings_set(&d.set, "asn_db", db, &err);

@@ -1,7 +1,6 @@
 /* asnctl passwd, asnctl reset: the admin tool's password change paths.
    Both go through asn_policy_check, like every other path. */
 #include "asnctl.h"
-#include "asn-hash-pool.h"
 #include "asn-change.h"
 #include "asn-policy.h"
 

@@ -71,15 +71,6 @@ static int derive_address(struct asn_store *store, const struct pending *pending
 	return -1;
 }
 
-static void add_problem(struct asn_roster *roster, unsigned int line, const char *message)
-{
-	roster->problems = asn_xrealloc(roster->problems,
-					(roster->problem_count + 1) * sizeof(*roster->problems));
-	roster->problems[roster->problem_count].line = line;
-	roster->problems[roster->problem_count].message = asn_xstrdup(message);
-	roster->problem_count++;
-}
-
 static void print_problems(struct asn_roster *roster, const char *source)
 {
 	qsort(roster->problems, roster->problem_count, sizeof(*roster->problems),
@@ -201,16 +192,15 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	/* Decide every row before anything is written. */
 	for (size_t i = 0; i < roster->count; i++) {
 		struct asn_person *person = &roster->people[i];
-		char local[ASN_EMAIL_LOCAL_MAX + 1], msg[600];
+		char local[ASN_EMAIL_LOCAL_MAX + 1];
 
 		ret = asn_store_nip_exists(store, person->nip, &err);
 		if (ret < 0)
 			goto store_error;
 		if (ret > 0) {
 			if (opts->refuse_existing) {
-				snprintf(msg, sizeof(msg), "%s: %s already has an account",
-					 roster->header[ASN_COL_NIP], person->nip);
-				add_problem(roster, person->line, msg);
+				asn_roster_add_problem(roster, person->line, "%s: %s already has an account",
+						       roster->header[ASN_COL_NIP], person->nip);
 				continue;
 			}
 			existing++;
@@ -223,9 +213,8 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 			if (ret < 0)
 				goto store_error;
 			if (ret > 0) {
-				snprintf(msg, sizeof(msg), "%s: %s already belongs to NIP %s",
-					 roster->header[ASN_COL_EMAIL], person->email, owner);
-				add_problem(roster, person->line, msg);
+				asn_roster_add_problem(roster, person->line, "%s: %s already belongs to NIP %s",
+						       roster->header[ASN_COL_EMAIL], person->email, owner);
 				free(owner);
 				continue;
 			}
@@ -239,9 +228,8 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 				goto out;
 			}
 			if (asn_email_local_from_name(person->name, local, &err) < 0) {
-				snprintf(msg, sizeof(msg), "%s: %s", roster->header[ASN_COL_NAME],
-					 err.msg);
-				add_problem(roster, person->line, msg);
+				asn_roster_add_problem(roster, person->line, "%s: %s",
+						       roster->header[ASN_COL_NAME], err.msg);
 				continue;
 			}
 			if (derive_address(store, pending, count, local, opts->domain,

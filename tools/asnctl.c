@@ -2,6 +2,7 @@
 #include "asn-config.h"
 #include "asnctl.h"
 #include "asn-password.h"
+#include "tool-config.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -10,10 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef ASN_SYSCONFDIR
-#  define ASN_SYSCONFDIR "/etc"
-#endif
-#define DEFAULT_CONFIG ASN_SYSCONFDIR "/dovecot/dovecot-asn/asnctl.conf"
 
 static const struct asnctl_command *const commands[] = {
 	&asnctl_cmd_init, &asnctl_cmd_import, &asnctl_cmd_add, &asnctl_cmd_show,
@@ -27,7 +24,7 @@ static void main_usage(FILE *out)
 		"usage: asnctl [-c FILE] [--db PATH] COMMAND [ARGS]\n"
 		"\n"
 		"Options:\n"
-		"  -c, --config FILE   settings file (default " DEFAULT_CONFIG " if present)\n"
+		"  -c, --config FILE   settings file (default " ASN_DEFAULT_CONFIG " if present)\n"
 		"      --db PATH       database, overrides asn_db\n"
 		"  -h, --help          this help; 'asnctl COMMAND --help' for a command\n"
 		"  -V, --version       print the version\n"
@@ -92,13 +89,11 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 
-	if (ctl.config_path == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
-		ctl.config_path = DEFAULT_CONFIG;
-	if (ctl.config_path != NULL &&
-	    asn_settings_read_file(&ctl.set, ctl.config_path, &err) < 0) {
+	ret = asn_tool_read_config(&ctl.set, &ctl.config_path, &err);
+	if (ret != EX_OK) {
 		asnctl_error("%s", err.msg);
 		asn_settings_free(&ctl.set);
-		return access(ctl.config_path, R_OK) < 0 ? EX_NOINPUT : EX_CONFIG;
+		return ret;
 	}
 	if (db_override != NULL) {
 		/* A relative --db is relative to where the admin stands. */
