@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include "asn-util.h"
 
 /* BSrE mails: which ones they are, whether to trust them, and the
@@ -82,5 +83,55 @@ bool asn_bsre_extract_certificate(const char *text, struct asn_bsre_certificate 
    "30-04-2027", "30/04/2027"; or a year alone.  out: "YYYY-MM-DD" or
    "YYYY".  Returns the number of bytes of text consumed, 0 if no date. */
 size_t asn_bsre_parse_date(const char *text, char out[11]);
+
+/* What decides trust, and the subject patterns (NULL: built-in). */
+struct asn_bsre_trust {
+	const struct asn_bsre_pattern *patterns;
+	const char *const *senders;	/* trusted sender domains */
+	const char *authserv_id;	/* NULL/"": From domain alone decides */
+};
+
+struct asn_bsre_mail {
+	enum asn_bsre_event event;	/* ASN_BSRE_NONE: not a BSrE mail */
+	bool trusted;
+	bool has_certificate;
+	char subject[512];		/* decoded, whitespace collapsed */
+	char sender[256];		/* From addr-spec */
+	char sender_domain[256];
+	char message_key[200];		/* Message-ID, or "sha256:HEX" of the headers */
+	time_t date;			/* Date header, 0 when missing or bad */
+	struct asn_bsre_certificate certificate;
+};
+
+/* The headers of one mail, decoded by the caller's MIME parser. */
+struct asn_bsre_headers {
+	const char *subject;		/* RFC 2047 decoded, unfolded */
+	const char *from;		/* addr-spec of the first From mailbox, or NULL */
+	const char *message_id;		/* with or without <>, or NULL */
+	time_t date;			/* Date header, 0 when missing or bad */
+	const char *const *authres;	/* Authentication-Results values */
+	size_t authres_count;
+};
+
+/* Subject first: for an ordinary mail only out->event (NONE) and
+   out->subject are set and nothing else is looked at.  For a candidate:
+   sender, message key (the Message-ID without <>, or "sha256:HEX" of
+   subject, sender and date when it has none, so that the stored copy and
+   a redelivery give the same key), and the trust verdict. */
+void asn_bsre_mail_from_headers(const struct asn_bsre_headers *headers,
+				const struct asn_bsre_trust *trust, struct asn_bsre_mail *out);
+/* Whether the body text is worth decoding (certificate facts). */
+bool asn_bsre_mail_wants_body(const struct asn_bsre_mail *mail);
+/* The decoded body text (text/plain, or HTML reduced to text). */
+void asn_bsre_mail_add_text(struct asn_bsre_mail *mail, const char *text);
+
+/* Subject patterns from a setting: "EVENT:substring|substring; ..." in
+   match order, e.g. "account_activation:aktivasi akun|aktifasi;
+   account_info:informasi akun".  *patterns_r is one allocation
+   (free()), ended by a NULL substring. */
+int asn_bsre_patterns_parse(const char *spec, struct asn_bsre_pattern **patterns_r,
+			    struct asn_error *err);
+/* The built-in table in that syntax: the default of the setting. */
+extern const char asn_bsre_default_patterns_spec[];
 
 #endif

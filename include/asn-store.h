@@ -5,11 +5,12 @@
 #include <stdint.h>
 #include <time.h>
 #include "asn-settings.h"
+#include "asn-bsre-progress.h"
 
 /* The account store.  SQLite is the embedded default; callers see only
    this interface, so that a PostgreSQL backend can be added beside it. */
 
-#define ASN_SCHEMA_VERSION 1
+#define ASN_SCHEMA_VERSION 2
 
 enum asn_store_status {
 	ASN_STORE_OK = 0,
@@ -115,5 +116,45 @@ typedef int asn_account_callback(const struct asn_account *account, void *contex
 int asn_store_account_iterate(struct asn_store *store, const char *opd,
 			      asn_account_callback *callback, void *context,
 			      struct asn_error *err);
+
+/* BSrE events. */
+
+/* Records one mail for one user.  Returns 1 when recorded, 0 when that
+   user already has that mail (same message key), -1 on error. */
+int asn_store_bsre_event_add(struct asn_store *store, const char *email,
+			     const struct asn_bsre_mail *mail, time_t received_at,
+			     const char *source, struct asn_error *err);
+
+struct asn_bsre_stored_event {
+	enum asn_bsre_event type;
+	time_t received_at;
+	bool trusted;
+	const char *subject, *sender, *message_key, *source;
+	time_t recorded_at;
+	/* certificate facts; has_certificate false when none was found */
+	bool has_certificate;
+	const char *cert_serial, *cert_common_name, *cert_organization, *cert_valid_until;
+};
+typedef int asn_bsre_event_callback(const struct asn_bsre_stored_event *event, void *context);
+/* A user's events in time order. */
+int asn_store_bsre_events(struct asn_store *store, const char *email,
+			  asn_bsre_event_callback *callback, void *context,
+			  struct asn_error *err);
+
+/* One user with their events (time order), for progress reports. */
+struct asn_bsre_user {
+	const char *email, *opd, *name, *nip;
+	bool provisioned;		/* has an account here */
+	bool must_change, disabled;
+	size_t event_count;
+	const struct asn_bsre_event_record *events;
+};
+typedef int asn_bsre_user_callback(const struct asn_bsre_user *user, void *context);
+/* Every account of the OPD (NULL: all), then, when opd is NULL or "",
+   users with events but no account (opd ""), ordered by OPD and email.
+   A callback returning < 0 stops the iteration with that value. */
+int asn_store_bsre_users(struct asn_store *store, const char *opd,
+			 asn_bsre_user_callback *callback, void *context,
+			 struct asn_error *err);
 
 #endif

@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <libetpan/libetpan.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -47,38 +46,6 @@ static time_t date_to_time(const struct mailimf_date_time *dt)
 	return zone >= 0 ? t - zone_secs : t + zone_secs;
 }
 
-/* No Message-ID: the same mail delivered twice has the same headers. */
-static void header_digest(const char *data, size_t size, char *out, size_t out_size)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0;
-	const char *end = data;
-
-	/* headers end at the first empty line */
-	while (end < data + size) {
-		const char *eol = memchr(end, '\n', (size_t)(data + size - end));
-
-		if (eol == NULL) {
-			end = data + size;
-			break;
-		}
-		if (eol == end || (eol == end + 1 && end[0] == '\r')) {
-			break;
-		}
-		end = eol + 1;
-	}
-	EVP_Digest(data, (size_t)(end - data), md, &md_len, EVP_sha256(), NULL);
-	snprintf(out, out_size, "sha256:");
-	for (unsigned int i = 0; i < md_len && strlen(out) + 2 < out_size; i++) {
-		size_t len = strlen(out);
-
-		out[len] = hex[md[i] >> 4];
-		out[len + 1] = hex[md[i] & 15];
-		out[len + 2] = '\0';
-	}
-}
-
 struct header_scan {
 	const char *subject_raw;
 	struct mailimf_mailbox_list *from;
@@ -86,6 +53,7 @@ struct header_scan {
 	struct mailimf_date_time *date;
 	struct asn_strv authres;
 	char delivered_to[256];
+	const char *received;		/* the first (newest) Received value */
 };
 
 static void scan_fields(struct mailimf_fields *fields, struct header_scan *scan)
@@ -115,6 +83,9 @@ static void scan_fields(struct mailimf_fields *fields, struct header_scan *scan)
 
 			if (strcasecmp(o->fld_name, "Authentication-Results") == 0)
 				asn_strv_add(&scan->authres, o->fld_value);
+			else if (scan->received == NULL &&
+				 strcasecmp(o->fld_name, "Received") == 0)
+				scan->received = o->fld_value;
 			else if (scan->delivered_to[0] == '\0' &&
 				 (strcasecmp(o->fld_name, "Delivered-To") == 0 ||
 				  strcasecmp(o->fld_name, "X-Original-To") == 0)) {
@@ -195,82 +166,99 @@ static char *part_text(struct mailmime *part, size_t body_max)
 	return text;
 }
 
+/* When our server received it: the date after the last ';' of the newest
+   Received line (RFC 5321 4.4). */
+static time_t received_time(const char *received)
+{
+	const char *semi = received == NULL ? NULL : strrchr(received, ';');
+	struct mailimf_date_time *dt = NULL;
+	size_t idx = 0;
+	time_t t = 0;
+
+	if (semi == NULL)
+		return 0;
+	semi++;
+	if (mailimf_date_time_parse(semi, strlen(semi), &idx, &dt) == MAILIMF_NO_ERROR) {
+		t = date_to_time(dt);
+		mailimf_date_time_free(dt);
+	}
+	return t;
+}
+
+static char *body_text(const char *data, size_t size, size_t body_max)
+{
+	struct mailmime *mime = NULL, *plain = NULL, *html = NULL;
+	char *text = NULL;
+	size_t idx = 0;
+
+	if (mailmime_parse(data, size, &idx, &mime) != MAILIMF_NO_ERROR)
+		return NULL;
+	find_text_parts(mime, &plain, &html, 0);
+	if (plain != NULL)
+		text = part_text(plain, body_max);
+	if (text == NULL && html != NULL) {
+		char *raw = part_text(html, body_max);
+
+		if (raw != NULL) {
+			text = asn_html_to_text(raw, strlen(raw));
+			free(raw);
+		}
+	}
+	mailmime_free(mime);
+	return text;
+}
+
 int asn_bsre_analyze(const char *data, size_t size, const struct asn_bsre_trust *trust,
-		     size_t body_max, struct asn_bsre_mail *out, struct asn_error *err)
+		     size_t body_max, struct asn_bsre_mail *out,
+		     struct asn_bsre_envelope *envelope_r, struct asn_error *err)
 {
 	struct mailimf_fields *fields = NULL;
+	struct asn_bsre_headers headers;
 	struct header_scan scan;
 	size_t idx = 0;
-	char *subject;
+	char *subject, *from = NULL;
 
 	memset(out, 0, sizeof(*out));
 	memset(&scan, 0, sizeof(scan));
+	if (envelope_r != NULL)
+		memset(envelope_r, 0, sizeof(*envelope_r));
 	if (mailimf_fields_parse(data, size, &idx, &fields) != MAILIMF_NO_ERROR) {
 		asn_error_set(err, "the message headers cannot be parsed");
 		return -1;
 	}
 	scan_fields(fields, &scan);
 	subject = decode_phrase(scan.subject_raw != NULL ? scan.subject_raw : "");
-	copy_clean(out->subject, sizeof(out->subject), subject);
+	memset(&headers, 0, sizeof(headers));
+	headers.subject = subject;
+	if (asn_bsre_is_candidate(subject)) {
+		/* Only a candidate's other headers are looked at. */
+		if (scan.from != NULL && clist_begin(scan.from->mb_list) != NULL) {
+			const struct mailimf_mailbox *mb =
+				clist_content(clist_begin(scan.from->mb_list));
+
+			from = mb->mb_addr_spec;
+		}
+		headers.from = from;
+		headers.message_id = scan.message_id;
+		headers.date = scan.date != NULL ? date_to_time(scan.date) : 0;
+		headers.authres = (const char *const *)scan.authres.items;
+		headers.authres_count = scan.authres.count;
+	}
+	asn_bsre_mail_from_headers(&headers, trust, out);
+	if (envelope_r != NULL && out->event != ASN_BSRE_NONE) {
+		snprintf(envelope_r->delivered_to, sizeof(envelope_r->delivered_to), "%s",
+			 scan.delivered_to);
+		envelope_r->received_at = received_time(scan.received);
+	}
 	free(subject);
-	out->event = asn_bsre_classify_subject(NULL, out->subject);
-	if (out->event == ASN_BSRE_NONE) {
-		/* Ordinary mail: nothing else is looked at. */
-		asn_strv_free(&scan.authres);
-		mailimf_fields_free(fields);
-		return 0;
-	}
-
-	snprintf(out->delivered_to, sizeof(out->delivered_to), "%s", scan.delivered_to);
-	if (scan.from != NULL && clist_begin(scan.from->mb_list) != NULL) {
-		const struct mailimf_mailbox *mb = clist_content(clist_begin(scan.from->mb_list));
-
-		snprintf(out->sender, sizeof(out->sender), "%s", mb->mb_addr_spec);
-		if (!asn_bsre_from_domain(mb->mb_addr_spec, out->sender_domain,
-					  sizeof(out->sender_domain)))
-			out->sender_domain[0] = '\0';
-	}
-	if (scan.message_id != NULL && scan.message_id[0] != '\0')
-		snprintf(out->message_key, sizeof(out->message_key), "%s", scan.message_id);
-	else
-		header_digest(data, size, out->message_key, sizeof(out->message_key));
-	if (scan.date != NULL)
-		out->date = date_to_time(scan.date);
-
-	out->trusted = out->sender_domain[0] != '\0' &&
-		asn_bsre_domain_trusted(out->sender_domain, trust->senders);
-	if (out->trusted && trust->authserv_id != NULL && trust->authserv_id[0] != '\0') {
-		bool dkim = false;
-
-		for (size_t i = 0; i < scan.authres.count && !dkim; i++)
-			dkim = asn_bsre_authres_dkim_pass(scan.authres.items[i], trust->authserv_id,
-							  trust->senders);
-		out->trusted = dkim;
-	}
 	asn_strv_free(&scan.authres);
 	mailimf_fields_free(fields);
 
-	if (out->event == ASN_BSRE_CERTIFICATE_ISSUED || out->event == ASN_BSRE_RENEWAL) {
-		struct mailmime *mime = NULL, *plain = NULL, *html = NULL;
-		char *text = NULL;
+	if (asn_bsre_mail_wants_body(out)) {
+		char *text = body_text(data, size, body_max);
 
-		idx = 0;
-		if (mailmime_parse(data, size, &idx, &mime) == MAILIMF_NO_ERROR) {
-			find_text_parts(mime, &plain, &html, 0);
-			if (plain != NULL)
-				text = part_text(plain, body_max);
-			if (text == NULL && html != NULL) {
-				char *raw = part_text(html, body_max);
-
-				if (raw != NULL) {
-					text = asn_html_to_text(raw, strlen(raw));
-					free(raw);
-				}
-			}
-			mailmime_free(mime);
-		}
 		if (text != NULL) {
-			out->has_certificate = asn_bsre_extract_certificate(text, &out->certificate);
+			asn_bsre_mail_add_text(out, text);
 			asn_secure_zero(text, strlen(text));
 			free(text);
 		}

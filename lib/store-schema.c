@@ -50,6 +50,31 @@ const struct asn_migration asn_store_migrations[] = {
 		");\n"
 		"CREATE INDEX audit_account ON audit(account_id, at);\n"
 	},
+	{
+		"BSrE events",
+		/* One row per BSrE mail per user: (email, message_key) makes a
+		   redelivery, a replay or a second scan a no-op.  Emails are
+		   kept for any mailbox user, provisioned here or not.  No link,
+		   token, password or body text is ever stored. */
+		"CREATE TABLE bsre_events (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  email TEXT NOT NULL COLLATE NOCASE,\n"
+		"  message_key TEXT NOT NULL,\n"
+		"  type TEXT NOT NULL,\n"
+		"  received_at INTEGER NOT NULL,\n"
+		"  trusted INTEGER NOT NULL CHECK (trusted IN (0, 1)),\n"
+		"  subject TEXT NOT NULL DEFAULT '',\n"
+		"  sender TEXT NOT NULL DEFAULT '',\n"
+		"  source TEXT NOT NULL,\n"
+		"  recorded_at INTEGER NOT NULL,\n"
+		"  cert_serial TEXT,\n"
+		"  cert_common_name TEXT,\n"
+		"  cert_organization TEXT,\n"
+		"  cert_valid_until TEXT,\n"
+		"  UNIQUE (email, message_key)\n"
+		");\n"
+		"CREATE INDEX bsre_events_email ON bsre_events(email, received_at);\n"
+	},
 };
 
 const unsigned int asn_store_migrations_count =

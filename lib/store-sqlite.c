@@ -5,17 +5,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-struct asn_store {
-	sqlite3 *db;
-	char *path;
-	enum asn_store_status status;
-};
 
 static enum asn_store_status status_from_rc(int rc)
 {
@@ -42,8 +35,8 @@ static enum asn_store_status status_from_rc(int rc)
 	}
 }
 
-static int store_fail(struct asn_store *store, int rc, struct asn_error *err,
-		      const char *what)
+int asn_store_fail(struct asn_store *store, int rc, struct asn_error *err,
+		   const char *what)
 {
 	store->status = status_from_rc(rc);
 	if (store->status == ASN_STORE_OK)
@@ -55,17 +48,17 @@ static int store_fail(struct asn_store *store, int rc, struct asn_error *err,
 	return -1;
 }
 
-static int prepare(struct asn_store *store, const char *sql, sqlite3_stmt **stmt_r,
-		   struct asn_error *err)
+int asn_store_prepare(struct asn_store *store, const char *sql, sqlite3_stmt **stmt_r,
+		      struct asn_error *err)
 {
 	int rc = sqlite3_prepare_v2(store->db, sql, -1, stmt_r, NULL);
 
 	if (rc != SQLITE_OK)
-		return store_fail(store, rc, err, "prepare");
+		return asn_store_fail(store, rc, err, "prepare");
 	return 0;
 }
 
-static void bind_text(sqlite3_stmt *stmt, int idx, const char *value)
+void asn_store_bind_text(sqlite3_stmt *stmt, int idx, const char *value)
 {
 	sqlite3_bind_text(stmt, idx, value == NULL ? "" : value, -1, SQLITE_TRANSIENT);
 }
@@ -114,7 +107,7 @@ static int check_schema(struct asn_store *store, struct asn_error *err)
 	if (rc == SQLITE_OK)
 		rc = pragma_int(store->db, "PRAGMA user_version", &version);
 	if (rc != SQLITE_OK)
-		return store_fail(store, rc, err, "reading schema version");
+		return asn_store_fail(store, rc, err, "reading schema version");
 	if (app_id != ASN_STORE_APPLICATION_ID) {
 		store->status = ASN_STORE_ERR_SCHEMA;
 		asn_error_set(err, "%s: not a dovecot-asn database (run 'asnctl init' to create one)",
@@ -163,7 +156,7 @@ int asn_store_open(const struct asn_settings *set, bool writable,
 	if (rc == SQLITE_OK)
 		rc = configure_connection(store->db, set);
 	if (rc != SQLITE_OK) {
-		store_fail(store, rc, err, "open");
+		asn_store_fail(store, rc, err, "open");
 		*status_r = store->status;
 		asn_store_close(&store);
 		return -1;
@@ -316,7 +309,7 @@ int asn_store_init(const struct asn_settings *set, const char *group,
 	if (rc == SQLITE_OK)
 		rc = pragma_int(store.db, "PRAGMA application_id", &app_id);
 	if (rc != SQLITE_OK) {
-		store_fail(&store, rc, err, "open");
+		asn_store_fail(&store, rc, err, "open");
 		*status_r = store.status;
 		sqlite3_close_v2(store.db);
 		return -1;
@@ -361,7 +354,7 @@ int asn_store_begin(struct asn_store *store, struct asn_error *err)
 	int rc = sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return store_fail(store, rc, err, "begin transaction");
+		return asn_store_fail(store, rc, err, "begin transaction");
 	return 0;
 }
 
@@ -370,7 +363,7 @@ int asn_store_commit(struct asn_store *store, struct asn_error *err)
 	int rc = sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK) {
-		store_fail(store, rc, err, "commit");
+		asn_store_fail(store, rc, err, "commit");
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -433,10 +426,10 @@ int asn_store_account_find(struct asn_store *store, const char *user,
 	int rc;
 
 	memset(account_r, 0, sizeof(*account_r));
-	if (prepare(store, "SELECT " ACCOUNT_COLUMNS " FROM accounts "
+	if (asn_store_prepare(store, "SELECT " ACCOUNT_COLUMNS " FROM accounts "
 		    "WHERE email = ?1 OR nip = ?1", &stmt, err) < 0)
 		return -1;
-	bind_text(stmt, 1, user);
+	asn_store_bind_text(stmt, 1, user);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		account_from_row(stmt, account_r);
@@ -446,7 +439,7 @@ int asn_store_account_find(struct asn_store *store, const char *user,
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_DONE)
 		return 0;
-	return store_fail(store, rc, err, "account lookup");
+	return asn_store_fail(store, rc, err, "account lookup");
 }
 
 static int exists_query(struct asn_store *store, const char *sql, const char *value,
@@ -455,9 +448,9 @@ static int exists_query(struct asn_store *store, const char *sql, const char *va
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (prepare(store, sql, &stmt, err) < 0)
+	if (asn_store_prepare(store, sql, &stmt, err) < 0)
 		return -1;
-	bind_text(stmt, 1, value);
+	asn_store_bind_text(stmt, 1, value);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		if (first_col_r != NULL)
@@ -468,7 +461,7 @@ static int exists_query(struct asn_store *store, const char *sql, const char *va
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_DONE)
 		return 0;
-	return store_fail(store, rc, err, "lookup");
+	return asn_store_fail(store, rc, err, "lookup");
 }
 
 int asn_store_nip_exists(struct asn_store *store, const char *nip, struct asn_error *err)
@@ -482,14 +475,14 @@ int asn_store_email_owner(struct asn_store *store, const char *email,
 	return exists_query(store, "SELECT nip FROM accounts WHERE email = ?1", email, nip_r, err);
 }
 
-static int step_done(struct asn_store *store, sqlite3_stmt *stmt, struct asn_error *err,
-		     const char *what)
+int asn_store_step_done(struct asn_store *store, sqlite3_stmt *stmt, struct asn_error *err,
+			const char *what)
 {
 	int rc = sqlite3_step(stmt);
 
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return store_fail(store, rc, err, what);
+		return asn_store_fail(store, rc, err, what);
 	return 0;
 }
 
@@ -498,15 +491,15 @@ int asn_store_import_begin(struct asn_store *store, const struct asn_import_reco
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare(store, "INSERT INTO imports (imported_at, actor, source, letter_ref, opd) "
+	if (asn_store_prepare(store, "INSERT INTO imports (imported_at, actor, source, letter_ref, opd) "
 		    "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)asn_now());
-	bind_text(stmt, 2, rec->actor);
-	bind_text(stmt, 3, rec->source);
-	bind_text(stmt, 4, rec->letter_ref);
-	bind_text(stmt, 5, rec->opd);
-	if (step_done(store, stmt, err, "recording import") < 0)
+	asn_store_bind_text(stmt, 2, rec->actor);
+	asn_store_bind_text(stmt, 3, rec->source);
+	asn_store_bind_text(stmt, 4, rec->letter_ref);
+	asn_store_bind_text(stmt, 5, rec->opd);
+	if (asn_store_step_done(store, stmt, err, "recording import") < 0)
 		return -1;
 	*import_id_r = sqlite3_last_insert_rowid(store->db);
 	return 0;
@@ -518,14 +511,14 @@ int asn_store_import_finish(struct asn_store *store, int64_t import_id,
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare(store, "UPDATE imports SET created = ?, existing = ?, rejected = ? "
+	if (asn_store_prepare(store, "UPDATE imports SET created = ?, existing = ?, rejected = ? "
 		    "WHERE id = ?", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int(stmt, 1, (int)created);
 	sqlite3_bind_int(stmt, 2, (int)existing);
 	sqlite3_bind_int(stmt, 3, (int)rejected);
 	sqlite3_bind_int64(stmt, 4, import_id);
-	return step_done(store, stmt, err, "recording import");
+	return asn_store_step_done(store, stmt, err, "recording import");
 }
 
 int asn_store_account_insert(struct asn_store *store, struct asn_account *account,
@@ -533,18 +526,18 @@ int asn_store_account_insert(struct asn_store *store, struct asn_account *accoun
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare(store, "INSERT INTO accounts (email, password, nip, name, position, phone, "
+	if (asn_store_prepare(store, "INSERT INTO accounts (email, password, nip, name, position, phone, "
 		    "opd, must_change, disabled, password_set_at, initial_password_expires_at, "
 		    "created_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    &stmt, err) < 0)
 		return -1;
-	bind_text(stmt, 1, account->email);
-	bind_text(stmt, 2, account->password);
-	bind_text(stmt, 3, account->nip);
-	bind_text(stmt, 4, account->name);
-	bind_text(stmt, 5, account->position);
-	bind_text(stmt, 6, account->phone);
-	bind_text(stmt, 7, account->opd);
+	asn_store_bind_text(stmt, 1, account->email);
+	asn_store_bind_text(stmt, 2, account->password);
+	asn_store_bind_text(stmt, 3, account->nip);
+	asn_store_bind_text(stmt, 4, account->name);
+	asn_store_bind_text(stmt, 5, account->position);
+	asn_store_bind_text(stmt, 6, account->phone);
+	asn_store_bind_text(stmt, 7, account->opd);
 	sqlite3_bind_int(stmt, 8, account->must_change ? 1 : 0);
 	sqlite3_bind_int(stmt, 9, account->disabled ? 1 : 0);
 	sqlite3_bind_int64(stmt, 10, (sqlite3_int64)account->password_set_at);
@@ -557,7 +550,7 @@ int asn_store_account_insert(struct asn_store *store, struct asn_account *accoun
 		sqlite3_bind_int64(stmt, 13, account->import_id);
 	else
 		sqlite3_bind_null(stmt, 13);
-	if (step_done(store, stmt, err, "adding account") < 0) {
+	if (asn_store_step_done(store, stmt, err, "adding account") < 0) {
 		if (store->status == ASN_STORE_ERR_CONFLICT)
 			asn_error_set(err, "%s: account %s (NIP %s) was added by someone else "
 				      "meanwhile; run the command again", store->path,
@@ -575,29 +568,29 @@ int asn_store_account_set_password(struct asn_store *store, const struct asn_acc
 	sqlite3_stmt *stmt;
 	time_t now = asn_now();
 
-	if (prepare(store, "INSERT INTO password_history (account_id, password, set_at, retired_at) "
+	if (asn_store_prepare(store, "INSERT INTO password_history (account_id, password, set_at, retired_at) "
 		    "SELECT id, password, password_set_at, ? FROM accounts WHERE id = ?",
 		    &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(stmt, 2, account->id);
-	if (step_done(store, stmt, err, "saving password history") < 0)
+	if (asn_store_step_done(store, stmt, err, "saving password history") < 0)
 		return -1;
 
-	if (prepare(store, "DELETE FROM password_history WHERE account_id = ?1 AND rowid NOT IN "
+	if (asn_store_prepare(store, "DELETE FROM password_history WHERE account_id = ?1 AND rowid NOT IN "
 		    "(SELECT rowid FROM password_history WHERE account_id = ?1 "
 		    "ORDER BY retired_at DESC, rowid DESC LIMIT ?2)", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, account->id);
 	sqlite3_bind_int(stmt, 2, (int)history_keep);
-	if (step_done(store, stmt, err, "trimming password history") < 0)
+	if (asn_store_step_done(store, stmt, err, "trimming password history") < 0)
 		return -1;
 
-	if (prepare(store, "UPDATE accounts SET password = ?, must_change = ?, "
+	if (asn_store_prepare(store, "UPDATE accounts SET password = ?, must_change = ?, "
 		    "password_set_at = ?, initial_password_expires_at = ? WHERE id = ?",
 		    &stmt, err) < 0)
 		return -1;
-	bind_text(stmt, 1, new_hash);
+	asn_store_bind_text(stmt, 1, new_hash);
 	sqlite3_bind_int(stmt, 2, must_change ? 1 : 0);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now);
 	if (expires_at != 0)
@@ -605,7 +598,7 @@ int asn_store_account_set_password(struct asn_store *store, const struct asn_acc
 	else
 		sqlite3_bind_null(stmt, 4);
 	sqlite3_bind_int64(stmt, 5, account->id);
-	return step_done(store, stmt, err, "updating password");
+	return asn_store_step_done(store, stmt, err, "updating password");
 }
 
 int asn_store_account_set_disabled(struct asn_store *store, int64_t id, bool disabled,
@@ -613,11 +606,11 @@ int asn_store_account_set_disabled(struct asn_store *store, int64_t id, bool dis
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare(store, "UPDATE accounts SET disabled = ? WHERE id = ?", &stmt, err) < 0)
+	if (asn_store_prepare(store, "UPDATE accounts SET disabled = ? WHERE id = ?", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int(stmt, 1, disabled ? 1 : 0);
 	sqlite3_bind_int64(stmt, 2, id);
-	return step_done(store, stmt, err, "updating account");
+	return asn_store_step_done(store, stmt, err, "updating account");
 }
 
 int asn_store_password_history(struct asn_store *store, int64_t id, unsigned int limit,
@@ -626,7 +619,7 @@ int asn_store_password_history(struct asn_store *store, int64_t id, unsigned int
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (prepare(store, "SELECT password FROM password_history WHERE account_id = ? "
+	if (asn_store_prepare(store, "SELECT password FROM password_history WHERE account_id = ? "
 		    "ORDER BY retired_at DESC, rowid DESC LIMIT ?", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -635,7 +628,7 @@ int asn_store_password_history(struct asn_store *store, int64_t id, unsigned int
 		asn_strv_add_take(hashes_r, column_dup(stmt, 0));
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return store_fail(store, rc, err, "reading password history");
+		return asn_store_fail(store, rc, err, "reading password history");
 	return 0;
 }
 
@@ -645,19 +638,19 @@ int asn_store_audit(struct asn_store *store, const char *actor, const char *acti
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare(store, "INSERT INTO audit (at, actor, action, account_id, email, detail) "
+	if (asn_store_prepare(store, "INSERT INTO audit (at, actor, action, account_id, email, detail) "
 		    "VALUES (?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)asn_now());
-	bind_text(stmt, 2, actor);
-	bind_text(stmt, 3, action);
+	asn_store_bind_text(stmt, 2, actor);
+	asn_store_bind_text(stmt, 3, action);
 	if (account != NULL && account->id != 0)
 		sqlite3_bind_int64(stmt, 4, account->id);
 	else
 		sqlite3_bind_null(stmt, 4);
-	bind_text(stmt, 5, account != NULL ? account->email : "");
-	bind_text(stmt, 6, detail);
-	return step_done(store, stmt, err, "writing audit");
+	asn_store_bind_text(stmt, 5, account != NULL ? account->email : "");
+	asn_store_bind_text(stmt, 6, detail);
+	return asn_store_step_done(store, stmt, err, "writing audit");
 }
 
 int asn_store_account_iterate(struct asn_store *store, const char *opd,
@@ -667,11 +660,11 @@ int asn_store_account_iterate(struct asn_store *store, const char *opd,
 	sqlite3_stmt *stmt;
 	int rc, ret = 0;
 
-	if (prepare(store, "SELECT " ACCOUNT_COLUMNS " FROM accounts "
+	if (asn_store_prepare(store, "SELECT " ACCOUNT_COLUMNS " FROM accounts "
 		    "WHERE ?1 IS NULL OR opd = ?1 ORDER BY opd, email", &stmt, err) < 0)
 		return -1;
 	if (opd != NULL)
-		bind_text(stmt, 1, opd);
+		asn_store_bind_text(stmt, 1, opd);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct asn_account account;
 
@@ -685,6 +678,6 @@ int asn_store_account_iterate(struct asn_store *store, const char *opd,
 	if (ret < 0)
 		return -1;
 	if (rc != SQLITE_DONE)
-		return store_fail(store, rc, err, "listing accounts");
+		return asn_store_fail(store, rc, err, "listing accounts");
 	return 0;
 }

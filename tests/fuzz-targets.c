@@ -129,11 +129,12 @@ static void fuzz_bsre(const uint8_t *data, size_t size)
 static void fuzz_mail(const uint8_t *data, size_t size)
 {
 	static const char *const senders[] = { "bssn.go.id", NULL };
-	static const struct asn_bsre_trust trust = { senders, "mx.jatimprov.go.id" };
+	static const struct asn_bsre_trust trust = { NULL, senders, "mx.jatimprov.go.id" };
+	struct asn_bsre_envelope env;
 	struct asn_bsre_mail m;
 	struct asn_error err;
 
-	if (asn_bsre_analyze((const char *)data, size, &trust, 65536, &m, &err) == 0 &&
+	if (asn_bsre_analyze((const char *)data, size, &trust, 65536, &m, &env, &err) == 0 &&
 	    m.event == ASN_BSRE_NONE && m.trusted)
 		abort();
 	free(asn_html_to_text((const char *)data, size));

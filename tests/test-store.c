@@ -170,7 +170,8 @@ int main(void)
 	       status == ASN_STORE_ERR_SCHEMA, "newer schema refused on open");
 	tap_contains(err.msg, "schema version 99 is newer", "newer schema message");
 	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) < 0, "init refuses a newer schema");
-	exec(path, "PRAGMA user_version = 1");
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", ASN_SCHEMA_VERSION);
+	exec(path, sql);
 
 	/* Someone else's SQLite file. */
 	snprintf(other, sizeof(other), "%s/other.db", dir);

@@ -1,0 +1,63 @@
+#ifndef ASN_BSRE_SPOOL_H
+#define ASN_BSRE_SPOOL_H
+
+#include <stdbool.h>
+#include <time.h>
+#include "asn-bsre.h"
+#include "asn-settings.h"
+#include "asn-store.h"
+
+/* Recording a BSrE event must never fail a delivery.  When the store
+   cannot take it (locked past the timeout, read-only, missing, full,
+   wrong schema) the event goes to a spool file next to the database,
+   "<asn_db>.bsre-spool", one line per event, and is replayed by the next
+   successful recording or by `asnctl replay`. */
+
+/* The spool of a database path.  Caller frees. */
+char *asn_bsre_spool_path(const char *db);
+
+/* One spooled event: the line format is versioned and tab-separated with
+   \\, \t, \n and \r escaped; it carries only what the store would. */
+struct asn_bsre_spooled {
+	char email[256];
+	char source[16];
+	time_t received_at;
+	struct asn_bsre_mail mail;
+};
+/* line without its newline.  Returns 0, or -1 with err naming the field. */
+int asn_bsre_spool_parse_line(const char *line, struct asn_bsre_spooled *out,
+			      struct asn_error *err);
+/* Caller frees. */
+char *asn_bsre_spool_format_line(const struct asn_bsre_spooled *event);
+
+/* Appends one event (one write(), flushed to disk); concurrent writers
+   and a concurrent replay are safe. */
+int asn_bsre_spool_append(const char *spool_path, const struct asn_bsre_spooled *event,
+			  struct asn_error *err);
+
+struct asn_bsre_replay_stats {
+	unsigned int recorded, duplicates, bad_lines;
+};
+/* Moves the spool aside and records its events in one transaction; the
+   file is removed only after the commit.  Returns 1 when something was
+   replayed, 0 when there was no spool (or another replay holds it), -1 on
+   error (the events stay spooled).  Unreadable lines are moved to
+   "<spool>.bad" for a human and counted, never dropped silently. */
+int asn_bsre_spool_replay(struct asn_store *store, const char *spool_path,
+			  struct asn_bsre_replay_stats *stats_r, struct asn_error *err);
+
+/* What the delivery plugin calls: record in the store, replay a pending
+   spool after a success, spool on failure.  Returns 0 when the event is
+   recorded or spooled (result says which), -1 when it could not be kept
+   at all (err says why). */
+struct asn_bsre_record_result {
+	bool recorded;			/* stored now (false: duplicate or spooled) */
+	bool duplicate;
+	bool spooled;
+	struct asn_error store_error;	/* why the store refused, when spooled */
+	unsigned int replayed;		/* spooled events replayed after it */
+};
+int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spooled *event,
+		    struct asn_bsre_record_result *result_r, struct asn_error *err);
+
+#endif

@@ -1,0 +1,175 @@
+/* One mail's BSrE facts from its decoded headers and text: the decisions
+   shared by the delivery plugin (Dovecot's lib-mail) and asnctl scan
+   (libetpan), so that both record the same event for the same mail. */
+#include "asn-bsre.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Same order and words as asn_bsre_default_patterns[]. */
+const char asn_bsre_default_patterns_spec[] =
+	"account_activation:aktivasi akun|aktifasi akun|aktivasi|aktifasi; "
+	"account_info:informasi akun; "
+	"password_reset:reset|lupa; "
+	"set_passphrase:set passphrase|setting passphrase|passphrase; "
+	"certificate_issued:sertifikat elektronik terbit|sertifikat terbit; "
+	"issuance_succeeded:permohonan penerbitan berhasil; "
+	"renewal:perpanjang|renewal";
+
+static void copy_clean(char *out, size_t size, const char *in)
+{
+	char *clean = asn_str_clean(in == NULL ? "" : in);
+
+	snprintf(out, size, "%s", clean);
+	free(clean);
+}
+
+static void hex_digest(const char *data, size_t size, char *out, size_t out_size)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	size_t pos;
+
+	EVP_Digest(data, size, md, &md_len, EVP_sha256(), NULL);
+	pos = (size_t)snprintf(out, out_size, "sha256:");
+	for (unsigned int i = 0; i < md_len && pos + 2 < out_size; i++) {
+		out[pos++] = hex[md[i] >> 4];
+		out[pos++] = hex[md[i] & 15];
+	}
+	out[pos < out_size ? pos : out_size - 1] = '\0';
+}
+
+static void message_key(const struct asn_bsre_headers *h, struct asn_bsre_mail *out)
+{
+	char id[sizeof(out->message_key)];
+	size_t len;
+
+	copy_clean(id, sizeof(id), h->message_id);
+	len = strlen(id);
+	if (len >= 2 && id[0] == '<' && id[len - 1] == '>') {
+		memmove(id, id + 1, len - 2);
+		id[len - 2] = '\0';
+	}
+	if (id[0] != '\0') {
+		snprintf(out->message_key, sizeof(out->message_key), "%s", id);
+	} else {
+		/* No Message-ID: what stays the same when the mail is
+		   delivered again or read back from the mailbox (not the
+		   Received lines that each hop adds). */
+		char *material = asn_xasprintf("%s\n%s\n%lld\n", out->subject, out->sender,
+					       (long long)h->date);
+
+		hex_digest(material, strlen(material), out->message_key,
+			   sizeof(out->message_key));
+		free(material);
+	}
+}
+
+void asn_bsre_mail_from_headers(const struct asn_bsre_headers *h,
+				const struct asn_bsre_trust *trust, struct asn_bsre_mail *out)
+{
+	memset(out, 0, sizeof(*out));
+	copy_clean(out->subject, sizeof(out->subject), h->subject);
+	out->event = asn_bsre_classify_subject(trust->patterns, out->subject);
+	if (out->event == ASN_BSRE_NONE)
+		return;		/* ordinary mail: nothing else is looked at */
+
+	copy_clean(out->sender, sizeof(out->sender), h->from);
+	if (!asn_bsre_from_domain(out->sender, out->sender_domain, sizeof(out->sender_domain)))
+		out->sender_domain[0] = '\0';
+	out->date = h->date;
+	message_key(h, out);
+
+	out->trusted = out->sender_domain[0] != '\0' &&
+		asn_bsre_domain_trusted(out->sender_domain, trust->senders);
+	if (out->trusted && trust->authserv_id != NULL && trust->authserv_id[0] != '\0') {
+		bool dkim = false;
+
+		for (size_t i = 0; i < h->authres_count && !dkim; i++)
+			dkim = asn_bsre_authres_dkim_pass(h->authres[i], trust->authserv_id,
+							  trust->senders);
+		out->trusted = dkim;
+	}
+}
+
+bool asn_bsre_mail_wants_body(const struct asn_bsre_mail *mail)
+{
+	return mail->event == ASN_BSRE_CERTIFICATE_ISSUED || mail->event == ASN_BSRE_RENEWAL;
+}
+
+void asn_bsre_mail_add_text(struct asn_bsre_mail *mail, const char *text)
+{
+	if (!asn_bsre_mail_wants_body(mail) || mail->has_certificate || text == NULL)
+		return;
+	mail->has_certificate = asn_bsre_extract_certificate(text, &mail->certificate);
+}
+
+int asn_bsre_patterns_parse(const char *spec, struct asn_bsre_pattern **patterns_r,
+			    struct asn_error *err)
+{
+	/* One allocation: the table, then a copy of spec the entries point into. */
+	size_t len = strlen(spec), max = 2;
+	struct asn_bsre_pattern *table;
+	char *copy, *group, *save_group = NULL;
+	size_t count = 0;
+
+	for (const char *p = spec; *p != '\0'; p++)
+		max += *p == '|' || *p == ';';
+	table = asn_xcalloc(1, max * sizeof(*table) + len + 1);
+	copy = (char *)(table + max);
+	memcpy(copy, spec, len + 1);
+
+	for (group = strtok_r(copy, ";", &save_group); group != NULL;
+	     group = strtok_r(NULL, ";", &save_group)) {
+		char *colon = strchr(group, ':'), *word, *save_word = NULL, *name;
+		enum asn_bsre_event event;
+
+		if (asn_str_is_empty(group))
+			continue;
+		if (colon == NULL) {
+			asn_error_set(err, "'%s': expected EVENT:substring|substring", group);
+			goto fail;
+		}
+		*colon = '\0';
+		name = group;
+		while (*name == ' ' || *name == '\t')
+			name++;
+		for (char *e = colon; e > name && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = '\0';
+		if (asn_bsre_event_parse(name, &event) < 0 || event == ASN_BSRE_NONE ||
+		    event == ASN_BSRE_OTHER) {
+			asn_error_set(err, "'%s' is not an event type (account_activation, "
+				      "account_info, set_passphrase, certificate_issued, "
+				      "issuance_succeeded, renewal, password_reset)", name);
+			goto fail;
+		}
+		for (word = strtok_r(colon + 1, "|", &save_word); word != NULL;
+		     word = strtok_r(NULL, "|", &save_word)) {
+			char *end;
+
+			while (*word == ' ' || *word == '\t')
+				word++;
+			end = word + strlen(word);
+			while (end > word && (end[-1] == ' ' || end[-1] == '\t'))
+				*--end = '\0';
+			if (*word == '\0')
+				continue;
+			table[count].event = event;
+			table[count].substring = word;
+			count++;
+		}
+	}
+	if (count == 0) {
+		asn_error_set(err, "no subject pattern given");
+		goto fail;
+	}
+	table[count].substring = NULL;
+	*patterns_r = table;
+	return 0;
+fail:
+	free(table);
+	return -1;
+}

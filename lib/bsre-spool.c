@@ -1,0 +1,423 @@
+/* The BSrE event spool: where events wait while the store cannot take
+   them, so that tracking never fails or delays a delivery. */
+#include "asn-bsre-spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SPOOL_VERSION "1"
+#define SPOOL_FIELDS 14
+#define SPOOL_LINE_MAX 8192
+
+char *asn_bsre_spool_path(const char *db)
+{
+	return asn_xasprintf("%s.bsre-spool", db);
+}
+
+static void append_escaped(struct asn_str *out, const char *s)
+{
+	asn_str_append_c(out, '\t');
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\\': asn_str_append(out, "\\\\"); break;
+		case '\t': asn_str_append(out, "\\t"); break;
+		case '\n': asn_str_append(out, "\\n"); break;
+		case '\r': asn_str_append(out, "\\r"); break;
+		default: asn_str_append_c(out, *s); break;
+		}
+	}
+}
+
+char *asn_bsre_spool_format_line(const struct asn_bsre_spooled *ev)
+{
+	const struct asn_bsre_mail *m = &ev->mail;
+	struct asn_str out = { NULL, 0, 0 };
+	char number[32];
+
+	asn_str_append(&out, SPOOL_VERSION);
+	append_escaped(&out, ev->email);
+	snprintf(number, sizeof(number), "%lld", (long long)ev->received_at);
+	append_escaped(&out, number);
+	append_escaped(&out, ev->source);
+	append_escaped(&out, asn_bsre_event_name(m->event));
+	append_escaped(&out, m->trusted ? "1" : "0");
+	append_escaped(&out, m->message_key);
+	append_escaped(&out, m->subject);
+	append_escaped(&out, m->sender);
+	append_escaped(&out, m->has_certificate ? "1" : "0");
+	append_escaped(&out, m->certificate.serial);
+	append_escaped(&out, m->certificate.common_name);
+	append_escaped(&out, m->certificate.organization);
+	append_escaped(&out, m->certificate.valid_until);
+	asn_str_append_c(&out, '\n');
+	return out.data;
+}
+
+/* Unescapes field into out (size bytes); false when it does not fit or
+   has a bad escape. */
+static bool unescape(const char *start, const char *end, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = start; p < end; p++) {
+		char c = *p;
+
+		if (c == '\\') {
+			if (++p == end)
+				return false;
+			switch (*p) {
+			case '\\': c = '\\'; break;
+			case 't': c = '\t'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			default: return false;
+			}
+		}
+		if (n + 1 >= size)
+			return false;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+static bool parse_flag(const char *s, bool *value_r)
+{
+	if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+		return false;
+	*value_r = s[0] == '1';
+	return true;
+}
+
+int asn_bsre_spool_parse_line(const char *line, struct asn_bsre_spooled *out,
+			      struct asn_error *err)
+{
+	static const char *const names[SPOOL_FIELDS] = {
+		"version", "email", "received_at", "source", "type", "trusted",
+		"message_key", "subject", "sender", "has_certificate", "serial",
+		"common_name", "organization", "valid_until",
+	};
+	struct asn_bsre_mail *m = &out->mail;
+	char number[32], type[32], flag[4], flag2[4], version[4];
+	struct { char *buf; size_t size; } dest[SPOOL_FIELDS] = {
+		{ version, sizeof(version) }, { out->email, sizeof(out->email) },
+		{ number, sizeof(number) }, { out->source, sizeof(out->source) },
+		{ type, sizeof(type) }, { flag, sizeof(flag) },
+		{ m->message_key, sizeof(m->message_key) }, { m->subject, sizeof(m->subject) },
+		{ m->sender, sizeof(m->sender) }, { flag2, sizeof(flag2) },
+		{ m->certificate.serial, sizeof(m->certificate.serial) },
+		{ m->certificate.common_name, sizeof(m->certificate.common_name) },
+		{ m->certificate.organization, sizeof(m->certificate.organization) },
+		{ m->certificate.valid_until, sizeof(m->certificate.valid_until) },
+	};
+	const char *p = line;
+	char *end;
+	long long received;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned int i = 0; i < SPOOL_FIELDS; i++) {
+		const char *tab = strchr(p, '\t');
+		const char *field_end = tab != NULL ? tab : p + strlen(p);
+
+		if ((tab == NULL) != (i == SPOOL_FIELDS - 1)) {
+			asn_error_set(err, "expected %d tab-separated fields", SPOOL_FIELDS);
+			return -1;
+		}
+		if (!unescape(p, field_end, dest[i].buf, dest[i].size)) {
+			asn_error_set(err, "field %s: too long or a bad escape", names[i]);
+			return -1;
+		}
+		p = field_end + 1;
+	}
+	if (strcmp(version, SPOOL_VERSION) != 0) {
+		asn_error_set(err, "field version: '%s' is not a spool version this build reads",
+			      version);
+		return -1;
+	}
+	if (strchr(out->email, '@') == NULL) {
+		asn_error_set(err, "field email: '%s' is not an address", out->email);
+		return -1;
+	}
+	errno = 0;
+	received = strtoll(number, &end, 10);
+	if (errno != 0 || end == number || *end != '\0' || received < 0) {
+		asn_error_set(err, "field received_at: '%s' is not a time", number);
+		return -1;
+	}
+	out->received_at = (time_t)received;
+	if (asn_bsre_event_parse(type, &m->event) < 0 || m->event == ASN_BSRE_NONE) {
+		asn_error_set(err, "field type: '%s' is not an event type", type);
+		return -1;
+	}
+	if (!parse_flag(flag, &m->trusted) || !parse_flag(flag2, &m->has_certificate)) {
+		asn_error_set(err, "field trusted/has_certificate: expected 0 or 1");
+		return -1;
+	}
+	if (m->message_key[0] == '\0') {
+		asn_error_set(err, "field message_key: empty");
+		return -1;
+	}
+	asn_bsre_from_domain(m->sender, m->sender_domain, sizeof(m->sender_domain));
+	return 0;
+}
+
+/* Files created here get the database's owner when root creates them, so
+   that the delivery user can still use them. */
+static void adopt_owner(int fd, const char *spool_path)
+{
+	char *db;
+	struct stat st;
+	size_t len = strlen(spool_path), suffix = strlen(".bsre-spool");
+
+	if (geteuid() != 0 || len <= suffix)
+		return;
+	db = asn_xstrndup(spool_path, len - suffix);
+	if (stat(db, &st) == 0 && fchown(fd, st.st_uid, st.st_gid) < 0) {
+		/* best effort: the delivery user reports it if it matters */
+	}
+	free(db);
+}
+
+static int open_current_spool(const char *path, struct asn_error *err)
+{
+	/* A replay may rename the spool between our open() and flock(): then
+	   the fd we locked is no longer the spool, and we open again. */
+	for (unsigned int attempt = 0; attempt < 2000; attempt++) {
+		struct stat fd_st, path_st;
+		int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+
+		if (fd < 0) {
+			asn_error_set(err, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (fstat(fd, &fd_st) == 0 && stat(path, &path_st) == 0 &&
+			    fd_st.st_ino == path_st.st_ino && fd_st.st_dev == path_st.st_dev) {
+				if (fd_st.st_size == 0)
+					adopt_owner(fd, path);
+				return fd;
+			}
+		}
+		close(fd);
+		usleep(500);
+	}
+	asn_error_set(err, "%s: still locked after 1 s", path);
+	return -1;
+}
+
+int asn_bsre_spool_append(const char *spool_path, const struct asn_bsre_spooled *event,
+			  struct asn_error *err)
+{
+	char *line = asn_bsre_spool_format_line(event);
+	size_t len = strlen(line);
+	ssize_t written;
+	int fd, ret = 0;
+
+	if (len > SPOOL_LINE_MAX) {
+		asn_error_set(err, "spool line too long (%zu bytes)", len);
+		free(line);
+		return -1;
+	}
+	if ((fd = open_current_spool(spool_path, err)) < 0) {
+		free(line);
+		return -1;
+	}
+	written = write(fd, line, len);
+	if (written != (ssize_t)len) {
+		asn_error_set(err, "%s: %s", spool_path,
+			      written < 0 ? strerror(errno) : "short write (disk full?)");
+		if (written > 0) {
+			/* never leave half a line: the next append would join it */
+			struct stat st;
+
+			if (fstat(fd, &st) == 0)
+				(void)!ftruncate(fd, st.st_size - written);
+		}
+		ret = -1;
+	} else if (fdatasync(fd) < 0) {
+		asn_error_set(err, "%s: fdatasync: %s", spool_path, strerror(errno));
+		ret = -1;
+	}
+	close(fd);
+	free(line);
+	return ret;
+}
+
+static int read_all(int fd, struct asn_str *out)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		asn_str_append_n(out, buf, (size_t)n);
+	return n < 0 ? -1 : 0;
+}
+
+static void keep_bad_line(const char *spool_path, const char *line)
+{
+	char *bad = asn_xasprintf("%s.bad", spool_path);
+	int fd = open(bad, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+
+	if (fd >= 0) {
+		(void)!write(fd, line, strlen(line));
+		(void)!write(fd, "\n", 1);
+		close(fd);
+	}
+	free(bad);
+}
+
+/* Records every line of an already moved-aside spool file. */
+static int replay_file(struct asn_store *store, const char *spool_path, const char *file,
+		       struct asn_bsre_replay_stats *stats, struct asn_error *err)
+{
+	struct asn_str data = { NULL, 0, 0 };
+	unsigned int line_no = 0;
+	char *line, *next;
+	int fd, ret = 0;
+
+	if ((fd = open(file, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		asn_error_set(err, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	/* Writers that opened it before the rename finish their line first. */
+	if (flock(fd, LOCK_EX) < 0 || read_all(fd, &data) < 0) {
+		asn_error_set(err, "%s: %s", file, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (asn_store_begin(store, err) < 0) {
+		close(fd);
+		asn_str_free(&data);
+		return -1;
+	}
+	for (line = data.data; line != NULL && *line != '\0' && ret == 0; line = next) {
+		struct asn_bsre_spooled ev;
+		struct asn_error line_err;
+		int added;
+
+		line_no++;
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (*line == '\0')
+			continue;
+		if (asn_bsre_spool_parse_line(line, &ev, &line_err) < 0) {
+			/* Kept aside for a human: one bad line must not hold
+			   back the others. */
+			keep_bad_line(spool_path, line);
+			stats->bad_lines++;
+			continue;
+		}
+		added = asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at,
+						 ev.source, err);
+		if (added < 0) {
+			asn_error_prefix(err, "%s:%u: ", file, line_no);
+			ret = -1;
+		} else if (added > 0) {
+			stats->recorded++;
+		} else {
+			stats->duplicates++;
+		}
+	}
+	if (ret == 0 && asn_store_commit(store, err) == 0) {
+		if (unlink(file) < 0 && errno != ENOENT) {
+			asn_error_set(err, "%s: %s", file, strerror(errno));
+			ret = -1;
+		}
+	} else {
+		if (ret == 0)
+			ret = -1;
+		asn_store_rollback(store);
+	}
+	close(fd);
+	asn_str_free(&data);
+	return ret;
+}
+
+int asn_bsre_spool_replay(struct asn_store *store, const char *spool_path,
+			  struct asn_bsre_replay_stats *stats_r, struct asn_error *err)
+{
+	char *lock_path = asn_xasprintf("%s.lock", spool_path);
+	char *replaying = asn_xasprintf("%s.replaying", spool_path);
+	struct stat st;
+	int lock_fd, ret = 0;
+
+	memset(stats_r, 0, sizeof(*stats_r));
+	if (stat(spool_path, &st) < 0 && stat(replaying, &st) < 0) {
+		free(lock_path);
+		free(replaying);
+		return 0;
+	}
+	lock_fd = open(lock_path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		/* another replay is at it, or we may not: not our failure */
+		if (lock_fd >= 0)
+			close(lock_fd);
+		free(lock_path);
+		free(replaying);
+		return 0;
+	}
+	adopt_owner(lock_fd, spool_path);
+	/* A replay that died before its commit left its file: first that. */
+	ret = replay_file(store, spool_path, replaying, stats_r, err);
+	if (ret == 0) {
+		if (rename(spool_path, replaying) == 0)
+			ret = replay_file(store, spool_path, replaying, stats_r, err);
+		else if (errno != ENOENT) {
+			asn_error_set(err, "rename %s: %s", spool_path, strerror(errno));
+			ret = -1;
+		}
+	}
+	close(lock_fd);
+	free(lock_path);
+	free(replaying);
+	if (ret < 0)
+		return -1;
+	return stats_r->recorded + stats_r->duplicates + stats_r->bad_lines > 0 ? 1 : 0;
+}
+
+int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spooled *event,
+		    struct asn_bsre_record_result *result, struct asn_error *err)
+{
+	struct asn_store *store = NULL;
+	enum asn_store_status status;
+	char *spool = asn_bsre_spool_path(set->db);
+	int added = -1;
+
+	memset(result, 0, sizeof(*result));
+	if (asn_store_open(set, true, &store, &result->store_error, &status) == 0) {
+		added = asn_store_bsre_event_add(store, event->email, &event->mail,
+						 event->received_at, event->source,
+						 &result->store_error);
+	}
+	if (added >= 0) {
+		struct asn_bsre_replay_stats stats;
+		struct asn_error replay_err;
+
+		result->recorded = added > 0;
+		result->duplicate = added == 0;
+		/* The store is back: empty the spool now rather than wait
+		   for an admin. */
+		if (asn_bsre_spool_replay(store, spool, &stats, &replay_err) > 0)
+			result->replayed = stats.recorded;
+		asn_store_close(&store);
+		free(spool);
+		return 0;
+	}
+	asn_store_close(&store);
+	if (asn_bsre_spool_append(spool, event, err) < 0) {
+		asn_error_prefix(err, "%s; and spooling failed: ", result->store_error.msg);
+		free(spool);
+		return -1;
+	}
+	result->spooled = true;
+	free(spool);
+	return 0;
+}

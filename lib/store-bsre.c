@@ -1,0 +1,229 @@
+/* BSrE events in the SQLite store. */
+#include "store-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void bind_optional(sqlite3_stmt *stmt, int idx, bool present, const char *value)
+{
+	if (present)
+		asn_store_bind_text(stmt, idx, value);
+	else
+		sqlite3_bind_null(stmt, idx);
+}
+
+int asn_store_bsre_event_add(struct asn_store *store, const char *email,
+			     const struct asn_bsre_mail *mail, time_t received_at,
+			     const char *source, struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+	bool cert = mail->has_certificate;
+
+	if (asn_store_prepare(store,
+		"INSERT INTO bsre_events (email, message_key, type, received_at, trusted, "
+		"subject, sender, source, recorded_at, cert_serial, cert_common_name, "
+		"cert_organization, cert_valid_until) "
+		"VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+		"ON CONFLICT (email, message_key) DO NOTHING", &stmt, err) < 0)
+		return -1;
+	asn_store_bind_text(stmt, 1, email);
+	asn_store_bind_text(stmt, 2, mail->message_key);
+	asn_store_bind_text(stmt, 3, asn_bsre_event_name(mail->event));
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)received_at);
+	sqlite3_bind_int(stmt, 5, mail->trusted ? 1 : 0);
+	asn_store_bind_text(stmt, 6, mail->subject);
+	asn_store_bind_text(stmt, 7, mail->sender);
+	asn_store_bind_text(stmt, 8, source);
+	sqlite3_bind_int64(stmt, 9, (sqlite3_int64)asn_now());
+	bind_optional(stmt, 10, cert, mail->certificate.serial);
+	bind_optional(stmt, 11, cert, mail->certificate.common_name);
+	bind_optional(stmt, 12, cert, mail->certificate.organization);
+	bind_optional(stmt, 13, cert, mail->certificate.valid_until);
+	if (asn_store_step_done(store, stmt, err, "recording a BSrE event") < 0)
+		return -1;
+	return sqlite3_changes(store->db) > 0 ? 1 : 0;
+}
+
+static const char *column_text(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+
+	return text == NULL ? "" : (const char *)text;
+}
+
+static enum asn_bsre_event column_event(sqlite3_stmt *stmt, int col)
+{
+	enum asn_bsre_event event;
+
+	/* A type this build does not know (a newer writer): keep it as other. */
+	if (asn_bsre_event_parse(column_text(stmt, col), &event) < 0)
+		event = ASN_BSRE_OTHER;
+	return event;
+}
+
+int asn_store_bsre_events(struct asn_store *store, const char *email,
+			  asn_bsre_event_callback *callback, void *context,
+			  struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+	int rc, ret = 0;
+
+	if (asn_store_prepare(store,
+		"SELECT type, received_at, trusted, subject, sender, message_key, source, "
+		"recorded_at, cert_serial IS NOT NULL, cert_serial, cert_common_name, "
+		"cert_organization, cert_valid_until "
+		"FROM bsre_events WHERE email = ?1 ORDER BY received_at, id", &stmt, err) < 0)
+		return -1;
+	asn_store_bind_text(stmt, 1, email);
+	while (ret == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct asn_bsre_stored_event ev = {
+			.type = column_event(stmt, 0),
+			.received_at = (time_t)sqlite3_column_int64(stmt, 1),
+			.trusted = sqlite3_column_int(stmt, 2) != 0,
+			.subject = column_text(stmt, 3),
+			.sender = column_text(stmt, 4),
+			.message_key = column_text(stmt, 5),
+			.source = column_text(stmt, 6),
+			.recorded_at = (time_t)sqlite3_column_int64(stmt, 7),
+			.has_certificate = sqlite3_column_int(stmt, 8) != 0,
+			.cert_serial = column_text(stmt, 9),
+			.cert_common_name = column_text(stmt, 10),
+			.cert_organization = column_text(stmt, 11),
+			.cert_valid_until = column_text(stmt, 12),
+		};
+		ret = callback(&ev, context);
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		sqlite3_finalize(stmt);
+		return asn_store_fail(store, rc, err, "reading BSrE events");
+	}
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+/* Rows of one user arrive together (ordered by email): gather them, then
+   hand the user over. */
+struct user_collector {
+	struct asn_bsre_user user;
+	char *email, *opd, *name, *nip;
+	struct asn_bsre_event_record *events;
+	char **valid_until;
+	size_t count, size;
+};
+
+static void collector_reset(struct user_collector *c)
+{
+	for (size_t i = 0; i < c->count; i++)
+		free(c->valid_until[i]);
+	c->count = 0;
+	free(c->email);
+	free(c->opd);
+	free(c->name);
+	free(c->nip);
+	c->email = c->opd = c->name = c->nip = NULL;
+}
+
+static void collector_free(struct user_collector *c)
+{
+	collector_reset(c);
+	free(c->events);
+	free(c->valid_until);
+}
+
+static int collector_flush(struct user_collector *c, asn_bsre_user_callback *callback,
+			   void *context)
+{
+	int ret;
+
+	if (c->email == NULL)
+		return 0;
+	for (size_t i = 0; i < c->count; i++)
+		c->events[i].valid_until = c->valid_until[i];
+	c->user.email = c->email;
+	c->user.opd = c->opd;
+	c->user.name = c->name;
+	c->user.nip = c->nip;
+	c->user.events = c->events;
+	c->user.event_count = c->count;
+	ret = callback(&c->user, context);
+	collector_reset(c);
+	return ret;
+}
+
+/* Columns: email, opd, name, nip, provisioned, must_change, disabled,
+   type (NULL when no event), received_at, trusted, cert_valid_until. */
+static int users_query(struct asn_store *store, sqlite3_stmt *stmt,
+		       struct user_collector *c, asn_bsre_user_callback *callback,
+		       void *context, struct asn_error *err)
+{
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *email = column_text(stmt, 0);
+
+		if (c->email == NULL || strcmp(c->email, email) != 0) {
+			if ((ret = collector_flush(c, callback, context)) < 0)
+				break;
+			c->email = asn_xstrdup(email);
+			c->opd = asn_xstrdup(column_text(stmt, 1));
+			c->name = asn_xstrdup(column_text(stmt, 2));
+			c->nip = asn_xstrdup(column_text(stmt, 3));
+			c->user.provisioned = sqlite3_column_int(stmt, 4) != 0;
+			c->user.must_change = sqlite3_column_int(stmt, 5) != 0;
+			c->user.disabled = sqlite3_column_int(stmt, 6) != 0;
+		}
+		if (sqlite3_column_type(stmt, 7) == SQLITE_NULL)
+			continue;
+		if (c->count == c->size) {
+			c->size = c->size == 0 ? 16 : c->size * 2;
+			c->events = asn_xrealloc(c->events, c->size * sizeof(*c->events));
+			c->valid_until = asn_xrealloc(c->valid_until,
+						      c->size * sizeof(*c->valid_until));
+		}
+		c->events[c->count].type = column_event(stmt, 7);
+		c->events[c->count].received_at = (time_t)sqlite3_column_int64(stmt, 8);
+		c->events[c->count].trusted = sqlite3_column_int(stmt, 9) != 0;
+		c->valid_until[c->count] = asn_xstrdup(column_text(stmt, 10));
+		c->count++;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = asn_store_fail(store, rc, err, "reading BSrE progress");
+	if (ret == 0)
+		ret = collector_flush(c, callback, context);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int asn_store_bsre_users(struct asn_store *store, const char *opd,
+			 asn_bsre_user_callback *callback, void *context,
+			 struct asn_error *err)
+{
+	struct user_collector c;
+	sqlite3_stmt *stmt;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	if (asn_store_prepare(store,
+		"SELECT a.email, a.opd, a.name, a.nip, 1, a.must_change, a.disabled, "
+		"e.type, e.received_at, e.trusted, e.cert_valid_until "
+		"FROM accounts a LEFT JOIN bsre_events e ON e.email = a.email "
+		"WHERE ?1 IS NULL OR a.opd = ?1 "
+		"ORDER BY a.opd, a.email, e.received_at, e.id", &stmt, err) < 0)
+		return -1;
+	if (opd != NULL)
+		asn_store_bind_text(stmt, 1, opd);
+	ret = users_query(store, stmt, &c, callback, context, err);
+	if (ret == 0 && (opd == NULL || opd[0] == '\0')) {
+		if (asn_store_prepare(store,
+			"SELECT e.email, '', '', '', 0, 0, 0, "
+			"e.type, e.received_at, e.trusted, e.cert_valid_until "
+			"FROM bsre_events e "
+			"WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.email = e.email) "
+			"ORDER BY e.email, e.received_at, e.id", &stmt, err) < 0)
+			ret = -1;
+		else
+			ret = users_query(store, stmt, &c, callback, context, err);
+	}
+	collector_free(&c);
+	return ret;
+}

@@ -1,0 +1,362 @@
+/* BSrE events in the store and the spool that keeps them while the store
+   cannot: duplicates, progress input, upgrade from schema 1, spool lines,
+   faults (locked, missing, old schema), replay, concurrent writers. */
+#include "tap.h"
+#include "asn-bsre-spool.h"
+#include "asn-store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/asn-test-bsre-store-XXXXXX";
+
+static int count_rows(const char *db_path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int n = -1;
+
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return n;
+}
+
+static void exec(const char *db_path, const char *sql)
+{
+	sqlite3 *db;
+
+	if (sqlite3_open(db_path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		abort();
+	sqlite3_close(db);
+}
+
+static struct asn_bsre_spooled make_event(const char *email, const char *key,
+					  enum asn_bsre_event type, time_t when)
+{
+	struct asn_bsre_spooled ev;
+
+	memset(&ev, 0, sizeof(ev));
+	snprintf(ev.email, sizeof(ev.email), "%s", email);
+	snprintf(ev.source, sizeof(ev.source), "lmtp");
+	ev.received_at = when;
+	ev.mail.event = type;
+	ev.mail.trusted = true;
+	snprintf(ev.mail.message_key, sizeof(ev.mail.message_key), "%s", key);
+	snprintf(ev.mail.subject, sizeof(ev.mail.subject), "[BSrE] %s",
+		 asn_bsre_event_name(type));
+	snprintf(ev.mail.sender, sizeof(ev.mail.sender), "noreply@bssn.go.id");
+	return ev;
+}
+
+struct collected {
+	unsigned int users, events, unprovisioned;
+	char first_email[256], last_opd[64];
+	bool ordered;
+};
+
+static int collect_user(const struct asn_bsre_user *user, void *context)
+{
+	struct collected *c = context;
+
+	if (c->users == 0)
+		snprintf(c->first_email, sizeof(c->first_email), "%s", user->email);
+	c->users++;
+	c->events += (unsigned int)user->event_count;
+	c->unprovisioned += user->provisioned ? 0 : 1;
+	for (size_t i = 1; i < user->event_count; i++) {
+		if (user->events[i].received_at < user->events[i - 1].received_at)
+			c->ordered = false;
+	}
+	snprintf(c->last_opd, sizeof(c->last_opd), "%s", user->opd);
+	return 0;
+}
+
+static int collect_event(const struct asn_bsre_stored_event *ev, void *context)
+{
+	struct asn_str *out = context;
+
+	asn_str_printfa(out, "%s/%s/%s;", asn_bsre_event_name(ev->type),
+			ev->trusted ? "t" : "u", ev->has_certificate ? ev->cert_valid_until : "-");
+	return 0;
+}
+
+static void add_account(struct asn_store *store, const char *email, const char *nip,
+			const char *opd)
+{
+	struct asn_account a;
+	struct asn_error err;
+
+	memset(&a, 0, sizeof(a));
+	a.email = (char *)email;
+	a.password = (char *)"{PLAIN}x";
+	a.nip = (char *)nip;
+	a.name = (char *)"Test";
+	a.opd = (char *)opd;
+	a.must_change = true;
+	a.password_set_at = 1;
+	a.created_at = 1;
+	if (asn_store_account_insert(store, &a, &err) < 0)
+		printf("# %s\n", err.msg);
+}
+
+static void test_spool_lines(void)
+{
+	struct asn_bsre_spooled ev = make_event("a@x.go.id", "k\t1\\n", ASN_BSRE_CERTIFICATE_ISSUED, 42);
+	struct asn_bsre_spooled back;
+	struct asn_error err = { "" };
+	char *line;
+	static const struct {
+		const char *line, *error;
+	} bad[] = {
+		{ "", "tab-separated" },
+		{ "2\ta@x\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "version" },
+		{ "1\tnobody\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "field email" },
+		{ "1\ta@x\t-5\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "field received_at" },
+		{ "1\ta@x\t1\tlmtp\tfoo\t1\tk\ts\tf\t0\t\t\t\t", "field type" },
+		{ "1\ta@x\t1\tlmtp\tother\tyes\tk\ts\tf\t0\t\t\t\t", "trusted" },
+		{ "1\ta@x\t1\tlmtp\tother\t1\t\ts\tf\t0\t\t\t\t", "message_key" },
+		{ "1\ta@x\t1\tlmtp\tother\t1\tk\\q\ts\tf\t0\t\t\t\t", "bad escape" },
+		{ "1\ta@x\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t\textra", "tab-separated" },
+	};
+
+	ev.mail.has_certificate = true;
+	snprintf(ev.mail.subject, sizeof(ev.mail.subject), "[BSrE] line\nbreak\r\\");
+	snprintf(ev.mail.certificate.valid_until, sizeof(ev.mail.certificate.valid_until),
+		 "2027-04-30");
+	snprintf(ev.mail.certificate.common_name, sizeof(ev.mail.certificate.common_name),
+		 "SITI\tRAHMA");
+	line = asn_bsre_spool_format_line(&ev);
+	tap_ok(strchr(line, '\n') == line + strlen(line) - 1, "spool: one line per event");
+	line[strlen(line) - 1] = '\0';
+	tap_ok(asn_bsre_spool_parse_line(line, &back, &err) == 0, "spool: line parses (%s)", err.msg);
+	tap_is_str(back.mail.subject, ev.mail.subject, "spool: escapes round-trip (subject)");
+	tap_is_str(back.mail.message_key, ev.mail.message_key, "spool: escapes round-trip (key)");
+	tap_is_str(back.mail.certificate.common_name, "SITI\tRAHMA", "spool: certificate fields");
+	tap_ok(back.received_at == 42 && back.mail.event == ASN_BSRE_CERTIFICATE_ISSUED &&
+	       back.mail.trusted && back.mail.has_certificate, "spool: time, type, flags");
+	tap_is_str(back.mail.sender_domain, "bssn.go.id", "spool: sender domain derived");
+	free(line);
+	for (size_t i = 0; i < ASN_N_ELEMENTS(bad); i++) {
+		tap_ok(asn_bsre_spool_parse_line(bad[i].line, &back, &err) < 0,
+		       "spool: bad line %zu refused", i);
+		tap_contains(err.msg, bad[i].error, "spool: bad line %zu names the problem", i);
+	}
+}
+
+static void test_concurrent_spool(const struct asn_settings *set, const char *path)
+{
+	enum { WRITERS = 6, EACH = 60 };
+	char *spool = asn_bsre_spool_path(path);
+	struct asn_bsre_replay_stats stats, total = { 0, 0, 0 };
+	struct asn_store *store;
+	struct asn_error err = { "" };
+	enum asn_store_status status;
+	pid_t pids[WRITERS];
+	int exits_ok = 0, before;
+
+	before = count_rows(path, "SELECT count(*) FROM bsre_events");
+	for (int w = 0; w < WRITERS; w++) {
+		pids[w] = fork();
+		if (pids[w] == 0) {
+			for (int i = 0; i < EACH; i++) {
+				char key[64];
+				struct asn_bsre_spooled ev;
+				struct asn_error e;
+
+				snprintf(key, sizeof(key), "conc-%d-%d@test", w, i);
+				ev = make_event("conc@x.go.id", key, ASN_BSRE_OTHER, 1000 + i);
+				if (asn_bsre_spool_append(spool, &ev, &e) < 0)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	/* Replays run while the writers append: nothing may be lost or
+	   counted twice. */
+	asn_store_open(set, true, &store, &err, &status);
+	for (int round = 0; round < 200; round++) {
+		if (asn_bsre_spool_replay(store, spool, &stats, &err) < 0)
+			printf("# replay: %s\n", err.msg);
+		total.recorded += stats.recorded;
+		total.duplicates += stats.duplicates;
+		usleep(1000);
+	}
+	for (int w = 0; w < WRITERS; w++) {
+		int st;
+
+		waitpid(pids[w], &st, 0);
+		exits_ok += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	asn_bsre_spool_replay(store, spool, &stats, &err);
+	total.recorded += stats.recorded;
+	total.duplicates += stats.duplicates;
+	asn_store_close(&store);
+	tap_ok(exits_ok == WRITERS, "concurrent spool: every writer appended");
+	tap_ok(total.recorded == WRITERS * EACH && total.duplicates == 0,
+	       "concurrent spool with replays: %u recorded, %u duplicates (want %d, 0)",
+	       total.recorded, total.duplicates, WRITERS * EACH);
+	tap_ok(count_rows(path, "SELECT count(*) FROM bsre_events") == before + WRITERS * EACH,
+	       "concurrent spool: every event once in the store");
+	tap_ok(access(spool, F_OK) < 0, "concurrent spool: spool gone after the replay");
+	free(spool);
+}
+
+int main(void)
+{
+	struct asn_settings set;
+	struct asn_store *store = NULL;
+	struct asn_error err = { "" };
+	enum asn_store_status status;
+	struct asn_bsre_record_result result;
+	struct asn_bsre_spooled ev;
+	struct collected c;
+	struct asn_str timeline = { NULL, 0, 0 };
+	char path[512], sql[512], *spool;
+	int from = -1;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/asn.db", dir);
+	asn_settings_init(&set);
+	asn_settings_set(&set, "asn_db", path, &err);
+	asn_settings_set(&set, "asn_db_busy_timeout", "1s", &err);
+	spool = asn_bsre_spool_path(path);
+
+	test_spool_lines();
+
+	/* Schema 1 (issue 2's databases) upgrades with its accounts. */
+	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0, "init");
+	asn_store_open(&set, true, &store, &err, &status);
+	add_account(store, "siti.rahma@jatimprov.go.id", "198503122010012003", "Diskominfo");
+	add_account(store, "budi@jatimprov.go.id", "198001012005011001", "BKD");
+	asn_store_close(&store);
+	exec(path, "DROP TABLE bsre_events; PRAGMA user_version = 1");
+	tap_ok(asn_store_open(&set, true, &store, &err, &status) < 0 &&
+	       status == ASN_STORE_ERR_SCHEMA, "schema 1 refused until upgraded");
+	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0 && from == 1,
+	       "init upgrades schema 1 to %d (from %d)", ASN_SCHEMA_VERSION, from);
+	tap_ok(count_rows(path, "SELECT count(*) FROM accounts") == 2, "upgrade kept the accounts");
+
+	/* Events: one per user and mail. */
+	tap_ok(asn_store_open(&set, true, &store, &err, &status) == 0, "open (%s)", err.msg);
+	ev = make_event("Siti.Rahma@jatimprov.go.id", "act1@bssn.go.id",
+			ASN_BSRE_ACCOUNT_ACTIVATION, 1000);
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
+	       "event recorded");
+	tap_ok(asn_store_bsre_event_add(store, "siti.rahma@jatimprov.go.id", &ev.mail, 2000, "scan",
+					&err) == 0, "same mail again (other case, other source): no new event");
+	ev = make_event("budi@jatimprov.go.id", "act1@bssn.go.id", ASN_BSRE_ACCOUNT_ACTIVATION, 900);
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
+	       "same Message-ID for another recipient: its own event");
+	ev = make_event("siti.rahma@jatimprov.go.id", "cert@bssn.go.id",
+			ASN_BSRE_CERTIFICATE_ISSUED, 3000);
+	ev.mail.has_certificate = true;
+	snprintf(ev.mail.certificate.valid_until, sizeof(ev.mail.certificate.valid_until), "2027-04-30");
+	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
+	ev = make_event("siti.rahma@jatimprov.go.id", "fake@evil", ASN_BSRE_SET_PASSPHRASE, 2000);
+	ev.mail.trusted = false;
+	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
+	ev = make_event("outsider@jatimprov.go.id", "o@bssn.go.id", ASN_BSRE_ACCOUNT_INFO, 5);
+	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
+
+	asn_store_bsre_events(store, "SITI.RAHMA@jatimprov.go.id", collect_event, &timeline, &err);
+	tap_is_str(asn_str_c(&timeline),
+		   "account_activation/t/-;set_passphrase/u/-;certificate_issued/t/2027-04-30;",
+		   "timeline in time order, trust and certificate kept");
+	asn_str_free(&timeline);
+
+	memset(&c, 0, sizeof(c));
+	c.ordered = true;
+	tap_ok(asn_store_bsre_users(store, NULL, collect_user, &c, &err) == 0, "users: all");
+	tap_ok(c.users == 3 && c.events == 5 && c.unprovisioned == 1 && c.ordered,
+	       "users: 2 accounts and 1 user without one, 5 events in order (%u, %u, %u)",
+	       c.users, c.events, c.unprovisioned);
+	memset(&c, 0, sizeof(c));
+	c.ordered = true;
+	asn_store_bsre_users(store, "BKD", collect_user, &c, &err);
+	tap_ok(c.users == 1 && c.events == 1 && strcmp(c.first_email, "budi@jatimprov.go.id") == 0,
+	       "users: one OPD only");
+	asn_store_close(&store);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM bsre_events WHERE source = 'scan'");
+	tap_ok(count_rows(path, sql) == 0, "the duplicate did not overwrite the first record");
+
+	/* Faults: the event is spooled, then replayed by the next success. */
+	{
+		sqlite3 *locker;
+		struct asn_settings quick = set;
+
+		quick.db_busy_timeout = 0;
+		sqlite3_open(path, &locker);
+		sqlite3_exec(locker, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		ev = make_event("siti.rahma@jatimprov.go.id", "locked@bssn.go.id",
+				ASN_BSRE_ACCOUNT_INFO, 4000);
+		tap_ok(asn_bsre_record(&quick, &ev, &result, &err) == 0 && result.spooled,
+		       "locked database: event spooled");
+		tap_contains(result.store_error.msg, "locked", "locked database: reason kept for the log");
+		sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(locker);
+	}
+	exec(path, "PRAGMA user_version = 1");
+	ev = make_event("siti.rahma@jatimprov.go.id", "schema@bssn.go.id", ASN_BSRE_OTHER, 4100);
+	tap_ok(asn_bsre_record(&set, &ev, &result, &err) == 0 && result.spooled,
+	       "database not upgraded: event spooled");
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", ASN_SCHEMA_VERSION);
+	exec(path, sql);
+	{
+		char moved[600];
+
+		snprintf(moved, sizeof(moved), "%s.away", path);
+		rename(path, moved);
+		ev = make_event("siti.rahma@jatimprov.go.id", "missing@bssn.go.id", ASN_BSRE_OTHER, 4200);
+		tap_ok(asn_bsre_record(&set, &ev, &result, &err) == 0 && result.spooled,
+		       "database missing: event spooled");
+		tap_contains(result.store_error.msg, "no such database", "database missing: reason");
+		tap_ok(access(path, F_OK) < 0, "database missing: not created by the delivery");
+		rename(moved, path);
+	}
+	{
+		/* a line a human broke: kept aside, the rest replayed */
+		FILE *f = fopen(spool, "a");
+
+		fputs("1\tbroken\n", f);
+		fclose(f);
+	}
+	ev = make_event("siti.rahma@jatimprov.go.id", "back@bssn.go.id", ASN_BSRE_OTHER, 4300);
+	tap_ok(asn_bsre_record(&set, &ev, &result, &err) == 0 && result.recorded && !result.spooled,
+	       "store back: event recorded (%s)", err.msg);
+	tap_ok(result.replayed == 3, "store back: the 3 spooled events replayed (%u)", result.replayed);
+	tap_ok(access(spool, F_OK) < 0, "store back: spool emptied");
+	{
+		char bad[600];
+
+		snprintf(bad, sizeof(bad), "%s.bad", spool);
+		tap_ok(access(bad, F_OK) == 0, "store back: the broken line kept in .bad");
+	}
+	tap_ok(count_rows(path, "SELECT count(*) FROM bsre_events WHERE message_key IN "
+			  "('locked@bssn.go.id', 'schema@bssn.go.id', 'missing@bssn.go.id')") == 3,
+	       "spooled events are in the store");
+	tap_ok(asn_bsre_record(&set, &ev, &result, &err) == 0 && result.duplicate,
+	       "recording the same event again: duplicate");
+
+	test_concurrent_spool(&set, path);
+
+	free(spool);
+	asn_settings_free(&set);
+	{
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			printf("# cleanup failed\n");
+	}
+	return tap_done();
+}
