@@ -22,8 +22,5 @@ int asn_bsre_analyze(const char *data, size_t size, const struct asn_bsre_trust 
 		     size_t body_max, struct asn_bsre_mail *out,
 		     struct asn_bsre_envelope *envelope_r, struct asn_error *err);
 
-/* HTML reduced to text: tags dropped (block tags become newlines), script
-   and style content dropped, common entities decoded.  Caller frees. */
-char *asn_html_to_text(const char *html, size_t size);
 
 #endif

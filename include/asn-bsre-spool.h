@@ -9,11 +9,11 @@
 
 /* Recording a BSrE event must never fail a delivery.  When the store
    cannot take it (locked past the timeout, read-only, missing, full,
-   wrong schema) the event goes to a spool file next to the database,
-   "<asn_db>.bsre-spool", one line per event, and is replayed by the next
+   wrong schema) the event goes to a spool file next to the BSrE database,
+   "<asn_bsre_db>.spool", one line per event, and is replayed by the next
    successful recording or by `asnctl replay`. */
 
-/* The spool of a database path.  Caller frees. */
+/* The spool of the BSrE database path.  Caller frees. */
 char *asn_bsre_spool_path(const char *db);
 
 /* One spooled event: the line format is versioned and tab-separated with

@@ -125,6 +125,10 @@ bool asn_bsre_mail_wants_body(const struct asn_bsre_mail *mail);
 /* The decoded body text (text/plain, or HTML reduced to text). */
 void asn_bsre_mail_add_text(struct asn_bsre_mail *mail, const char *text);
 
+/* HTML reduced to text: tags dropped (block tags become newlines), script
+   and style content dropped, common entities decoded.  Caller frees. */
+char *asn_html_to_text(const char *html, size_t size);
+
 /* Subject patterns from a setting: "EVENT:substring|substring; ..." in
    match order, e.g. "account_activation:aktivasi akun|aktifasi;
    account_info:informasi akun".  *patterns_r is one allocation

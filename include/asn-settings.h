@@ -10,6 +10,15 @@
 
 #define ASN_DEFAULT_DB "/var/lib/dovecot-asn/asn.db"
 
+/* The subject patterns of BSrE mails (asn_bsre_subjects), in match order:
+   "Reset Passphrase" is a reset, not a set-passphrase mail. */
+#define ASN_BSRE_DEFAULT_SUBJECTS \
+	"account_activation:aktivasi akun|aktifasi akun|aktivasi|aktifasi; " \
+	"account_info:informasi akun; password_reset:reset|lupa; " \
+	"set_passphrase:set passphrase|setting passphrase|passphrase; " \
+	"certificate_issued:sertifikat elektronik terbit|sertifikat terbit; " \
+	"issuance_succeeded:permohonan penerbitan berhasil; renewal:perpanjang|renewal"
+
 enum asn_password_scheme {
 	ASN_SCHEME_ARGON2ID,
 	ASN_SCHEME_SHA512_CRYPT,
@@ -52,6 +61,10 @@ struct asn_settings {
 	unsigned int bsre_activation_ttl;	/* asn_bsre_activation_ttl, seconds */
 	unsigned int bsre_passphrase_ttl;	/* asn_bsre_passphrase_ttl */
 	unsigned int bsre_expiry_warning;	/* asn_bsre_expiry_warning */
+	char *bsre_db;				/* asn_bsre_db, "" = beside asn_db */
+	char *bsre_subjects;			/* asn_bsre_subjects: EVENT:word|word; ... */
+	unsigned int bsre_busy_timeout;		/* asn_bsre_busy_timeout, seconds */
+	unsigned long long bsre_body_max;	/* asn_bsre_body_max, bytes */
 };
 
 enum asn_setting_type {
@@ -102,5 +115,7 @@ int asn_parse_duration(const char *str, unsigned long long *secs_r);
 int asn_parse_size(const char *str, unsigned long long *bytes_r);
 int asn_parse_bool(const char *str, bool *value_r);
 const char *asn_scheme_name(enum asn_password_scheme scheme);
+/* asn_bsre_db, or "DIR/bsre/bsre.db" for asn_db "DIR/FILE".  Caller frees. */
+char *asn_settings_bsre_db(const struct asn_settings *set);
 
 #endif

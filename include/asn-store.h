@@ -10,7 +10,8 @@
 /* The account store.  SQLite is the embedded default; callers see only
    this interface, so that a PostgreSQL backend can be added beside it. */
 
-#define ASN_SCHEMA_VERSION 2
+#define ASN_SCHEMA_VERSION 1
+#define ASN_BSRE_SCHEMA_VERSION 1
 
 enum asn_store_status {
 	ASN_STORE_OK = 0,
@@ -60,7 +61,9 @@ void asn_store_close(struct asn_store **store);
 
 /* Creates the database (directory 0750, file 0640) or upgrades it to
    ASN_SCHEMA_VERSION.  `group` (may be NULL) becomes the group of both.
-   Sets *from_r to the version found (0 = new). */
+   Sets *from_r to the version found (0 = new).  Also creates or upgrades
+   the BSrE events database (asn_bsre_db: directory 0770, file 0660, the
+   same group), which the delivery processes write. */
 int asn_store_init(const struct asn_settings *set, const char *group,
 		   int *from_r, struct asn_error *err, enum asn_store_status *status_r);
 
@@ -117,7 +120,11 @@ int asn_store_account_iterate(struct asn_store *store, const char *opd,
 			      asn_account_callback *callback, void *context,
 			      struct asn_error *err);
 
-/* BSrE events. */
+/* BSrE events: a database of their own (asn_bsre_db). */
+
+/* Opens only the BSrE database, for writing: what a delivery needs. */
+int asn_store_open_bsre(const struct asn_settings *set, struct asn_store **store_r,
+			struct asn_error *err, enum asn_store_status *status_r);
 
 /* Records one mail for one user.  Returns 1 when recorded, 0 when that
    user already has that mail (same message key), -1 on error. */
@@ -146,6 +153,7 @@ struct asn_bsre_user {
 	const char *email, *opd, *name, *nip;
 	bool provisioned;		/* has an account here */
 	bool must_change, disabled;
+	time_t created_at;		/* of the account, 0 without one */
 	size_t event_count;
 	const struct asn_bsre_event_record *events;
 };

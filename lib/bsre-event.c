@@ -2,21 +2,14 @@
    shared by the delivery plugin (Dovecot's lib-mail) and asnctl scan
    (libetpan), so that both record the same event for the same mail. */
 #include "asn-bsre.h"
+#include "asn-settings.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Same order and words as asn_bsre_default_patterns[]. */
-const char asn_bsre_default_patterns_spec[] =
-	"account_activation:aktivasi akun|aktifasi akun|aktivasi|aktifasi; "
-	"account_info:informasi akun; "
-	"password_reset:reset|lupa; "
-	"set_passphrase:set passphrase|setting passphrase|passphrase; "
-	"certificate_issued:sertifikat elektronik terbit|sertifikat terbit; "
-	"issuance_succeeded:permohonan penerbitan berhasil; "
-	"renewal:perpanjang|renewal";
+const char asn_bsre_default_patterns_spec[] = ASN_BSRE_DEFAULT_SUBJECTS;
 
 static void copy_clean(char *out, size_t size, const char *in)
 {

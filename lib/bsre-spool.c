@@ -16,7 +16,7 @@
 
 char *asn_bsre_spool_path(const char *db)
 {
-	return asn_xasprintf("%s.bsre-spool", db);
+	return asn_xasprintf("%s.spool", db);
 }
 
 static void append_escaped(struct asn_str *out, const char *s)
@@ -172,7 +172,7 @@ static void adopt_owner(int fd, const char *spool_path)
 {
 	char *db;
 	struct stat st;
-	size_t len = strlen(spool_path), suffix = strlen(".bsre-spool");
+	size_t len = strlen(spool_path), suffix = strlen(".spool");
 
 	if (geteuid() != 0 || len <= suffix)
 		return;
@@ -388,11 +388,14 @@ int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spoole
 {
 	struct asn_store *store = NULL;
 	enum asn_store_status status;
-	char *spool = asn_bsre_spool_path(set->db);
+	char *bsre_db = asn_settings_bsre_db(set);
+	char *spool = asn_bsre_spool_path(bsre_db);
 	int added = -1;
 
+	free(bsre_db);
+
 	memset(result, 0, sizeof(*result));
-	if (asn_store_open(set, true, &store, &result->store_error, &status) == 0) {
+	if (asn_store_open_bsre(set, &store, &result->store_error, &status) == 0) {
 		added = asn_store_bsre_event_add(store, event->email, &event->mail,
 						 event->received_at, event->source,
 						 &result->store_error);

@@ -76,6 +76,14 @@ const struct asn_setting_def asn_setting_defs[] = {
 	    366ULL * 86400, "validity of BSrE's set-passphrase link"),
 	DEF("asn_bsre_expiry_warning", ASN_SETTING_DURATION, bsre_expiry_warning, "30d", 0,
 	    366ULL * 86400, "warn this long before a certificate expires"),
+	DEF("asn_bsre_db", ASN_SETTING_STRING, bsre_db, "", 0, 0,
+	    "BSrE events database, written by deliveries (empty: bsre/bsre.db beside asn_db)"),
+	DEF("asn_bsre_subjects", ASN_SETTING_STRING, bsre_subjects, ASN_BSRE_DEFAULT_SUBJECTS, 0, 0,
+	    "subject patterns after the [BSrE] tag: EVENT:word|word; ... (first match wins)"),
+	DEF("asn_bsre_busy_timeout", ASN_SETTING_DURATION, bsre_busy_timeout, "1s", 0, 60,
+	    "how long a delivery waits for a locked database before spooling the event"),
+	DEF("asn_bsre_body_max", ASN_SETTING_SIZE, bsre_body_max, "256k", 4096, 16ULL << 20,
+	    "at most this much of a BSrE mail's body is decoded"),
 	{ NULL, ASN_SETTING_STRING, 0, NULL, 0, 0, NULL }
 };
 
@@ -381,4 +389,16 @@ int asn_settings_check(const struct asn_settings *set, struct asn_error *err)
 		return -1;
 	}
 	return 0;
+}
+
+char *asn_settings_bsre_db(const struct asn_settings *set)
+{
+	const char *slash;
+
+	if (set->bsre_db != NULL && set->bsre_db[0] != '\0')
+		return asn_xstrdup(set->bsre_db);
+	slash = strrchr(set->db, '/');
+	if (slash == NULL)
+		return asn_xstrdup("bsre/bsre.db");
+	return asn_xasprintf("%.*s/bsre/bsre.db", (int)(slash - set->db), set->db);
 }

@@ -19,8 +19,10 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 	sqlite3_stmt *stmt;
 	bool cert = mail->has_certificate;
 
+	if (asn_store_attach_bsre(store, err) < 0)
+		return -1;
 	if (asn_store_prepare(store,
-		"INSERT INTO bsre_events (email, message_key, type, received_at, trusted, "
+		"INSERT INTO bsre.bsre_events (email, message_key, type, received_at, trusted, "
 		"subject, sender, source, recorded_at, cert_serial, cert_common_name, "
 		"cert_organization, cert_valid_until) "
 		"VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
@@ -68,11 +70,13 @@ int asn_store_bsre_events(struct asn_store *store, const char *email,
 	sqlite3_stmt *stmt;
 	int rc, ret = 0;
 
+	if (asn_store_attach_bsre(store, err) < 0)
+		return -1;
 	if (asn_store_prepare(store,
 		"SELECT type, received_at, trusted, subject, sender, message_key, source, "
 		"recorded_at, cert_serial IS NOT NULL, cert_serial, cert_common_name, "
 		"cert_organization, cert_valid_until "
-		"FROM bsre_events WHERE email = ?1 ORDER BY received_at, id", &stmt, err) < 0)
+		"FROM bsre.bsre_events WHERE email = ?1 ORDER BY received_at, id", &stmt, err) < 0)
 		return -1;
 	asn_store_bind_text(stmt, 1, email);
 	while (ret == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -151,7 +155,8 @@ static int collector_flush(struct user_collector *c, asn_bsre_user_callback *cal
 }
 
 /* Columns: email, opd, name, nip, provisioned, must_change, disabled,
-   type (NULL when no event), received_at, trusted, cert_valid_until. */
+   created_at, type (NULL when no event), received_at, trusted,
+   cert_valid_until. */
 static int users_query(struct asn_store *store, sqlite3_stmt *stmt,
 		       struct user_collector *c, asn_bsre_user_callback *callback,
 		       void *context, struct asn_error *err)
@@ -171,8 +176,9 @@ static int users_query(struct asn_store *store, sqlite3_stmt *stmt,
 			c->user.provisioned = sqlite3_column_int(stmt, 4) != 0;
 			c->user.must_change = sqlite3_column_int(stmt, 5) != 0;
 			c->user.disabled = sqlite3_column_int(stmt, 6) != 0;
+			c->user.created_at = (time_t)sqlite3_column_int64(stmt, 7);
 		}
-		if (sqlite3_column_type(stmt, 7) == SQLITE_NULL)
+		if (sqlite3_column_type(stmt, 8) == SQLITE_NULL)
 			continue;
 		if (c->count == c->size) {
 			c->size = c->size == 0 ? 16 : c->size * 2;
@@ -180,10 +186,10 @@ static int users_query(struct asn_store *store, sqlite3_stmt *stmt,
 			c->valid_until = asn_xrealloc(c->valid_until,
 						      c->size * sizeof(*c->valid_until));
 		}
-		c->events[c->count].type = column_event(stmt, 7);
-		c->events[c->count].received_at = (time_t)sqlite3_column_int64(stmt, 8);
-		c->events[c->count].trusted = sqlite3_column_int(stmt, 9) != 0;
-		c->valid_until[c->count] = asn_xstrdup(column_text(stmt, 10));
+		c->events[c->count].type = column_event(stmt, 8);
+		c->events[c->count].received_at = (time_t)sqlite3_column_int64(stmt, 9);
+		c->events[c->count].trusted = sqlite3_column_int(stmt, 10) != 0;
+		c->valid_until[c->count] = asn_xstrdup(column_text(stmt, 11));
 		c->count++;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
@@ -203,10 +209,12 @@ int asn_store_bsre_users(struct asn_store *store, const char *opd,
 	int ret;
 
 	memset(&c, 0, sizeof(c));
+	if (asn_store_attach_bsre(store, err) < 0)
+		return -1;
 	if (asn_store_prepare(store,
-		"SELECT a.email, a.opd, a.name, a.nip, 1, a.must_change, a.disabled, "
+		"SELECT a.email, a.opd, a.name, a.nip, 1, a.must_change, a.disabled, a.created_at, "
 		"e.type, e.received_at, e.trusted, e.cert_valid_until "
-		"FROM accounts a LEFT JOIN bsre_events e ON e.email = a.email "
+		"FROM main.accounts a LEFT JOIN bsre.bsre_events e ON e.email = a.email "
 		"WHERE ?1 IS NULL OR a.opd = ?1 "
 		"ORDER BY a.opd, a.email, e.received_at, e.id", &stmt, err) < 0)
 		return -1;
@@ -215,10 +223,10 @@ int asn_store_bsre_users(struct asn_store *store, const char *opd,
 	ret = users_query(store, stmt, &c, callback, context, err);
 	if (ret == 0 && (opd == NULL || opd[0] == '\0')) {
 		if (asn_store_prepare(store,
-			"SELECT e.email, '', '', '', 0, 0, 0, "
+			"SELECT e.email, '', '', '', 0, 0, 0, 0, "
 			"e.type, e.received_at, e.trusted, e.cert_valid_until "
-			"FROM bsre_events e "
-			"WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.email = e.email) "
+			"FROM bsre.bsre_events e "
+			"WHERE NOT EXISTS (SELECT 1 FROM main.accounts a WHERE a.email = e.email) "
 			"ORDER BY e.email, e.received_at, e.id", &stmt, err) < 0)
 			ret = -1;
 		else

@@ -50,6 +50,15 @@ const struct asn_migration asn_store_migrations[] = {
 		");\n"
 		"CREATE INDEX audit_account ON audit(account_id, at);\n"
 	},
+};
+
+const unsigned int asn_store_migrations_count =
+	sizeof(asn_store_migrations) / sizeof(asn_store_migrations[0]);
+
+/* The BSrE events database: its own file in its own directory, because
+   the delivery processes (the mail uid) write it and must not be able to
+   touch the accounts and their hashes. */
+const struct asn_migration asn_bsre_migrations[] = {
 	{
 		"BSrE events",
 		/* One row per BSrE mail per user: (email, message_key) makes a
@@ -77,5 +86,5 @@ const struct asn_migration asn_store_migrations[] = {
 	},
 };
 
-const unsigned int asn_store_migrations_count =
-	sizeof(asn_store_migrations) / sizeof(asn_store_migrations[0]);
+const unsigned int asn_bsre_migrations_count =
+	sizeof(asn_bsre_migrations) / sizeof(asn_bsre_migrations[0]);

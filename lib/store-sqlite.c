@@ -150,6 +150,7 @@ int asn_store_open(const struct asn_settings *set, bool writable,
 	}
 	store = asn_xcalloc(1, sizeof(*store));
 	store->path = asn_xstrdup(set->db);
+	store->bsre_path = asn_settings_bsre_db(set);
 	rc = sqlite3_open_v2(set->db, &store->db,
 			     (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) |
 			     SQLITE_OPEN_NOFOLLOW, NULL);
@@ -180,7 +181,101 @@ void asn_store_close(struct asn_store **_store)
 	*_store = NULL;
 	sqlite3_close_v2(store->db);
 	free(store->path);
+	free(store->bsre_path);
 	free(store);
+}
+
+static int check_bsre_schema(struct asn_store *store, struct asn_error *err)
+{
+	int app_id = 0, version = 0, rc;
+
+	rc = pragma_int(store->db, "PRAGMA bsre.application_id", &app_id);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(store->db, "PRAGMA bsre.user_version", &version);
+	if (rc != SQLITE_OK) {
+		asn_store_fail(store, rc, err, "reading the schema version");
+		asn_error_prefix(err, "%s: ", store->bsre_path);
+		return -1;
+	}
+	if (app_id != ASN_BSRE_APPLICATION_ID || version != ASN_BSRE_SCHEMA_VERSION) {
+		store->status = ASN_STORE_ERR_SCHEMA;
+		asn_error_set(err, "%s: %s", store->bsre_path,
+			      app_id != ASN_BSRE_APPLICATION_ID ?
+			      "not a dovecot-asn BSrE database (run 'asnctl init')" :
+			      version > ASN_BSRE_SCHEMA_VERSION ?
+			      "schema newer than this dovecot-asn understands; upgrade dovecot-asn" :
+			      "schema older than this dovecot-asn; run 'asnctl init' to upgrade");
+		return -1;
+	}
+	return 0;
+}
+
+int asn_store_attach_bsre(struct asn_store *store, struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+	struct stat st;
+	int rc;
+
+	if (store->bsre_attached)
+		return 0;
+	/* ATTACH would create a missing file: it must come from asnctl init,
+	   with its mode and group. */
+	if (stat(store->bsre_path, &st) < 0) {
+		store->status = errno == ENOENT ? ASN_STORE_ERR_MISSING :
+			errno == EACCES ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_OTHER;
+		asn_error_set(err, "%s: %s", store->bsre_path, errno == ENOENT ?
+			      "no such BSrE database (run 'asnctl init' to create it)" :
+			      strerror(errno));
+		return -1;
+	}
+	rc = sqlite3_prepare_v2(store->db, "ATTACH DATABASE ?1 AS bsre", -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, store->bsre_path, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		sqlite3_finalize(stmt);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK) {
+		asn_store_fail(store, rc, err, "attaching the BSrE database");
+		return -1;
+	}
+	if (check_bsre_schema(store, err) < 0) {
+		sqlite3_exec(store->db, "DETACH DATABASE bsre", NULL, NULL, NULL);
+		return -1;
+	}
+	store->bsre_attached = true;
+	return 0;
+}
+
+int asn_store_open_bsre(const struct asn_settings *set, struct asn_store **store_r,
+			struct asn_error *err, enum asn_store_status *status_r)
+{
+	struct asn_store *store = asn_xcalloc(1, sizeof(*store));
+	int rc;
+
+	*store_r = NULL;
+	store->bsre_path = asn_settings_bsre_db(set);
+	store->path = asn_xstrdup(store->bsre_path);
+	/* An empty in-memory main database: the same queries as the tools'
+	   (schema "bsre"), and no access to the accounts at all. */
+	rc = sqlite3_open_v2(":memory:", &store->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK)
+		rc = configure_connection(store->db, set);
+	if (rc != SQLITE_OK) {
+		asn_store_fail(store, rc, err, "open");
+		*status_r = store->status;
+		asn_store_close(&store);
+		return -1;
+	}
+	if (asn_store_attach_bsre(store, err) < 0) {
+		*status_r = store->status;
+		asn_store_close(&store);
+		return -1;
+	}
+	*status_r = ASN_STORE_OK;
+	*store_r = store;
+	return 0;
 }
 
 enum asn_store_status asn_store_last_status(const struct asn_store *store)
@@ -230,19 +325,24 @@ rollback:
 	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
 }
 
-static int create_parent_dir(const char *path, gid_t gid, struct asn_error *err)
+static int create_parent_dir(const char *path, mode_t mode, gid_t gid, struct asn_error *err)
 {
 	char *copy = asn_xstrdup(path);
 	const char *dir = dirname(copy);
 	int ret = 0;
 
-	if (mkdir(dir, 0750) == 0) {
-		if (gid != (gid_t)-1 && chown(dir, (uid_t)-1, gid) < 0) {
-			asn_error_set(err, "chown %s: %s", dir, strerror(errno));
+	if (mkdir(dir, mode) == 0) {
+		/* mkdir() is subject to the umask; the mode is the point */
+		if (chmod(dir, mode) < 0 ||
+		    (gid != (gid_t)-1 && chown(dir, (uid_t)-1, gid) < 0)) {
+			asn_error_set(err, "%s: %s", dir, strerror(errno));
 			ret = -1;
 		}
 	} else if (errno != EEXIST) {
 		asn_error_set(err, "mkdir %s: %s", dir, strerror(errno));
+		ret = -1;
+	} else if (gid != (gid_t)-1 && chown(dir, (uid_t)-1, gid) < 0) {
+		asn_error_set(err, "chown %s: %s", dir, strerror(errno));
 		ret = -1;
 	}
 	free(copy);
@@ -258,52 +358,48 @@ static bool db_is_empty(sqlite3 *db)
 	return count == 0;
 }
 
-int asn_store_init(const struct asn_settings *set, const char *group,
-		   int *from_r, struct asn_error *err, enum asn_store_status *status_r)
+struct db_file {
+	const char *path;
+	mode_t dir_mode, file_mode;
+	int application_id;
+	const struct asn_migration *migrations;
+	unsigned int migrations_count;
+};
+
+static int init_db_file(const struct asn_settings *set, const struct db_file *f, gid_t gid,
+			int *from_r, struct asn_error *err, enum asn_store_status *status_r)
 {
-	struct asn_store store = { .path = set->db };
-	gid_t gid = (gid_t)-1;
+	struct asn_store store = { .path = (char *)f->path };
 	int fd, rc, app_id = 0;
 	char sql[64];
 
 	*status_r = ASN_STORE_ERR_OTHER;
-	if (asn_store_migrations_count != ASN_SCHEMA_VERSION)
-		abort();
-	if (group != NULL) {
-		struct group *gr = getgrnam(group);
-
-		if (gr == NULL) {
-			asn_error_set(err, "group '%s' does not exist", group);
-			return -1;
-		}
-		gid = gr->gr_gid;
-	}
-	if (create_parent_dir(set->db, gid, err) < 0) {
+	if (create_parent_dir(f->path, f->dir_mode, gid, err) < 0) {
 		*status_r = errno == EACCES ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_OTHER;
 		return -1;
 	}
 	/* Create the file ourselves so that its mode does not depend on
-	   SQLite or the umask being loose: the hashes are in it. */
-	fd = open(set->db, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	   SQLite or the umask being loose. */
+	fd = open(f->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, f->file_mode);
 	if (fd >= 0) {
-		if (fchmod(fd, 0640) < 0 ||
+		if (fchmod(fd, f->file_mode) < 0 ||
 		    (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0)) {
-			asn_error_set(err, "%s: %s", set->db, strerror(errno));
+			asn_error_set(err, "%s: %s", f->path, strerror(errno));
 			close(fd);
-			unlink(set->db);
+			unlink(f->path);
 			return -1;
 		}
 		close(fd);
 	} else if (errno != EEXIST) {
 		*status_r = errno == EACCES ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_OTHER;
-		asn_error_set(err, "%s: %s", set->db, strerror(errno));
+		asn_error_set(err, "%s: %s", f->path, strerror(errno));
 		return -1;
-	} else if (gid != (gid_t)-1 && chown(set->db, (uid_t)-1, gid) < 0) {
-		asn_error_set(err, "chown %s: %s", set->db, strerror(errno));
+	} else if (gid != (gid_t)-1 && chown(f->path, (uid_t)-1, gid) < 0) {
+		asn_error_set(err, "chown %s: %s", f->path, strerror(errno));
 		return -1;
 	}
 
-	rc = sqlite3_open_v2(set->db, &store.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+	rc = sqlite3_open_v2(f->path, &store.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc == SQLITE_OK)
 		rc = configure_connection(store.db, set);
 	if (rc == SQLITE_OK)
@@ -314,39 +410,77 @@ int asn_store_init(const struct asn_settings *set, const char *group,
 		sqlite3_close_v2(store.db);
 		return -1;
 	}
-	if (app_id != ASN_STORE_APPLICATION_ID) {
+	if (app_id != f->application_id) {
 		if (!db_is_empty(store.db)) {
 			asn_error_set(err, "%s: an SQLite database of another application; "
-				      "refusing to touch it", set->db);
+				      "refusing to touch it", f->path);
 			*status_r = ASN_STORE_ERR_SCHEMA;
 			sqlite3_close_v2(store.db);
 			return -1;
 		}
-		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", ASN_STORE_APPLICATION_ID);
-		rc = exec_sql(store.db, sql, err, set->db);
+		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", f->application_id);
+		rc = exec_sql(store.db, sql, err, f->path);
 		if (rc != SQLITE_OK) {
 			*status_r = status_from_rc(rc);
 			sqlite3_close_v2(store.db);
 			return -1;
 		}
 	}
-	/* WAL: Dovecot's auth processes read while asnctl writes. */
-	rc = exec_sql(store.db, "PRAGMA journal_mode = WAL", err, set->db);
+	/* WAL: readers (Dovecot's auth, verifiers) while others write. */
+	rc = exec_sql(store.db, "PRAGMA journal_mode = WAL", err, f->path);
 	if (rc == SQLITE_OK)
-		rc = asn_store_migrate_db(store.db, asn_store_migrations,
-					  asn_store_migrations_count, from_r, err);
+		rc = asn_store_migrate_db(store.db, f->migrations, f->migrations_count, from_r, err);
 	if (rc != SQLITE_OK) {
 		*status_r = status_from_rc(rc);
 		if (*status_r == ASN_STORE_OK)
 			*status_r = ASN_STORE_ERR_SCHEMA;
-		if (strstr(err->msg, set->db) == NULL)
-			asn_error_prefix(err, "%s: ", set->db);
+		if (strstr(err->msg, f->path) == NULL)
+			asn_error_prefix(err, "%s: ", f->path);
 		sqlite3_close_v2(store.db);
 		return -1;
 	}
 	sqlite3_close_v2(store.db);
 	*status_r = ASN_STORE_OK;
 	return 0;
+}
+
+int asn_store_init(const struct asn_settings *set, const char *group,
+		   int *from_r, struct asn_error *err, enum asn_store_status *status_r)
+{
+	char *bsre_path = asn_settings_bsre_db(set);
+	/* The accounts: only root writes; the group (the mail uid's) reads. */
+	const struct db_file accounts = {
+		set->db, 0750, 0640, ASN_STORE_APPLICATION_ID,
+		asn_store_migrations, asn_store_migrations_count,
+	};
+	/* BSrE events: the deliveries (the group) write the file, its WAL
+	   and the spool beside it. */
+	const struct db_file events = {
+		bsre_path, 0770, 0660, ASN_BSRE_APPLICATION_ID,
+		asn_bsre_migrations, asn_bsre_migrations_count,
+	};
+	gid_t gid = (gid_t)-1;
+	int bsre_from, ret;
+
+	if (asn_store_migrations_count != ASN_SCHEMA_VERSION ||
+	    asn_bsre_migrations_count != ASN_BSRE_SCHEMA_VERSION)
+		abort();
+	if (group != NULL) {
+		struct group *gr = getgrnam(group);
+
+		if (gr == NULL) {
+			asn_error_set(err, "group '%s' does not exist", group);
+			*status_r = ASN_STORE_ERR_OTHER;
+			free(bsre_path);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	ret = init_db_file(set, &accounts, gid, from_r, err, status_r);
+	if (ret == 0)
+		ret = init_db_file(set, &events, gid, &bsre_from, err, status_r);
+	free(bsre_path);
+	return ret;
 }
 
 int asn_store_begin(struct asn_store *store, struct asn_error *err)

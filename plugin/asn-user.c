@@ -2,6 +2,7 @@
 #include "lib.h"
 #include "mail-user.h"
 #include "asn-plugin.h"
+#include "plugin-settings.h"
 #include "asn-settings.h"
 
 #include <stdlib.h>
@@ -26,21 +27,6 @@ static time_t getenv_time(struct mail_user *user, const char *name)
 	return (time_t)t;
 }
 
-static void asn_read_settings(struct mail_user *user, struct asn_settings *set)
-{
-	struct asn_error err;
-
-	asn_settings_init(set);
-	for (const struct asn_setting_def *def = asn_setting_defs; def->key != NULL; def++) {
-		const char *value = mail_user_plugin_getenv(user, def->key);
-
-		/* A bad setting must not stop anyone from reading mail: log
-		   it, keep the default. */
-		if (value != NULL && asn_settings_set(set, def->key, value, &err) < 0)
-			e_error(user->event, "asn: %s (using the default)", err.msg);
-	}
-}
-
 void asn_mail_user_created(struct mail_user *user)
 {
 	struct asn_mail_user *auser;
@@ -55,7 +41,7 @@ void asn_mail_user_created(struct mail_user *user)
 	if (!auser->must_change)
 		return;
 
-	asn_read_settings(user, &set);
+	asn_plugin_read_settings(user, &set);
 	auser->hint = p_strdup(user->pool, set.hint);
 	auser->password_set_at = getenv_time(user, "asn_password_set_at");
 	auser->password_expires_at = getenv_time(user, "asn_password_expires");

@@ -1,5 +1,5 @@
-/* BSrE events in the store and the spool that keeps them while the store
-   cannot: duplicates, progress input, upgrade from schema 1, spool lines,
+/* BSrE events in their database and the spool that keeps them while it
+   cannot: duplicates, progress input, a site from before tracking, spool lines,
    faults (locked, missing, old schema), replay, concurrent writers. */
 #include "tap.h"
 #include "asn-bsre-spool.h"
@@ -152,10 +152,10 @@ static void test_spool_lines(void)
 	}
 }
 
-static void test_concurrent_spool(const struct asn_settings *set, const char *path)
+static void test_concurrent_spool(const struct asn_settings *set, const char *bsre_path)
 {
 	enum { WRITERS = 6, EACH = 60 };
-	char *spool = asn_bsre_spool_path(path);
+	char *spool = asn_bsre_spool_path(bsre_path);
 	struct asn_bsre_replay_stats stats, total = { 0, 0, 0 };
 	struct asn_store *store;
 	struct asn_error err = { "" };
@@ -163,7 +163,7 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *pa
 	pid_t pids[WRITERS];
 	int exits_ok = 0, before;
 
-	before = count_rows(path, "SELECT count(*) FROM bsre_events");
+	before = count_rows(bsre_path, "SELECT count(*) FROM bsre_events");
 	for (int w = 0; w < WRITERS; w++) {
 		pids[w] = fork();
 		if (pids[w] == 0) {
@@ -204,7 +204,7 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *pa
 	tap_ok(total.recorded == WRITERS * EACH && total.duplicates == 0,
 	       "concurrent spool with replays: %u recorded, %u duplicates (want %d, 0)",
 	       total.recorded, total.duplicates, WRITERS * EACH);
-	tap_ok(count_rows(path, "SELECT count(*) FROM bsre_events") == before + WRITERS * EACH,
+	tap_ok(count_rows(bsre_path, "SELECT count(*) FROM bsre_events") == before + WRITERS * EACH,
 	       "concurrent spool: every event once in the store");
 	tap_ok(access(spool, F_OK) < 0, "concurrent spool: spool gone after the replay");
 	free(spool);
@@ -220,7 +220,7 @@ int main(void)
 	struct asn_bsre_spooled ev;
 	struct collected c;
 	struct asn_str timeline = { NULL, 0, 0 };
-	char path[512], sql[512], *spool;
+	char path[512], bsre[600], sql[512], *spool;
 	int from = -1;
 
 	if (mkdtemp(dir) == NULL)
@@ -229,22 +229,41 @@ int main(void)
 	asn_settings_init(&set);
 	asn_settings_set(&set, "asn_db", path, &err);
 	asn_settings_set(&set, "asn_db_busy_timeout", "1s", &err);
-	spool = asn_bsre_spool_path(path);
+	snprintf(bsre, sizeof(bsre), "%s/bsre/bsre.db", dir);
+	spool = asn_bsre_spool_path(bsre);
 
 	test_spool_lines();
 
-	/* Schema 1 (issue 2's databases) upgrades with its accounts. */
+	/* A site from before BSrE tracking: accounts only; init adds the
+	   BSrE database in its own directory, the accounts stay. */
 	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0, "init");
 	asn_store_open(&set, true, &store, &err, &status);
 	add_account(store, "siti.rahma@jatimprov.go.id", "198503122010012003", "Diskominfo");
 	add_account(store, "budi@jatimprov.go.id", "198001012005011001", "BKD");
 	asn_store_close(&store);
-	exec(path, "DROP TABLE bsre_events; PRAGMA user_version = 1");
-	tap_ok(asn_store_open(&set, true, &store, &err, &status) < 0 &&
-	       status == ASN_STORE_ERR_SCHEMA, "schema 1 refused until upgraded");
-	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0 && from == 1,
-	       "init upgrades schema 1 to %d (from %d)", ASN_SCHEMA_VERSION, from);
-	tap_ok(count_rows(path, "SELECT count(*) FROM accounts") == 2, "upgrade kept the accounts");
+	{
+		struct stat st;
+
+		tap_ok(stat(bsre, &st) == 0 && (st.st_mode & 0777) == 0660,
+		       "BSrE database created 0660 (%o)", st.st_mode & 0777);
+		snprintf(sql, sizeof(sql), "%s/bsre", dir);
+		tap_ok(stat(sql, &st) == 0 && (st.st_mode & 0777) == 0770,
+		       "in its own directory, 0770 for the delivery group (%o)", st.st_mode & 0777);
+		unlink(bsre);
+	}
+	tap_ok(asn_store_open(&set, true, &store, &err, &status) == 0,
+	       "accounts open without the BSrE database");
+	ev = make_event("x@y.go.id", "k", ASN_BSRE_OTHER, 1);
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, 1, "lmtp", &err) < 0 &&
+	       asn_store_last_status(store) == ASN_STORE_ERR_MISSING,
+	       "BSrE calls say the BSrE database is missing");
+	tap_contains(err.msg, "run 'asnctl init'", "and how to create it");
+	asn_store_close(&store);
+	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0 && from == ASN_SCHEMA_VERSION,
+	       "init again: accounts up to date (from %d), BSrE database created", from);
+	tap_ok(count_rows(path, "SELECT count(*) FROM accounts") == 2, "init kept the accounts");
+	tap_ok(count_rows(bsre, "SELECT count(*) FROM sqlite_master WHERE name = 'accounts'") == 0,
+	       "the BSrE database holds no accounts");
 
 	/* Events: one per user and mail. */
 	tap_ok(asn_store_open(&set, true, &store, &err, &status) == 0, "open (%s)", err.msg);
@@ -287,7 +306,16 @@ int main(void)
 	       "users: one OPD only");
 	asn_store_close(&store);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM bsre_events WHERE source = 'scan'");
-	tap_ok(count_rows(path, sql) == 0, "the duplicate did not overwrite the first record");
+	tap_ok(count_rows(bsre, sql) == 0, "the duplicate did not overwrite the first record");
+	{
+		struct asn_store *only;
+
+		tap_ok(asn_store_open_bsre(&set, &only, &err, &status) == 0,
+		       "a delivery opens the BSrE database alone (%s)", err.msg);
+		tap_ok(asn_store_bsre_users(only, NULL, collect_user, &c, &err) < 0,
+		       "and cannot read the accounts");
+		asn_store_close(&only);
+	}
 
 	/* Faults: the event is spooled, then replayed by the next success. */
 	{
@@ -295,7 +323,7 @@ int main(void)
 		struct asn_settings quick = set;
 
 		quick.db_busy_timeout = 0;
-		sqlite3_open(path, &locker);
+		sqlite3_open(bsre, &locker);
 		sqlite3_exec(locker, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 		ev = make_event("siti.rahma@jatimprov.go.id", "locked@bssn.go.id",
 				ASN_BSRE_ACCOUNT_INFO, 4000);
@@ -305,23 +333,24 @@ int main(void)
 		sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(locker);
 	}
-	exec(path, "PRAGMA user_version = 1");
+	exec(bsre, "PRAGMA user_version = 99");
 	ev = make_event("siti.rahma@jatimprov.go.id", "schema@bssn.go.id", ASN_BSRE_OTHER, 4100);
 	tap_ok(asn_bsre_record(&set, &ev, &result, &err) == 0 && result.spooled,
-	       "database not upgraded: event spooled");
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", ASN_SCHEMA_VERSION);
-	exec(path, sql);
+	       "database of another version: event spooled");
+	tap_contains(result.store_error.msg, "schema newer", "database of another version: reason");
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", ASN_BSRE_SCHEMA_VERSION);
+	exec(bsre, sql);
 	{
 		char moved[600];
 
-		snprintf(moved, sizeof(moved), "%s.away", path);
-		rename(path, moved);
+		snprintf(moved, sizeof(moved), "%s.away", bsre);
+		rename(bsre, moved);
 		ev = make_event("siti.rahma@jatimprov.go.id", "missing@bssn.go.id", ASN_BSRE_OTHER, 4200);
 		tap_ok(asn_bsre_record(&set, &ev, &result, &err) == 0 && result.spooled,
 		       "database missing: event spooled");
-		tap_contains(result.store_error.msg, "no such database", "database missing: reason");
-		tap_ok(access(path, F_OK) < 0, "database missing: not created by the delivery");
-		rename(moved, path);
+		tap_contains(result.store_error.msg, "no such BSrE database", "database missing: reason");
+		tap_ok(access(bsre, F_OK) < 0, "database missing: not created by the delivery");
+		rename(moved, bsre);
 	}
 	{
 		/* a line a human broke: kept aside, the rest replayed */
@@ -341,13 +370,13 @@ int main(void)
 		snprintf(bad, sizeof(bad), "%s.bad", spool);
 		tap_ok(access(bad, F_OK) == 0, "store back: the broken line kept in .bad");
 	}
-	tap_ok(count_rows(path, "SELECT count(*) FROM bsre_events WHERE message_key IN "
+	tap_ok(count_rows(bsre, "SELECT count(*) FROM bsre_events WHERE message_key IN "
 			  "('locked@bssn.go.id', 'schema@bssn.go.id', 'missing@bssn.go.id')") == 3,
 	       "spooled events are in the store");
 	tap_ok(asn_bsre_record(&set, &ev, &result, &err) == 0 && result.duplicate,
 	       "recording the same event again: duplicate");
 
-	test_concurrent_spool(&set, path);
+	test_concurrent_spool(&set, bsre);
 
 	free(spool);
 	asn_settings_free(&set);

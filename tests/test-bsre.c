@@ -149,5 +149,39 @@ int main(void)
 		tap_ok(!asn_bsre_extract_certificate("Tidak ada data di sini.\n", &cert),
 		       "certificate: nothing found in an unrelated text");
 	}
+	/* asn_bsre_subjects: the default spells the built-in table. */
+	{
+		struct asn_bsre_pattern *table = NULL;
+		struct asn_error err = { "" };
+		bool same = true;
+		size_t n = 0;
+
+		tap_ok(asn_bsre_patterns_parse(asn_bsre_default_patterns_spec, &table, &err) == 0,
+		       "subjects setting: default parses (%s)", err.msg);
+		for (; table != NULL && table[n].substring != NULL; n++) {
+			if (asn_bsre_default_patterns[n].substring == NULL ||
+			    table[n].event != asn_bsre_default_patterns[n].event ||
+			    strcmp(table[n].substring, asn_bsre_default_patterns[n].substring) != 0)
+				same = false;
+		}
+		tap_ok(same && asn_bsre_default_patterns[n].substring == NULL,
+		       "subjects setting: default equals the built-in table (%zu patterns)", n);
+		free(table);
+		tap_ok(asn_bsre_patterns_parse(" set_passphrase : kata sandi sertifikat | pin ;"
+					       "account_info:info", &table, &err) == 0,
+		       "subjects setting: custom words");
+		tap_ok(asn_bsre_classify_subject(table, "[BSrE] Atur PIN anda") == ASN_BSRE_SET_PASSPHRASE,
+		       "subjects setting: custom word matches, trimmed");
+		tap_ok(asn_bsre_classify_subject(table, "[BSrE] Aktivasi Akun") == ASN_BSRE_OTHER,
+		       "subjects setting: words not listed are other");
+		free(table);
+		tap_ok(asn_bsre_patterns_parse("activation:aktivasi", &table, &err) < 0,
+		       "subjects setting: unknown event refused");
+		tap_contains(err.msg, "'activation' is not an event type", "subjects setting: names the event");
+		tap_ok(asn_bsre_patterns_parse("aktivasi akun", &table, &err) < 0,
+		       "subjects setting: missing EVENT: refused");
+		tap_contains(err.msg, "EVENT:substring", "subjects setting: says the syntax");
+		tap_ok(asn_bsre_patterns_parse(" ; ", &table, &err) < 0, "subjects setting: empty refused");
+	}
 	return tap_done();
 }

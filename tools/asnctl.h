@@ -22,7 +22,14 @@ struct asnctl_command {
 
 extern const struct asnctl_command asnctl_cmd_init, asnctl_cmd_import, asnctl_cmd_add,
 	asnctl_cmd_show, asnctl_cmd_list, asnctl_cmd_passwd, asnctl_cmd_reset,
-	asnctl_cmd_disable, asnctl_cmd_enable;
+	asnctl_cmd_disable, asnctl_cmd_enable, asnctl_cmd_status, asnctl_cmd_progress,
+	asnctl_cmd_scan, asnctl_cmd_replay;
+
+struct asn_bsre_progress_report;
+struct asn_bsre_progress_filter;
+/* progress --html: writes the page to path ("-": stdout); an exit code. */
+int asnctl_progress_html(const struct asn_bsre_progress_report *report,
+			 const struct asn_bsre_progress_filter *filter, const char *path);
 
 /* Messages: "asnctl: ..." on stderr. */
 void asnctl_error(const char *fmt, ...) ASN_ATTR_FORMAT(1, 2);

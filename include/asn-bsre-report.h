@@ -1,0 +1,87 @@
+#ifndef ASN_BSRE_REPORT_H
+#define ASN_BSRE_REPORT_H
+
+#include "asn-bsre-progress.h"
+#include "asn-store.h"
+#include "asn-util.h"
+
+/* What verifiers see: one user's timeline and diagnosis (status), and the
+   counts per OPD with the list of stuck users (progress).  Shared by
+   asnctl and the doveadm plugin so that both say the same. */
+
+struct asn_bsre_status_event {
+	enum asn_bsre_event type;
+	time_t received_at;
+	bool trusted;
+	char *subject, *sender, *source;
+	bool has_certificate;
+	char *serial, *common_name, *organization, *valid_until;
+};
+
+struct asn_bsre_status {
+	char *email;
+	bool provisioned, must_change, disabled;
+	char *name, *nip, *opd;
+	struct asn_bsre_status_event *events;
+	size_t event_count;
+	/* the latest trusted event with certificate facts, or NULL */
+	const struct asn_bsre_status_event *certificate;
+	struct asn_bsre_progress progress;
+};
+
+void asn_bsre_progress_settings_from(const struct asn_settings *set,
+				     struct asn_bsre_progress_settings *out);
+
+/* USER: an email address or a NIP.  Returns 1 when the user has an
+   account or events, 0 when neither, -1 on error. */
+int asn_bsre_status_load(struct asn_store *store, const struct asn_settings *set,
+			 const char *user, time_t now, struct asn_bsre_status *status_r,
+			 struct asn_error *err);
+void asn_bsre_status_free(struct asn_bsre_status *status);
+/* {"email", "stage", "portal_status", "events": [...], "certificate": {...}
+   or null, "diagnosis": [{"code", "message"}]} */
+void asn_bsre_status_json(const struct asn_bsre_status *status, struct asn_str *out);
+
+struct asn_bsre_opd_counts {
+	char *opd;
+	unsigned int users;
+	unsigned int stages[ASN_BSRE_STAGE_RENEWAL_PENDING + 1];
+	unsigned int diagnoses[ASN_BSRE_DIAG_COUNT];
+};
+
+struct asn_bsre_flagged_user {
+	char *email, *opd, *name;
+	enum asn_bsre_stage stage;
+	unsigned int diagnosis_mask;	/* 1 << enum asn_bsre_diagnosis */
+	time_t since;			/* latest event, or account creation */
+};
+
+struct asn_bsre_progress_filter {
+	const char *opd;		/* NULL: all */
+	bool has_stage, has_diagnosis;
+	enum asn_bsre_stage stage;
+	enum asn_bsre_diagnosis diagnosis;
+};
+
+struct asn_bsre_progress_report {
+	struct asn_bsre_opd_counts *opds;
+	size_t opd_count;
+	struct asn_bsre_opd_counts total;
+	/* users with a diagnosis, oldest first */
+	struct asn_bsre_flagged_user *flagged;
+	size_t flagged_count;
+};
+
+int asn_bsre_progress_report_build(struct asn_store *store, const struct asn_settings *set,
+				   const struct asn_bsre_progress_filter *filter, time_t now,
+				   struct asn_bsre_progress_report *report_r,
+				   struct asn_error *err);
+void asn_bsre_progress_report_free(struct asn_bsre_progress_report *report);
+void asn_bsre_progress_report_json(const struct asn_bsre_progress_report *report,
+				   struct asn_str *out);
+/* Two CSV tables, one after the other with a blank line: counts per OPD,
+   then the flagged users. */
+void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *report,
+				  struct asn_str *out);
+
+#endif

@@ -1,0 +1,108 @@
+/* Recording a delivery's BSrE event.  Nothing here may fail, delay or lose
+   a delivery: errors are logged, events the store cannot take are
+   spooled (lib/bsre-spool.c). */
+#include "lib.h"
+#include "ioloop.h"
+#include "mail-storage.h"
+#include "mail-user.h"
+#include "mail-deliver.h"
+#include "asn-bsre-plugin.h"
+#include "asn-bsre-spool.h"
+#include "plugin-settings.h"
+
+#include <stdlib.h>
+
+struct bsre_config {
+	struct asn_settings set;
+	struct asn_bsre_pattern *patterns;
+	struct asn_strv senders;
+};
+
+static void config_read(struct mail_user *user, struct event *event, struct bsre_config *cfg)
+{
+	struct asn_error err;
+	char *copy, *word, *save = NULL;
+
+	i_zero(cfg);
+	asn_plugin_read_settings(user, &cfg->set);
+	/* A delivery waits for a locked database only this long. */
+	cfg->set.db_busy_timeout = cfg->set.bsre_busy_timeout;
+	if (asn_bsre_patterns_parse(cfg->set.bsre_subjects, &cfg->patterns, &err) < 0) {
+		e_error(event, "asn_bsre_subjects: %s (using the default)", err.msg);
+		cfg->patterns = NULL;
+	}
+	copy = i_strdup(cfg->set.bsre_senders);
+	for (word = strtok_r(copy, " \t,", &save); word != NULL;
+	     word = strtok_r(NULL, " \t,", &save))
+		asn_strv_add(&cfg->senders, word);
+	asn_strv_add_take(&cfg->senders, NULL);
+	i_free(copy);
+}
+
+static void config_free(struct bsre_config *cfg)
+{
+	free(cfg->patterns);
+	asn_strv_free(&cfg->senders);
+	asn_settings_free(&cfg->set);
+}
+
+void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
+{
+	struct mail_user *user = ctx->rcpt_user;
+	struct event *event;
+	struct bsre_config cfg;
+	struct asn_bsre_trust trust;
+	struct asn_bsre_spooled spooled;
+	struct asn_bsre_record_result result;
+	struct asn_error err;
+	const char *subject;
+
+	/* The cheap test first: ordinary mail stops here. */
+	if (mail_get_first_header_utf8(ctx->src_mail, "Subject", &subject) < 0 || subject == NULL)
+		return;
+	while (*subject == ' ' || *subject == '\t')
+		subject++;
+	if (!asn_bsre_is_candidate(subject))
+		return;
+
+	event = event_create(ctx->event);
+	event_set_append_log_prefix(event, "asn_bsre: ");
+	config_read(user, event, &cfg);
+	trust.patterns = cfg.patterns;
+	trust.senders = (const char *const *)cfg.senders.items;
+	trust.authserv_id = cfg.set.bsre_authserv_id;
+
+	i_zero(&spooled);
+	if (asn_bsre_read_mail(ctx->src_mail, &trust, cfg.set.bsre_body_max, &spooled.mail) < 0) {
+		e_error(event, "cannot read the mail: %s",
+			mailbox_get_last_internal_error(ctx->src_mail->box, NULL));
+	} else if (spooled.mail.event != ASN_BSRE_NONE) {
+		i_strocpy(spooled.email, user->username, sizeof(spooled.email));
+		i_strocpy(spooled.source, user->service, sizeof(spooled.source));
+		spooled.received_at = ioloop_time;
+		if (asn_bsre_record(&cfg.set, &spooled, &result, &err) < 0) {
+			e_error(event, "BSrE event %s <%s> lost: %s",
+				asn_bsre_event_name(spooled.mail.event),
+				spooled.mail.message_key, err.msg);
+		} else if (result.spooled) {
+			e_error(event, "database unavailable, BSrE event %s spooled for replay: %s",
+				asn_bsre_event_name(spooled.mail.event), result.store_error.msg);
+		} else {
+			e_debug(event, "BSrE event %s (%s)%s%s",
+				asn_bsre_event_name(spooled.mail.event),
+				spooled.mail.trusted ? "trusted" : "untrusted",
+				result.duplicate ? ", already recorded" : "",
+				result.replayed > 0 ? t_strdup_printf(", %u spooled events replayed",
+								      result.replayed) : "");
+			if (result.replayed > 0)
+				e_info(event, "database back: %u spooled BSrE events replayed",
+				       result.replayed);
+		}
+		if (!spooled.mail.trusted)
+			e_warning(event, "untrusted BSrE-looking mail from %s (%s): possible phishing",
+				  spooled.mail.sender[0] != '\0' ? spooled.mail.sender : "(no From)",
+				  spooled.mail.message_key);
+	}
+	config_free(&cfg);
+	event_unref(&event);
+}

@@ -1,0 +1,282 @@
+/* asnctl status, progress, replay: what verifiers see of BSrE activation. */
+#include "asnctl.h"
+#include "asn-bsre-report.h"
+#include "asn-bsre-spool.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void status_text(const struct asn_bsre_status *st)
+{
+	char when[64];
+
+	printf("email:        %s\n", st->email);
+	if (st->provisioned) {
+		printf("name:         %s\n", st->name);
+		printf("nip:          %s\n", st->nip);
+		printf("opd:          %s\n", st->opd);
+		printf("password:     %s\n", st->must_change ? "default (not changed yet)" : "changed");
+	} else {
+		printf("account:      not provisioned by asnctl\n");
+	}
+	printf("stage:        %s (BSrE portal: %s)\n", asn_bsre_stage_name(st->progress.stage),
+	       asn_bsre_stage_portal_word(st->progress.stage));
+	if (st->certificate != NULL) {
+		const struct asn_bsre_status_event *c = st->certificate;
+
+		printf("certificate:  serial %s, %s, %s, valid until %s\n",
+		       c->serial[0] != '\0' ? c->serial : "?",
+		       c->common_name[0] != '\0' ? c->common_name : "?",
+		       c->organization[0] != '\0' ? c->organization : "?",
+		       c->valid_until[0] != '\0' ? c->valid_until : "?");
+	} else {
+		printf("certificate:  -\n");
+	}
+	printf("events:       %s\n", st->event_count == 0 ? "none" : "");
+	for (size_t i = 0; i < st->event_count; i++) {
+		const struct asn_bsre_status_event *e = &st->events[i];
+
+		printf("  %s  %-19s %-9s %s <%s>\n",
+		       asnctl_format_time(e->received_at, when, sizeof(when)),
+		       asn_bsre_event_name(e->type), e->trusted ? "trusted" : "UNTRUSTED",
+		       e->subject, e->sender);
+	}
+	printf("diagnosis:    %s\n", st->progress.diagnosis_count == 0 ? "none" : "");
+	for (unsigned int i = 0; i < st->progress.diagnosis_count; i++) {
+		enum asn_bsre_diagnosis d = st->progress.diagnoses[i];
+
+		printf("  %s: %s\n", asn_bsre_diagnosis_name(d), asn_bsre_diagnosis_message(d));
+	}
+}
+
+static int cmd_status(struct asnctl *ctl, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct asn_bsre_status st;
+	struct asn_store *store;
+	struct asn_error err;
+	bool json = false;
+	int opt, ret, found;
+
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = true; break;
+		default: return asnctl_usage(&asnctl_cmd_status);
+		}
+	}
+	if (optind + 1 != argc)
+		return asnctl_usage(&asnctl_cmd_status);
+	if ((ret = asnctl_open_store(ctl, false, &store)) != EX_OK)
+		return ret;
+	found = asn_bsre_status_load(store, &ctl->set, argv[optind], asn_now(), &st, &err);
+	asn_store_close(&store);
+	if (found < 0) {
+		asnctl_error("%s", err.msg);
+		return EX_UNAVAILABLE;
+	}
+	if (found == 0) {
+		asnctl_error("%s: no such account and no BSrE mail for it", argv[optind]);
+		return EX_NOUSER;
+	}
+	if (json) {
+		struct asn_str out = { NULL, 0, 0 };
+
+		asn_bsre_status_json(&st, &out);
+		printf("%s\n", asn_str_c(&out));
+		asn_str_free(&out);
+	} else {
+		status_text(&st);
+	}
+	asn_bsre_status_free(&st);
+	return EX_OK;
+}
+
+const struct asnctl_command asnctl_cmd_status = {
+	"status", cmd_status,
+	"status USER [--json]",
+	"Shows a user's BSrE activation: stage (with the word BSrE's portal uses),\n"
+	"the BSrE mails received in time order with their trust verdict, the latest\n"
+	"trusted certificate, and the diagnosis with what to do, in Bahasa\n"
+	"Indonesia.  USER is an email address or a NIP; users without an account\n"
+	"here are shown when they received BSrE mail.\n"
+};
+
+static void progress_text(const struct asn_bsre_progress_report *r)
+{
+	static const char *const short_names[] = {
+		"none", "sent", "active", "passphr", "issued", "expired", "renewal",
+	};
+	char when[64];
+
+	printf("%-28s %6s", "OPD", "users");
+	for (unsigned int s = 0; s < ASN_N_ELEMENTS(short_names); s++)
+		printf(" %7s", short_names[s]);
+	printf(" %7s\n", "flagged");
+	for (size_t i = 0; i <= r->opd_count; i++) {
+		const struct asn_bsre_opd_counts *c = i < r->opd_count ? &r->opds[i] : &r->total;
+		unsigned int flagged = 0;
+
+		for (size_t f = 0; f < r->flagged_count; f++)
+			flagged += i == r->opd_count || strcmp(r->flagged[f].opd, c->opd) == 0;
+		printf("%-28.28s %6u", i < r->opd_count ? (c->opd[0] != '\0' ? c->opd : "(none)") :
+		       "TOTAL", c->users);
+		for (unsigned int s = 0; s < ASN_N_ELEMENTS(short_names); s++)
+			printf(" %7u", c->stages[s]);
+		printf(" %7u\n", flagged);
+	}
+	if (r->flagged_count == 0)
+		return;
+	printf("\nUsers with a diagnosis, oldest first:\n");
+	for (size_t i = 0; i < r->flagged_count; i++) {
+		const struct asn_bsre_flagged_user *f = &r->flagged[i];
+
+		printf("  %s  %-36s %-20.20s %-19s", asnctl_format_time(f->since, when, sizeof(when)),
+		       f->email, f->opd, asn_bsre_stage_name(f->stage));
+		for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++) {
+			if ((f->diagnosis_mask & (1U << d)) != 0)
+				printf(" %s", asn_bsre_diagnosis_name((enum asn_bsre_diagnosis)d));
+		}
+		printf("\n");
+	}
+}
+
+static int cmd_progress(struct asnctl *ctl, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "opd", required_argument, NULL, 'o' },
+		{ "stage", required_argument, NULL, 's' },
+		{ "diagnosis", required_argument, NULL, 'g' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "html", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct asn_bsre_progress_filter filter;
+	struct asn_bsre_progress_report report;
+	struct asn_store *store;
+	struct asn_error err;
+	const char *html = NULL;
+	char format = 't';
+	int opt, ret;
+
+	memset(&filter, 0, sizeof(filter));
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			filter.opd = optarg;
+			break;
+		case 's':
+			if (asn_bsre_stage_parse(optarg, &filter.stage) < 0) {
+				asnctl_error("--stage %s: not a stage (none, activation_sent, "
+					     "account_active, passphrase_pending, certificate_issued, "
+					     "certificate_expired, renewal_pending)", optarg);
+				return EX_USAGE;
+			}
+			filter.has_stage = true;
+			break;
+		case 'g':
+			if (asn_bsre_diagnosis_parse(optarg, &filter.diagnosis) < 0) {
+				asnctl_error("--diagnosis %s: not a diagnosis code (default_password_"
+					     "unchanged, no_bsre_mail, activation_link_expired, "
+					     "passphrase_link_expired, certificate_expiring, "
+					     "certificate_expired, suspicious_bsre_mail)", optarg);
+				return EX_USAGE;
+			}
+			filter.has_diagnosis = true;
+			break;
+		case 'j': format = 'j'; break;
+		case 'c': format = 'c'; break;
+		case 'H': format = 'h'; html = optarg; break;
+		default: return asnctl_usage(&asnctl_cmd_progress);
+		}
+	}
+	if (optind != argc)
+		return asnctl_usage(&asnctl_cmd_progress);
+	if ((ret = asnctl_open_store(ctl, false, &store)) != EX_OK)
+		return ret;
+	ret = asn_bsre_progress_report_build(store, &ctl->set, &filter, asn_now(), &report, &err);
+	asn_store_close(&store);
+	if (ret < 0) {
+		asnctl_error("%s", err.msg);
+		return EX_UNAVAILABLE;
+	}
+	ret = EX_OK;
+	if (format == 't') {
+		progress_text(&report);
+	} else if (format == 'h') {
+		ret = asnctl_progress_html(&report, &filter, html);
+	} else {
+		struct asn_str out = { NULL, 0, 0 };
+
+		if (format == 'j') {
+			asn_bsre_progress_report_json(&report, &out);
+			asn_str_append_c(&out, '\n');
+		} else {
+			asn_bsre_progress_report_csv(&report, &out);
+		}
+		fputs(asn_str_c(&out), stdout);
+		asn_str_free(&out);
+	}
+	asn_bsre_progress_report_free(&report);
+	return ret;
+}
+
+const struct asnctl_command asnctl_cmd_progress = {
+	"progress", cmd_progress,
+	"progress [--opd O] [--stage S] [--diagnosis CODE] [--json|--csv|--html FILE]",
+	"Counts users per BSrE stage per OPD, then lists the users with a diagnosis,\n"
+	"oldest first (since their latest BSrE mail, or since the account was made).\n"
+	"Users with BSrE mail but no account here are counted under OPD \"\".\n"
+	"--stage and --diagnosis keep only the users in that stage or with that\n"
+	"diagnosis.  --html writes one self-contained page with a funnel per OPD,\n"
+	"readable offline.\n"
+};
+
+static int cmd_replay(struct asnctl *ctl, int argc, char **argv)
+{
+	struct asn_bsre_replay_stats stats;
+	struct asn_store *store;
+	struct asn_error err;
+	char *spool;
+	int ret;
+
+	if (getopt_long(argc, argv, "", (const struct option[]){ { NULL, 0, NULL, 0 } },
+			NULL) != -1 || optind != argc)
+		return asnctl_usage(&asnctl_cmd_replay);
+	if ((ret = asnctl_open_store(ctl, true, &store)) != EX_OK)
+		return ret;
+	{
+		char *bsre_db = asn_settings_bsre_db(&ctl->set);
+
+		spool = asn_bsre_spool_path(bsre_db);
+		free(bsre_db);
+	}
+	ret = asn_bsre_spool_replay(store, spool, &stats, &err);
+	asn_store_close(&store);
+	if (ret < 0) {
+		asnctl_error("%s (the events stay in the spool)", err.msg);
+		free(spool);
+		return EX_TEMPFAIL;
+	}
+	if (ret == 0)
+		printf("nothing to replay (%s is empty or another replay is running)\n", spool);
+	else
+		printf("replayed %s: %u recorded, %u already known, %u unreadable lines kept in "
+		       "%s.bad\n", spool, stats.recorded, stats.duplicates, stats.bad_lines, spool);
+	free(spool);
+	return stats.bad_lines > 0 ? EX_DATAERR : EX_OK;
+}
+
+const struct asnctl_command asnctl_cmd_replay = {
+	"replay", cmd_replay,
+	"replay",
+	"Records the BSrE events that deliveries spooled while the database was\n"
+	"unavailable (the spool beside the BSrE database, bsre.db.spool).  The next\n"
+	"successful delivery does the same; this is for when no BSrE mail is\n"
+	"expected soon.  Unreadable lines are moved to bsre.db.spool.bad and make\n"
+	"the exit status 65.\n"
+};

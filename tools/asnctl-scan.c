@@ -1,0 +1,394 @@
+/* asnctl scan: BSrE events from mail already delivered (Maildir, mbox or
+   single message files), through the same decisions as the delivery
+   plugin, so that a site that installs us late still has its history. */
+#include "asnctl.h"
+#include "asn-bsre-mail.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HEADER_PEEK 16384
+#define MESSAGE_MAX (64UL << 20)
+#define COMMIT_EVERY 500
+
+struct scan {
+	struct asnctl *ctl;
+	struct asn_store *store;
+	struct asn_bsre_trust trust;
+	const char *user, *layout;
+	bool dry_run, verbose, in_transaction;
+	unsigned int uncommitted;
+	unsigned long files, mails, bsre, recorded, known, no_owner, unreadable;
+	int error;
+};
+
+/* Only a subject that may be a BSrE one is worth a MIME parse: one that
+   starts with the tag, or an encoded one (decoded later). */
+static bool header_may_be_bsre(const char *data, size_t size)
+{
+	const char *p = data, *end = data + size;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((eol != NULL ? eol : end) - p);
+
+		if (len == 0 || (len == 1 && p[0] == '\r'))
+			break;			/* end of the header */
+		if (len >= 8 && strncasecmp(p, "subject:", 8) == 0) {
+			const char *v = p + 8, *line_end = p + len;
+
+			while (v < line_end && (*v == ' ' || *v == '\t'))
+				v++;
+			if (line_end - v >= 6 && strncasecmp(v, "[bsre]", 6) == 0)
+				return true;
+			if (line_end - v == 0 || memmem(v, (size_t)(line_end - v), "=?", 2) != NULL)
+				return true;	/* folded or encoded: let the parser decide */
+			return false;
+		}
+		if (eol == NULL)
+			break;
+		p = eol + 1;
+	}
+	return false;
+}
+
+/* "/var/vmail/%d/%n" against "/var/vmail/jatimprov.go.id/siti/Maildir/cur/x":
+   %d domain, %n local part, %u whole user. */
+static bool layout_owner(const char *layout, const char *path, char *out, size_t size)
+{
+	char user[256] = "", local[256] = "", domain[256] = "";
+	const char *p = path;
+
+	for (const char *l = layout; *l != '\0'; l++) {
+		if (l[0] == '%' && (l[1] == 'd' || l[1] == 'n' || l[1] == 'u')) {
+			const char *slash = strchr(p, '/');
+			size_t len = slash != NULL ? (size_t)(slash - p) : strlen(p);
+			char *dest = l[1] == 'd' ? domain : l[1] == 'n' ? local : user;
+
+			if (len == 0 || len >= 256)
+				return false;
+			memcpy(dest, p, len);
+			dest[len] = '\0';
+			p += len;
+			l++;
+		} else if (*p++ != *l) {
+			return false;
+		}
+	}
+	if (*p != '/' && *p != '\0')
+		return false;
+	if (user[0] != '\0')
+		snprintf(out, size, "%s", user);
+	else if (local[0] != '\0' && domain[0] != '\0')
+		snprintf(out, size, "%s@%s", local, domain);
+	else
+		return false;
+	for (char *c = out; *c != '\0'; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	return true;
+}
+
+static void scan_message(struct scan *s, const char *path, const char *data, size_t size,
+			 time_t mtime)
+{
+	struct asn_bsre_mail mail;
+	struct asn_bsre_envelope env;
+	struct asn_error err;
+	char owner[256];
+	time_t when;
+	int added;
+
+	s->mails++;
+	if (asn_bsre_analyze(data, size, &s->trust, s->ctl->set.bsre_body_max, &mail, &env,
+			     &err) < 0) {
+		s->unreadable++;
+		if (s->verbose)
+			asnctl_warning("%s: %s", path, err.msg);
+		return;
+	}
+	if (mail.event == ASN_BSRE_NONE)
+		return;
+	s->bsre++;
+	if (s->user != NULL)
+		snprintf(owner, sizeof(owner), "%s", s->user);
+	else if (s->layout != NULL && layout_owner(s->layout, path, owner, sizeof(owner)))
+		;
+	else if (env.delivered_to[0] != '\0')
+		snprintf(owner, sizeof(owner), "%s", env.delivered_to);
+	else {
+		s->no_owner++;
+		asnctl_warning("%s: %s mail without an owner (no Delivered-To or X-Original-To; "
+			       "use --user or --layout)", path, asn_bsre_event_name(mail.event));
+		return;
+	}
+	/* When our server took it: the newest Received line, else Date,
+	   else the file's time. */
+	when = env.received_at != 0 ? env.received_at : mail.date != 0 ? mail.date : mtime;
+	if (s->verbose)
+		printf("%s: %s %s %s (%s)\n", path, owner, asn_bsre_event_name(mail.event),
+		       mail.trusted ? "trusted" : "UNTRUSTED", mail.message_key);
+	if (s->dry_run) {
+		s->recorded++;
+		return;
+	}
+	if (!s->in_transaction) {
+		if (asn_store_begin(s->store, &err) < 0) {
+			asnctl_error("%s", err.msg);
+			s->error = EX_TEMPFAIL;
+			return;
+		}
+		s->in_transaction = true;
+	}
+	added = asn_store_bsre_event_add(s->store, owner, &mail, when, "scan", &err);
+	if (added < 0) {
+		asnctl_error("%s: %s", path, err.msg);
+		s->error = EX_TEMPFAIL;
+		return;
+	}
+	if (added > 0)
+		s->recorded++;
+	else
+		s->known++;
+	/* Commit now and then: deliveries must not wait for a long scan. */
+	if (++s->uncommitted >= COMMIT_EVERY) {
+		if (asn_store_commit(s->store, &err) < 0) {
+			asnctl_error("%s", err.msg);
+			s->error = EX_TEMPFAIL;
+		}
+		s->in_transaction = false;
+		s->uncommitted = 0;
+	}
+}
+
+/* An mbox: messages start at lines "From " after an empty line or at the
+   start of the file. */
+static void scan_mbox(struct scan *s, const char *path, const char *data, size_t size,
+		      time_t mtime)
+{
+	const char *p = data, *end = data + size;
+
+	while (p < end) {
+		const char *body = memchr(p, '\n', (size_t)(end - p)), *next = NULL;
+
+		if (body == NULL)
+			break;
+		body++;				/* past the "From " line */
+		for (const char *q = body; q < end; ) {
+			const char *nl = memchr(q, '\n', (size_t)(end - q));
+
+			if (nl == NULL)
+				break;
+			if ((size_t)(end - nl) > 6 && memcmp(nl + 1, "From ", 5) == 0 &&
+			    nl > body && nl[-1] == '\n') {
+				next = nl + 1;
+				break;
+			}
+			q = nl + 1;
+		}
+		if (header_may_be_bsre(body, (size_t)((next != NULL ? next : end) - body)))
+			scan_message(s, path, body, (size_t)((next != NULL ? next : end) - body),
+				     mtime);
+		else
+			s->mails++;
+		if (next == NULL)
+			break;
+		p = next;
+	}
+}
+
+static bool skip_name(const char *name)
+{
+	/* Dovecot's own files next to the mail */
+	return strncmp(name, "dovecot", 7) == 0 || strcmp(name, "maildirfolder") == 0 ||
+		strcmp(name, "subscriptions") == 0 || strncmp(name, ".dovecot", 8) == 0;
+}
+
+static void scan_file(struct scan *s, const char *path)
+{
+	char peek[HEADER_PEEK];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		asnctl_warning("%s: %s", path, strerror(errno));
+		s->unreadable++;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	s->files++;
+	n = read(fd, peek, sizeof(peek));
+	if (n < 0) {
+		asnctl_warning("%s: %s", path, strerror(errno));
+		s->unreadable++;
+	} else if (n >= 5 && memcmp(peek, "From ", 5) == 0) {
+		void *map = st.st_size > 0 ?
+			mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+
+		if (map == MAP_FAILED) {
+			asnctl_warning("%s: %s", path, strerror(errno));
+			s->unreadable++;
+		} else {
+			scan_mbox(s, path, map, (size_t)st.st_size, st.st_mtime);
+			munmap(map, (size_t)st.st_size);
+		}
+	} else if (!header_may_be_bsre(peek, (size_t)n) &&
+		   (n < (ssize_t)sizeof(peek) || memmem(peek, (size_t)n, "\n\n", 2) != NULL ||
+		    memmem(peek, (size_t)n, "\r\n\r\n", 4) != NULL)) {
+		s->mails++;		/* ordinary mail: decided on the peek */
+	} else if ((size_t)st.st_size > MESSAGE_MAX) {
+		asnctl_warning("%s: larger than %lu MB, skipped", path, MESSAGE_MAX >> 20);
+		s->unreadable++;
+	} else {
+		char *data = asn_xmalloc((size_t)st.st_size + 1);
+		size_t have = (size_t)n;
+
+		memcpy(data, peek, have);
+		while (have < (size_t)st.st_size &&
+		       (n = read(fd, data + have, (size_t)st.st_size - have)) > 0)
+			have += (size_t)n;
+		data[have] = '\0';
+		scan_message(s, path, data, have, st.st_mtime);
+		free(data);
+	}
+	close(fd);
+}
+
+static void scan_path(struct scan *s, const char *path, unsigned int depth)
+{
+	struct stat st;
+	DIR *dir;
+	struct dirent *d;
+
+	if (s->error != 0)
+		return;
+	if (lstat(path, &st) < 0) {
+		asnctl_warning("%s: %s", path, strerror(errno));
+		s->unreadable++;
+		return;
+	}
+	if (S_ISREG(st.st_mode)) {
+		scan_file(s, path);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode) || depth > 32)
+		return;
+	if ((dir = opendir(path)) == NULL) {
+		asnctl_warning("%s: %s", path, strerror(errno));
+		s->unreadable++;
+		return;
+	}
+	while ((d = readdir(dir)) != NULL && s->error == 0) {
+		char *child;
+
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
+		    strcmp(d->d_name, "tmp") == 0 || skip_name(d->d_name))
+			continue;
+		child = asn_xasprintf("%s/%s", path, d->d_name);
+		scan_path(s, child, depth + 1);
+		free(child);
+	}
+	closedir(dir);
+}
+
+static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "layout", required_argument, NULL, 'l' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct asn_bsre_pattern *patterns = NULL;
+	struct asn_strv senders = { NULL, 0, 0 };
+	struct asn_error err;
+	struct scan s;
+	char *copy, *word, *save = NULL;
+	int opt, ret;
+
+	memset(&s, 0, sizeof(s));
+	s.ctl = ctl;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'u': s.user = optarg; break;
+		case 'l': s.layout = optarg; break;
+		case 'n': s.dry_run = true; break;
+		case 'v': s.verbose = true; break;
+		default: return asnctl_usage(&asnctl_cmd_scan);
+		}
+	}
+	if (optind >= argc)
+		return asnctl_usage(&asnctl_cmd_scan);
+	if (s.user != NULL && strchr(s.user, '@') == NULL) {
+		asnctl_error("--user %s: expected an email address", s.user);
+		return EX_USAGE;
+	}
+	if (s.layout != NULL && strstr(s.layout, "%u") == NULL &&
+	    (strstr(s.layout, "%n") == NULL || strstr(s.layout, "%d") == NULL)) {
+		asnctl_error("--layout %s: needs %%u, or %%n and %%d", s.layout);
+		return EX_USAGE;
+	}
+	if (asn_bsre_patterns_parse(ctl->set.bsre_subjects, &patterns, &err) < 0) {
+		asnctl_error("asn_bsre_subjects: %s", err.msg);
+		return EX_CONFIG;
+	}
+	copy = asn_xstrdup(ctl->set.bsre_senders);
+	for (word = strtok_r(copy, " \t,", &save); word != NULL; word = strtok_r(NULL, " \t,", &save))
+		asn_strv_add(&senders, word);
+	asn_strv_add_take(&senders, NULL);
+	free(copy);
+	s.trust.patterns = patterns;
+	s.trust.senders = (const char *const *)senders.items;
+	s.trust.authserv_id = ctl->set.bsre_authserv_id;
+
+	ret = s.dry_run ? EX_OK : asnctl_open_store(ctl, true, &s.store);
+	if (ret == EX_OK) {
+		for (int i = optind; i < argc && s.error == 0; i++) {
+			size_t len = strlen(argv[i]);
+
+			while (len > 1 && argv[i][len - 1] == '/')
+				argv[i][--len] = '\0';
+			scan_path(&s, argv[i], 0);
+		}
+		if (s.in_transaction) {
+			if (s.error == 0 && asn_store_commit(s.store, &err) < 0) {
+				asnctl_error("%s", err.msg);
+				s.error = EX_TEMPFAIL;
+			} else if (s.error != 0) {
+				asn_store_rollback(s.store);
+			}
+		}
+		asn_store_close(&s.store);
+		printf("%lu files, %lu mails, %lu BSrE mails: %lu %s, %lu already known, "
+		       "%lu without owner, %lu unreadable\n", s.files, s.mails, s.bsre, s.recorded,
+		       s.dry_run ? "would be recorded" : "recorded", s.known, s.no_owner,
+		       s.unreadable);
+		ret = s.error != 0 ? s.error : EX_OK;
+	}
+	free(patterns);
+	asn_strv_free(&senders);
+	return ret;
+}
+
+const struct asnctl_command asnctl_cmd_scan = {
+	"scan", cmd_scan,
+	"scan [--user EMAIL | --layout PATTERN] [--dry-run] [--verbose] PATH...",
+	"Records BSrE events from mail already delivered: Maildirs, mbox files or\n"
+	"single message files, walked recursively (Dovecot's index files and tmp/\n"
+	"are skipped).  The owner of each mail is --user, else the user --layout\n"
+	"finds in the path (e.g. /var/vmail/%d/%n, or %u for the whole user),\n"
+	"else its Delivered-To or X-Original-To header.  The event time is the\n"
+	"newest Received line, else the Date header, else the file's time.  Each\n"
+	"mail counts once per user: scanning twice, or scanning what the plugin\n"
+	"already saw, adds nothing.\n"
+};
