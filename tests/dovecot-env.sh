@@ -23,7 +23,8 @@ mail_user=nobody
 # The accounts of tests/data/diskominfo.csv, their default passwords in
 # $work/sheet.csv: pw_of ADDRESS prints one.
 import_test_accounts() {
-	asnctl init >/dev/null &&
+	# the deliveries (LMTP as $mail_user) write the BSrE database
+	asnctl init --group "$mail_group" >/dev/null &&
 	asnctl import --opd Diskominfo --sheet "$work/sheet.csv" \
 		"$top_srcdir/tests/data/diskominfo.csv" >/dev/null
 }
@@ -41,12 +42,13 @@ dovecot_write_conf() {
 		sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
 		    "$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
 	done
-	cp "$top_srcdir/conf.d/90-asn.conf" "$dovecot_conf_dir/90-asn.conf"
+	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
+	    "$top_srcdir/conf.d/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
 	# The plugins as built, in a private module directory.  A sanitizer
 	# build's plugins cannot load into Dovecot: ASN_PLUGIN_DIR then names
 	# a plain build's.
 	mkdir -p "$work/modules"
-	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so; do
+	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so lib95_asn_bsre_plugin.so; do
 		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
 	done
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF

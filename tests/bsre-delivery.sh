@@ -1,0 +1,221 @@
+#!/bin/sh
+# BSrE tracking at delivery: a real Dovecot with the shipped conf.d files
+# and plugins, mail over real LMTP sessions (and dovecot-lda).  The corpus
+# over LMTP gives the same events as asnctl scan of the same files and of
+# the stored copies; parallel sessions record every event once; a locked,
+# read-only or missing database never costs a mail, and its events come
+# back from the spool; no secret of a body reaches the database or the log.
+. "$top_srcdir/tests/tap.sh"
+tap_setup
+echo "asn_bsre_authserv_id = mx.jatimprov.go.id" >>"$work/asnctl.conf"
+DOVECOT_EXTRA_CONF="plugin {
+  asn_bsre_authserv_id = mx.jatimprov.go.id
+  asn_bsre_busy_timeout = 1s
+}
+protocol lda {
+  postmaster_address = postmaster@jatimprov.go.id
+}"
+. "$top_srcdir/tests/dovecot-env.sh"
+
+user=siti.rahma@jatimprov.go.id
+other=ahmad.fauzi@jatimprov.go.id
+third=sri.wahyuni@jatimprov.go.id
+bsre_db="$work/db/bsre/bsre.db"
+corpus="$top_srcdir/tests/mail"
+
+lmtp_send() { "$top_builddir/tests/lmtp-send" 127.0.0.1 "$LMTP_PORT" "$@"; }
+# the events of a database, one line each, in a stable order
+events_of() {
+	sqlite3 -separator '|' "$1" "SELECT email, message_key, type, trusted, subject, sender,
+		coalesce(cert_serial, '-'), coalesce(cert_common_name, '-'),
+		coalesce(cert_organization, '-'), coalesce(cert_valid_until, '-')
+		FROM bsre_events ORDER BY email, message_key"
+}
+count_events() { sqlite3 "$bsre_db" "SELECT count(*) FROM bsre_events $1"; }
+mails_of() {	# messages in a user's INBOX
+	ls "$work/vmail/jatimprov.go.id/${1%@*}/Maildir/new" "$work/vmail/jatimprov.go.id/${1%@*}/Maildir/cur" 2>/dev/null |
+		grep -c '^[0-9]'
+}
+mail_ok() {	# mail_ok KEY DESCRIPTION: lmtp-send output says all delivered
+	grep -q " 0 refused" "$work/$1"
+	ok $? "$2"
+	[ $? -eq 0 ] || sed 's/^/# /' "$work/$1"
+}
+
+import_test_accounts
+dovecot_start; ok $? "private Dovecot started with the shipped conf.d files and plugins"
+doveconf -c "$dovecot_conf_dir/dovecot.conf" -f protocol=lmtp -h mail_plugins >"$work/plugins" 2>&1
+contains "$work/plugins" "asn_bsre" "the shipped 90-asn.conf loads asn_bsre for LMTP"
+doveconf -c "$dovecot_conf_dir/dovecot.conf" -f protocol=imap -h mail_plugins >"$work/plugins" 2>&1
+lacks "$work/plugins" "asn_bsre" "and not for IMAP"
+
+# --- The corpus over LMTP = asnctl scan of the same files
+lmtp_send "$user" "$corpus"/*.eml >"$work/corpus" 2>&1
+mail_ok corpus "the whole corpus delivered over LMTP"
+[ "$(mails_of "$user")" = "$(ls "$corpus"/*.eml | wc -l)" ]
+ok $? "every corpus mail is in the mailbox"
+[ "$(count_events)" = 14 ]
+ok $? "14 BSrE events recorded (the forwarded and the ordinary mail are not BSrE mail): $(count_events)"
+cat >"$work/scan.conf" <<CONF
+asn_db = $work/scan/asn.db
+asn_bsre_authserv_id = mx.jatimprov.go.id
+CONF
+"$ASNCTL" -c "$work/scan.conf" init >/dev/null
+"$ASNCTL" -c "$work/scan.conf" scan --user "$user" "$corpus" >"$work/scan.out" 2>&1
+contains "$work/scan.out" "14 BSrE mails: 14 recorded" "asnctl scan of the corpus files"
+events_of "$bsre_db" >"$work/events.lmtp"
+events_of "$work/scan/bsre/bsre.db" >"$work/events.scan"
+diff "$work/events.scan" "$work/events.lmtp" >"$work/diff" 2>&1
+ok $? "LMTP and scan record the same events (type, trust, subject, sender, key, certificate)"
+[ $? -eq 0 ] || sed 's/^/# /' "$work/diff" | head -20
+grep -q '|certificate_issued|1|.*|4F2A910C|SITI RAHMA|Pemerintah Provinsi Jawa Timur|2027-04-30$' "$work/events.lmtp"
+ok $? "certificate facts extracted at delivery (plain text body)"
+grep -q '|77AB|BUDI SANTOSO|.*|2028-08-01$' "$work/events.lmtp"
+ok $? "certificate facts extracted at delivery (HTML-only body)"
+grep -q "|set_passphrase|0|.*|forge1@evil.example|" "$work/events.lmtp" ||
+grep -q "|set_passphrase|0|" "$work/events.lmtp"
+ok $? "the forged-DKIM mail is recorded untrusted"
+grep -q "|sha256:" "$work/events.lmtp"
+ok $? "the mail without Message-ID has a digest key"
+
+# The stored copies (with the headers Dovecot added) scan to the same events.
+"$ASNCTL" -c "$work/asnctl.conf" scan --layout "$work/vmail/%d/%n" "$work/vmail" >"$work/rescan" 2>&1
+contains "$work/rescan" "0 recorded, 14 already known" "scanning the delivered Maildir adds nothing (--layout)"
+"$ASNCTL" -c "$work/asnctl.conf" progress >"$work/progress" 2>&1
+contains "$work/progress" "Diskominfo" "progress after delivery"
+
+# --- Ordinary mail, duplicates, several recipients, LDA
+before=$(count_events)
+lmtp_probe "$user" "Rapat koordinasi" >"$work/plain" 2>&1
+contains "$work/plain" "delivered" "ordinary mail delivered"
+lmtp_probe "$user" "Fwd: [BSrE] Aktivasi Akun" >"$work/plain" 2>&1
+[ "$(count_events)" = "$before" ]
+ok $? "ordinary and forwarded mail record nothing"
+lmtp_send "$user" "$corpus/activation.eml" "$corpus/no-message-id.eml" >"$work/dup" 2>&1
+mail_ok dup "the same mails delivered again"
+[ "$(count_events)" = "$before" ]
+ok $? "a redelivery (same Message-ID, or same digest) is not a new event"
+lmtp_send "$other,$third" "$corpus/cert-issued-plain.eml" >"$work/multi" 2>&1
+mail_ok multi "one transaction, two recipients"
+[ "$(count_events "WHERE email IN ('$other', '$third') AND type = 'certificate_issued'")" = 2 ]
+ok $? "each recipient has its own event"
+"${DOVECOT_LDA:-/usr/lib/dovecot/dovecot-lda}" -c "$dovecot_conf_dir/dovecot.conf" -d "$third" -f noreply@bssn.go.id \
+	<"$corpus/passphrase-upper.eml" >"$work/lda" 2>&1
+r=$?
+ok $r "dovecot-lda delivers"
+[ $r -eq 0 ] || sed 's/^/# /' "$work/lda"
+[ "$(count_events "WHERE email = '$third' AND type = 'set_passphrase' AND source = 'lda'")" = 1 ]
+ok $? "an LDA delivery is recorded too (source lda)"
+doveadm_t save -u "$third" <"$corpus/info-q-folded.eml" >"$work/save" 2>&1
+ok $? "doveadm save stores a BSrE mail"
+[ "$(count_events "WHERE email = '$third' AND type = 'account_info'")" = 0 ]
+ok $? "doveadm save is not a delivery: no event"
+imap_pw=$(pw_of "$third")
+doveadm_t mailbox create -u "$third" Arsip >/dev/null 2>&1
+doveadm_t copy -u "$third" Arsip mailbox INBOX ALL >"$work/copy" 2>&1
+[ "$(count_events "WHERE email = '$third'")" = 2 ]
+ok $? "copying mail between folders records nothing"
+
+# --- Several parallel LMTP sessions, many users
+mkdir -p "$work/many"
+for i in $(seq 1 40); do
+	sed -e "s/act1@bssn.go.id/par-$i@bssn.go.id/" "$corpus/activation.eml" >"$work/many/m$i.eml"
+done
+rcpts="$user,$other,$third,bambang.sutrisno@jatimprov.go.id,made.sudarsana@jatimprov.go.id"
+before=$(count_events)
+inbox_before=$(mails_of "$other")
+pids=""
+for s in 0 1 2 3; do
+	files=""
+	for i in $(seq $((s * 10 + 1)) $((s * 10 + 10))); do files="$files $work/many/m$i.eml"; done
+	lmtp_send "$rcpts" $files >"$work/par$s" 2>&1 &
+	pids="$pids $!"
+done
+failed=0
+for p in $pids; do wait "$p" || failed=$((failed + 1)); done
+[ $failed = 0 ] && cat "$work"/par? | grep -q "50 delivered, 0 refused"
+ok $? "4 parallel sessions x 10 mails x 5 recipients: every delivery accepted"
+[ $(( $(mails_of "$other") - inbox_before )) = 40 ]
+ok $? "every mail is in the mailboxes"
+"$ASNCTL" -c "$work/asnctl.conf" replay >/dev/null 2>&1	# in case one waited too long
+[ $(( $(count_events) - before )) = 200 ]
+ok $? "every event recorded exactly once: $(( $(count_events) - before )) of 200"
+
+# --- Faults: the mail is delivered, the event spooled, then replayed
+spool="$bsre_db.spool"
+fault_mail() {	# fault_mail NAME: a new BSrE mail with its own Message-ID
+	sed -e "s/act1@bssn.go.id/fault-$1@bssn.go.id/" "$corpus/activation.eml" >"$work/fault-$1.eml"
+	echo "$work/fault-$1.eml"
+}
+inbox_before=$(mails_of "$user")
+: >"$work/dovecot.log.mark"; log_lines=$(wc -l <"$work/dovecot.log")
+
+# locked longer than the busy timeout
+(echo "BEGIN IMMEDIATE; INSERT INTO bsre_events (email, message_key, type, received_at, trusted, source, recorded_at) VALUES ('lock@x', 'lock', 'other', 0, 1, 'test', 0);"; sleep 4; echo "ROLLBACK;") |
+	sqlite3 "$bsre_db" &
+locker=$!
+sleep 0.5
+start=$(date +%s)
+lmtp_send "$user" "$(fault_mail locked)" >"$work/f1" 2>&1
+took=$(( $(date +%s) - start ))
+mail_ok f1 "database locked: mail delivered"
+[ -s "$spool" ]
+ok $? "database locked: event spooled"
+[ $took -le 3 ]
+ok $? "database locked: the delivery waited about asn_bsre_busy_timeout, not the lock ($took s)"
+wait $locker
+tail -n +$((log_lines + 1)) "$work/dovecot.log" >"$work/newlog"
+contains "$work/newlog" "database unavailable, BSrE event account_activation spooled for replay" "the log says the event was spooled"
+contains "$work/newlog" "locked" "the log gives the reason"
+
+# read-only
+chmod 0440 "$bsre_db"
+lmtp_send "$user" "$(fault_mail readonly)" >"$work/f2" 2>&1
+mail_ok f2 "database read-only: mail delivered"
+[ "$(grep -c 'fault-readonly' "$spool")" = 1 ]
+ok $? "database read-only: event spooled"
+chmod 0660 "$bsre_db" "$bsre_db"-*	# and the WAL files made while it was read-only
+
+# missing
+mv "$bsre_db" "$work/bsre.away"
+lmtp_send "$user" "$(fault_mail missing)" >"$work/f3" 2>&1
+mail_ok f3 "database missing: mail delivered"
+[ "$(grep -c 'fault-missing' "$spool")" = 1 ]
+ok $? "database missing: event spooled"
+[ ! -e "$bsre_db" ]
+ok $? "database missing: the delivery did not create an empty one"
+mv "$work/bsre.away" "$bsre_db"
+[ $(( $(mails_of "$user") - inbox_before )) = 3 ]
+ok $? "no mail lost in any fault"
+tail -n +$((log_lines + 1)) "$work/dovecot.log" >"$work/newlog"
+[ "$(grep -c 'spooled for replay' "$work/newlog")" = 3 ]
+ok $? "one log line per spooled event"
+
+# the next successful delivery replays the spool
+lmtp_send "$user" "$(fault_mail back)" >"$work/f4" 2>&1
+mail_ok f4 "database back: mail delivered"
+[ ! -e "$spool" ]
+ok $? "database back: spool replayed and removed"
+[ "$(count_events "WHERE message_key LIKE 'fault-%'")" = 4 ]
+ok $? "database back: all four events recorded"
+tail -n +$((log_lines + 1)) "$work/dovecot.log" >"$work/newlog"
+contains "$work/newlog" "3 spooled BSrE events replayed" "the log says the spool was replayed"
+
+# asnctl replay when no mail comes
+mv "$bsre_db" "$work/bsre.away"
+lmtp_send "$user" "$(fault_mail manual)" >"$work/f5" 2>&1
+mv "$work/bsre.away" "$bsre_db"
+"$ASNCTL" -c "$work/asnctl.conf" replay >"$work/replay" 2>&1
+contains "$work/replay" "1 recorded" "asnctl replay records what was spooled"
+[ "$(count_events "WHERE message_key = 'fault-manual@bssn.go.id'")" = 1 ]
+ok $? "asnctl replay: the event is in the database"
+
+# --- Secrets: links, tokens and passwords of the bodies are nowhere
+for f in "$bsre_db" "$bsre_db-wal" "$work/dovecot.log"; do
+	[ -e "$f" ] || continue
+	! grep -a -q -e "SECRET" -e "token=" -e "https://" "$f"
+	ok $? "no link, token or password from a body in $(basename "$f")"
+done
+
+dovecot_stop
+tap_finish
