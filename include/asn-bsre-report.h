@@ -24,7 +24,7 @@ struct asn_bsre_status {
 	char *name, *nip, *opd;
 	struct asn_bsre_status_event *events;
 	size_t event_count;
-	/* the latest trusted event with certificate facts, or NULL */
+	/* the latest trusted certificate_issued event with facts, or NULL */
 	const struct asn_bsre_status_event *certificate;
 	struct asn_bsre_progress progress;
 };

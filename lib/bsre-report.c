@@ -95,7 +95,7 @@ int asn_bsre_status_load(struct asn_store *store, const struct asn_settings *set
 		records[i].trusted = e->trusted;
 		records[i].valid_until = e->valid_until != NULL ? e->valid_until : "";
 		/* the latest trusted certificate: events are in time order */
-		if (e->trusted && e->has_certificate)
+		if (e->trusted && e->has_certificate && e->type == ASN_BSRE_CERTIFICATE_ISSUED)
 			st->certificate = e;
 	}
 	asn_bsre_progress_settings_from(set, &pset);

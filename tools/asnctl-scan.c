@@ -265,9 +265,9 @@ static void scan_file(struct scan *s, const char *path)
 
 static void scan_path(struct scan *s, const char *path, unsigned int depth)
 {
+	struct dirent **entries = NULL;
 	struct stat st;
-	DIR *dir;
-	struct dirent *d;
+	int n;
 
 	if (s->error != 0)
 		return;
@@ -282,22 +282,26 @@ static void scan_path(struct scan *s, const char *path, unsigned int depth)
 	}
 	if (!S_ISDIR(st.st_mode) || depth > 32)
 		return;
-	if ((dir = opendir(path)) == NULL) {
+	/* In name order: Maildir names start with the delivery time, and the
+	   same tree gives the same result on every file system. */
+	if ((n = scandir(path, &entries, NULL, alphasort)) < 0) {
 		asnctl_warning("%s: %s", path, strerror(errno));
 		s->unreadable++;
 		return;
 	}
-	while ((d = readdir(dir)) != NULL && s->error == 0) {
-		char *child;
+	for (int i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name;
 
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
-		    strcmp(d->d_name, "tmp") == 0 || skip_name(d->d_name))
-			continue;
-		child = asn_xasprintf("%s/%s", path, d->d_name);
-		scan_path(s, child, depth + 1);
-		free(child);
+		if (s->error == 0 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+		    strcmp(name, "tmp") != 0 && !skip_name(name)) {
+			char *child = asn_xasprintf("%s/%s", path, name);
+
+			scan_path(s, child, depth + 1);
+			free(child);
+		}
+		free(entries[i]);
 	}
-	closedir(dir);
+	free(entries);
 }
 
 static int cmd_scan(struct asnctl *ctl, int argc, char **argv)

@@ -1,0 +1,114 @@
+#!/bin/sh
+# What verifiers see: asnctl scan (files, mbox, Maildir with --layout),
+# status and progress in every format (golden files, fixed clock), the
+# HTML report, replay, and the errors of each.
+. "$top_srcdir/tests/tap.sh"
+tap_setup
+echo "asn_bsre_authserv_id = mx.jatimprov.go.id" >>"$work/asnctl.conf"
+corpus="$top_srcdir/tests/mail"
+siti=siti.rahma@jatimprov.go.id
+
+run 0 "init" -- asnctl init
+run 0 "import the test accounts" -- asnctl import --opd Diskominfo --sheet "$work/sheet.csv" \
+	"$top_srcdir/tests/data/diskominfo.csv"
+run 0 "a second OPD" -- asnctl add --opd BKD --name "Budi Santoso" --nip 198001012005011001 \
+	--sheet "$work/sheet2.csv"
+
+# --- scan
+run 0 "scan the corpus: owners from Delivered-To" -- asnctl scan "$corpus"
+golden "$work/stdout" bsre-scan.out "scan summary"
+run 0 "scan again" -- asnctl scan "$corpus"
+contains "$work/stdout" "0 recorded, 14 already known" "scanning twice adds nothing"
+
+# an mbox with two BSrE mails and an ordinary one, no Delivered-To
+{
+	for f in activation.eml ordinary.eml cert-issued-html.eml; do
+		echo "From noreply@bssn.go.id Mon Nov 16 10:15:00 2026"
+		grep -v -i '^Delivered-To:' "$corpus/$f" | sed 's/^From />From /'
+		echo
+	done
+} >"$work/budi.mbox"
+run 0 "scan an mbox without owner headers" -- asnctl scan "$work/budi.mbox"
+contains "$work/stdout" "3 mails, 2 BSrE mails: 0 recorded, 0 already known, 2 without owner" "mails without an owner are counted, not guessed"
+contains "$work/stderr" "without an owner (no Delivered-To or X-Original-To; use --user or --layout)" "and named with the way out"
+run 0 "scan the mbox with --user" -- asnctl scan --user budi.santoso@jatimprov.go.id "$work/budi.mbox"
+contains "$work/stdout" "1 files, 3 mails, 2 BSrE mails: 2 recorded" "mbox: each message on its own"
+
+# a Maildir tree found by --layout, Dovecot's own files skipped
+md="$work/vmail/jatimprov.go.id/made.sudarsana/Maildir"
+mkdir -p "$md/cur" "$md/new" "$md/tmp" "$md/.Arsip/cur"
+grep -v -i '^Delivered-To:' "$corpus/info-q-folded.eml" >"$md/cur/1700000000.M1P1.host:2,S"
+grep -v -i '^Delivered-To:' "$corpus/passphrase-upper.eml" >"$md/.Arsip/cur/1700000001.M2P1.host:2,S"
+cp "$corpus/activation.eml" "$md/tmp/1700000002.M3P1.host"
+printf 'garbage' >"$md/dovecot.index.cache"
+run 0 "scan a Maildir tree with --layout" -- asnctl scan --layout "$work/vmail/%d/%n" "$work/vmail"
+contains "$work/stdout" "2 files, 2 mails, 2 BSrE mails: 2 recorded" "layout: owner from the path, subfolders included, tmp/ and index files skipped"
+run 0 "status of the layout's user" -- asnctl status made.sudarsana@jatimprov.go.id
+contains "$work/stdout" "set_passphrase" "the Maildir user's events are theirs"
+run 64 "a layout without the user's parts is refused" -- asnctl scan --layout "/var/vmail/%d" "$work/vmail"
+contains "$work/stderr" "needs %u, or %n and %d" "and says what it needs"
+run 64 "--user must be an address" -- asnctl scan --user siti "$corpus"
+run 0 "a user without an account here" -- asnctl scan --user tamu@jatimprov.go.id "$corpus/activation.eml"
+run 0 "--dry-run records nothing" -- asnctl scan --dry-run --user tamu2@jatimprov.go.id "$corpus"
+contains "$work/stdout" "14 would be recorded" "--dry-run says what it would record"
+run 67 "--dry-run really recorded nothing" -- asnctl status tamu2@jatimprov.go.id
+
+# --- status
+run 0 "status" -- asnctl status "$siti"
+golden "$work/stdout" bsre-status.txt "status text"
+run 0 "status --json" -- asnctl status --json "$siti"
+golden "$work/stdout" bsre-status.json "status JSON"
+run 0 "status by NIP" -- asnctl status 199001012015032001
+contains "$work/stdout" "email:        $siti" "a NIP finds the user"
+run 0 "status of a user without an account" -- asnctl status tamu@jatimprov.go.id
+contains "$work/stdout" "not provisioned" "users without an account are shown"
+contains "$work/stdout" "activation_sent" "with their stage"
+run 67 "status of nobody" -- asnctl status nobody@jatimprov.go.id
+contains "$work/stderr" "no such account and no BSrE mail" "says why"
+run 0 "status of a user without BSrE mail" -- asnctl status --json sri.wahyuni@jatimprov.go.id
+contains "$work/stdout" '"stage":"none","portal_status":"NOT_REGISTERED","events":[],"certificate":null' "no mail: stage none, no certificate"
+contains "$work/stdout" '"code":"no_bsre_mail"' "no mail: diagnosis no_bsre_mail"
+
+# --- progress
+run 0 "progress" -- asnctl progress
+golden "$work/stdout" bsre-progress.txt "progress text"
+run 0 "progress --json" -- asnctl progress --json
+golden "$work/stdout" bsre-progress.json "progress JSON"
+run 0 "progress --csv" -- asnctl progress --csv
+golden "$work/stdout" bsre-progress.csv "progress CSV"
+run 0 "progress --opd" -- asnctl progress --opd BKD --json
+contains "$work/stdout" '"opds":[{"opd":"BKD","users":1' "--opd keeps one OPD"
+lacks "$work/stdout" "Diskominfo" "--opd leaves the others out"
+run 0 "progress --stage" -- asnctl progress --stage certificate_issued --csv
+contains "$work/stdout" "TOTAL,1,0,0,0,0,1,0,0" "--stage counts only that stage"
+run 0 "progress --diagnosis" -- asnctl progress --diagnosis suspicious_bsre_mail --json
+contains "$work/stdout" '"email":"siti.rahma@jatimprov.go.id"' "--diagnosis lists the users with it"
+lacks "$work/stdout" '"email":"sri.wahyuni@jatimprov.go.id"' "and only them"
+run 64 "a stage that does not exist" -- asnctl progress --stage stuck
+contains "$work/stderr" "--stage stuck: not a stage" "names the bad stage"
+run 64 "a diagnosis that does not exist" -- asnctl progress --diagnosis broken
+run 0 "progress --html" -- asnctl progress --html "$work/report.html"
+contains "$work/report.html" "<svg" "the report draws a funnel per OPD"
+contains "$work/report.html" "Sertifikat terbit" "in Bahasa Indonesia"
+contains "$work/report.html" "suspicious_bsre_mail" "with the users to help"
+[ "$(grep -c '<section><h2>' "$work/report.html")" = 6 ]
+ok $? "sections: all OPDs, one per OPD (3), the users to help, what the diagnoses mean"
+! grep -q -i -e "<script" -e " src=" -e " href=" -e "<link" "$work/report.html"
+ok $? "self-contained: no script, no external resource"
+run 73 "an HTML report where it cannot be written" -- asnctl progress --html /nonexistent/r.html
+
+# --- replay
+spool="$work/db/bsre/bsre.db.spool"
+run 0 "nothing to replay" -- asnctl replay
+contains "$work/stdout" "nothing to replay" "says so"
+printf '1\tgarbled\n' >"$spool"
+run 65 "a spool with an unreadable line" -- asnctl replay
+contains "$work/stdout" "1 unreadable lines kept in" "the line is kept aside"
+[ -s "$spool.bad" ] && [ ! -e "$spool" ]
+ok $? "the unreadable line is in .bad, the spool is gone"
+
+# --- the database files: no secrets from the bodies
+! grep -a -q -e SECRET -e "token=" "$work/db/bsre/bsre.db" "$work/db/asn.db"
+ok $? "no link, token or password of a body in the databases"
+
+tap_finish
