@@ -217,5 +217,28 @@ for f in "$bsre_db" "$bsre_db-wal" "$work/dovecot.log"; do
 	ok $? "no link, token or password from a body in $(basename "$f")"
 done
 
+# --- doveadm asn status / progress, also over the doveadm HTTP API
+doveadm_plugin_link
+doveadm_t asn status -u "$user" >"$work/da-status" 2>&1
+ok $? "doveadm asn status"
+contains "$work/da-status" "stage: activation_sent" "doveadm asn status: the stage"
+contains "$work/da-status" "suspicious_bsre_mail" "doveadm asn status: the diagnosis"
+contains "$work/da-status" "certificate_serial: 4F2A910C" "doveadm asn status: the certificate"
+doveadm_t asn status -u nobody@jatimprov.go.id >"$work/da-none" 2>&1
+[ $? = 67 ]
+ok $? "doveadm asn status of an unknown user: exit 67 (NOUSER)"
+doveadm_t asn progress >"$work/da-progress" 2>&1
+ok $? "doveadm asn progress"
+grep -q "^Diskominfo" "$work/da-progress" && grep -q "^TOTAL" "$work/da-progress"
+ok $? "doveadm asn progress: a row per OPD and the total"
+doveadm_t asn progress -s stuck >"$work/da-bad" 2>&1
+[ $? = 64 ]
+ok $? "doveadm asn progress with a bad stage: exit 64"
+key=$(printf 'asn-test-key' | base64)
+curl -s -H "Authorization: X-Dovecot-API $key" -H "Content-Type: application/json" 	-d "[[\"asnStatus\", {\"user\": \"$user\"}, \"t1\"], [\"asnProgress\", {\"opd\": \"Diskominfo\"}, \"t2\"]]" 	"http://127.0.0.1:$DOVEADM_HTTP_PORT/doveadm/v1" >"$work/http" 2>&1
+contains "$work/http" '"stage":"activation_sent"' "HTTP API asnStatus answers with the stage"
+contains "$work/http" '"opd":"Diskominfo"' "HTTP API asnProgress answers per OPD"
+contains "$work/http" '"t2"' "both commands answered in one request"
+
 dovecot_stop
 tap_finish

@@ -5,8 +5,9 @@
 #   dovecot_start     writes $work/dovecot/dovecot.conf and starts it
 #   dovecot_stop      stops it (also on exit)
 #   doveadm_t ARGS    doveadm against it
-# Sets IMAP_PORT, POP3_PORT, LMTP_PORT (or uses them as they are when
-# ASN_FIXED_PORTS is set, as the demo does).
+# Sets IMAP_PORT, POP3_PORT, LMTP_PORT, DOVEADM_HTTP_PORT (the doveadm HTTP
+# API, key "asn-test-key"; or uses them as they are when ASN_FIXED_PORTS is
+# set, as the demo does).
 
 # A private Dovecot needs root: a test without it is skipped whole.
 if [ "$(id -u)" != 0 ]; then
@@ -91,7 +92,12 @@ service doveadm {
   unix_listener doveadm-server {
     mode = 0600
   }
+  inet_listener http {
+    address = 127.0.0.1
+    port = ${DOVEADM_HTTP_PORT:-0}
+  }
 }
+doveadm_api_key = asn-test-key
 !include $dovecot_conf_dir/auth-asn.conf.ext
 !include $dovecot_conf_dir/90-asn.conf
 ${DOVECOT_EXTRA_CONF:-}
@@ -108,6 +114,7 @@ dovecot_start() {
 		if [ -z "${ASN_FIXED_PORTS:-}" ]; then
 			base=$(( 20000 + ($$ * 7 + attempt * 131) % 30000 ))
 			IMAP_PORT=$base; POP3_PORT=$((base + 1)); LMTP_PORT=$((base + 2))
+			DOVEADM_HTTP_PORT=$((base + 3))
 		fi
 		dovecot_write_conf
 		: >"$work/dovecot.log"
@@ -137,6 +144,19 @@ dovecot_stop() {
 			sleep 0.1
 		done
 	fi
+}
+
+# doveadm finds its plugins only in the directory it was built with: the
+# doveadm plugin is linked there for the test's duration, unless a
+# dovecot-asn is installed there already.
+doveadm_plugin_link() {
+	doveadm_plugin="/usr/lib/dovecot/modules/doveadm/lib10_doveadm_asn_plugin.so"
+	if [ -e "$doveadm_plugin" ] && [ ! -L "$doveadm_plugin" ]; then
+		return 0
+	fi
+	mkdir -p "$(dirname "$doveadm_plugin")" &&
+	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_doveadm_asn_plugin.so" "$doveadm_plugin" &&
+	trap 'dovecot_stop; rm -f "$doveadm_plugin"; rm -rf "$work"' EXIT
 }
 
 doveadm_t() {
