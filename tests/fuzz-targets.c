@@ -3,6 +3,7 @@
 #include "fuzz-targets.h"
 #include "asn-bsre.h"
 #include "asn-bsre-mail.h"
+#include "asn-bsre-spool.h"
 #include "asn-csv.h"
 #include "asn-email.h"
 #include "asn-nip.h"
@@ -140,7 +141,46 @@ static void fuzz_mail(const uint8_t *data, size_t size)
 	free(asn_html_to_text((const char *)data, size));
 }
 
+/* A spool line: parsed, and a parsed line formats back to itself. */
+static void fuzz_spool(const uint8_t *data, size_t size)
+{
+	struct asn_bsre_spooled ev, again;
+	struct asn_error err;
+	char *s = as_string(data, size);
+
+	if (asn_bsre_spool_parse_line(s, &ev, &err) == 0) {
+		char *line = asn_bsre_spool_format_line(&ev);
+
+		line[strlen(line) - 1] = '\0';
+		if (asn_bsre_spool_parse_line(line, &again, &err) != 0 ||
+		    strcmp(again.email, ev.email) != 0 ||
+		    strcmp(again.mail.subject, ev.mail.subject) != 0 ||
+		    strcmp(again.mail.message_key, ev.mail.message_key) != 0)
+			abort();
+		free(line);
+	}
+	free(s);
+}
+
+/* asn_bsre_subjects: whatever an admin writes. */
+static void fuzz_subjects(const uint8_t *data, size_t size)
+{
+	struct asn_bsre_pattern *patterns;
+	struct asn_error err;
+	char *s = as_string(data, size);
+
+	if (asn_bsre_patterns_parse(s, &patterns, &err) == 0) {
+		if (patterns[0].substring == NULL)
+			abort();
+		(void)asn_bsre_classify_subject(patterns, "[BSrE] Aktivasi Akun");
+		free(patterns);
+	}
+	free(s);
+}
+
 const struct asn_fuzz_target asn_fuzz_targets[] = {
+	{ "spool", fuzz_spool },
+	{ "subjects", fuzz_subjects },
 	{ "bsre", fuzz_bsre },
 	{ "mail", fuzz_mail },
 	{ "csv", fuzz_csv },

@@ -112,7 +112,7 @@ static void progress_text(const struct asn_bsre_progress_report *r)
 	};
 	char when[64];
 
-	printf("%-28s %6s", "OPD", "users");
+	printf("%-32s %6s", "OPD", "users");
 	for (unsigned int s = 0; s < ASN_N_ELEMENTS(short_names); s++)
 		printf(" %7s", short_names[s]);
 	printf(" %7s\n", "flagged");
@@ -122,7 +122,7 @@ static void progress_text(const struct asn_bsre_progress_report *r)
 
 		for (size_t f = 0; f < r->flagged_count; f++)
 			flagged += i == r->opd_count || strcmp(r->flagged[f].opd, c->opd) == 0;
-		printf("%-28.28s %6u", i < r->opd_count ? (c->opd[0] != '\0' ? c->opd : "(none)") :
+		printf("%-32.32s %6u", i < r->opd_count ? (c->opd[0] != '\0' ? c->opd : "(none)") :
 		       "TOTAL", c->users);
 		for (unsigned int s = 0; s < ASN_N_ELEMENTS(short_names); s++)
 			printf(" %7u", c->stages[s]);
@@ -134,7 +134,7 @@ static void progress_text(const struct asn_bsre_progress_report *r)
 	for (size_t i = 0; i < r->flagged_count; i++) {
 		const struct asn_bsre_flagged_user *f = &r->flagged[i];
 
-		printf("  %s  %-36s %-20.20s %-19s", asnctl_format_time(f->since, when, sizeof(when)),
+		printf("  %s  %-36s %-24.24s %-19s", asnctl_format_time(f->since, when, sizeof(when)),
 		       f->email, f->opd, asn_bsre_stage_name(f->stage));
 		for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++) {
 			if ((f->diagnosis_mask & (1U << d)) != 0)
