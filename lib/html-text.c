@@ -43,7 +43,9 @@ char *asn_html_to_text(const char *html, size_t size)
 				/* skip to the closing tag */
 				const char *close = NULL;
 
-				for (const char *p = end; p + 1 < html + size; p++) {
+				/* "</" and the name must fit before the end: the
+				   input need not be NUL-terminated */
+				for (const char *p = end; p + 2 + name_len <= html + size; p++) {
 					if (p[0] == '<' && p[1] == '/' &&
 					    strncasecmp(p + 2, html + name_start, name_len) == 0) {
 						close = p;

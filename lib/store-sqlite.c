@@ -244,6 +244,10 @@ int asn_store_attach_bsre(struct asn_store *store, struct asn_error *err)
 		sqlite3_exec(store->db, "DETACH DATABASE bsre", NULL, NULL, NULL);
 		return -1;
 	}
+	/* Commits of events need not wait for the disk: in WAL mode a crash
+	   or power loss can lose the last events, never corrupt the file, and
+	   the mails they came from are on disk for asnctl scan. */
+	sqlite3_exec(store->db, "PRAGMA bsre.synchronous = NORMAL", NULL, NULL, NULL);
 	store->bsre_attached = true;
 	return 0;
 }
@@ -262,6 +266,11 @@ int asn_store_open_bsre(const struct asn_settings *set, struct asn_store **store
 	rc = sqlite3_open_v2(":memory:", &store->db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc == SQLITE_OK)
 		rc = configure_connection(store->db, set);
+	/* A delivery is usually the only connection: closing it must not
+	   checkpoint the WAL into the database each time (the WAL is
+	   checkpointed as it grows, by asn_bsre's own commits and the tools). */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (rc != SQLITE_OK) {
 		asn_store_fail(store, rc, err, "open");
 		*status_r = store->status;

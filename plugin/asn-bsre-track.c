@@ -57,13 +57,22 @@ void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 	struct asn_error err;
 	const char *subject;
 
-	/* The cheap test first: ordinary mail stops here. */
-	if (mail_get_first_header_utf8(ctx->src_mail, "Subject", &subject) < 0 || subject == NULL)
+	/* The cheap test first, on the raw Subject: ordinary mail stops here.
+	   Only a subject that starts with the tag, or has encoded words
+	   that may decode to it, is looked at further. */
+	if (mail_get_first_header(ctx->src_mail, "Subject", &subject) <= 0)
 		return;
 	while (*subject == ' ' || *subject == '\t')
 		subject++;
-	if (!asn_bsre_is_candidate(subject))
-		return;
+	if (!asn_bsre_is_candidate(subject)) {
+		if (strstr(subject, "=?") == NULL ||
+		    mail_get_first_header_utf8(ctx->src_mail, "Subject", &subject) <= 0)
+			return;
+		while (*subject == ' ' || *subject == '\t')
+			subject++;
+		if (!asn_bsre_is_candidate(subject))
+			return;
+	}
 
 	event = event_create(ctx->event);
 	event_set_append_log_prefix(event, "asn_bsre: ");

@@ -38,7 +38,10 @@ void asn_mail_user_created(struct mail_user *user)
 	MODULE_CONTEXT_SET(user, asn_mail_user_module, auser);
 
 	auser->must_change = mail_user_plugin_getenv_bool(user, "asn_must_change");
-	if (!auser->must_change)
+	/* Deliveries, doveadm and autocreated users are never restricted
+	   and get no notice: nothing more to read for them. */
+	if (!auser->must_change || user->autocreated ||
+	    !asn_service_is_interactive(user->service))
 		return;
 
 	asn_plugin_read_settings(user, &set);
@@ -47,13 +50,10 @@ void asn_mail_user_created(struct mail_user *user)
 	auser->password_expires_at = getenv_time(user, "asn_password_expires");
 	/* Shared users and the raw user of deliveries are autocreated: they
 	   are not the person logging in. */
-	auser->restricted = !user->autocreated &&
-		strcmp(set.restrict_mode, "none") != 0 &&
-		asn_service_is_interactive(user->service);
+	auser->restricted = strcmp(set.restrict_mode, "none") != 0;
 	if (auser->restricted)
 		e_debug(user->event, "asn: default password in use: only INBOX for this session");
-	auser->notice_wanted = set.notice && !user->autocreated && !user->session_restored &&
-		asn_service_is_interactive(user->service);
+	auser->notice_wanted = set.notice && !user->session_restored;
 	auser->notice_from = p_strdup(user->pool, set.notice_from);
 	auser->webmail_url = p_strdup(user->pool, set.webmail_url);
 	auser->name = p_strdup(user->pool, mail_user_plugin_getenv(user, "asn_name"));

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HEADER_PEEK 16384
+#define HEADER_PEEK 8192
 #define MESSAGE_MAX (64UL << 20)
 #define COMMIT_EVERY 500
 
@@ -31,33 +32,36 @@ struct scan {
 };
 
 /* Only a subject that may be a BSrE one is worth a MIME parse: one that
-   starts with the tag, or an encoded one (decoded later). */
-static bool header_may_be_bsre(const char *data, size_t size)
+   starts with the tag, or an encoded or folded one (decided after
+   decoding).  Returns 1 maybe, 0 no (another subject, or none in the
+   header), -1 when the data ends inside the header before a Subject. */
+static int subject_may_be_bsre(const char *data, size_t size)
 {
 	const char *p = data, *end = data + size;
 
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t len = (size_t)((eol != NULL ? eol : end) - p);
+		size_t len;
 
+		if (eol == NULL)
+			return -1;		/* cut inside the header */
+		len = (size_t)(eol - p);
 		if (len == 0 || (len == 1 && p[0] == '\r'))
-			break;			/* end of the header */
+			return 0;		/* end of the header, no Subject */
 		if (len >= 8 && strncasecmp(p, "subject:", 8) == 0) {
-			const char *v = p + 8, *line_end = p + len;
+			const char *v = p + 8, *line_end = eol;
 
 			while (v < line_end && (*v == ' ' || *v == '\t'))
 				v++;
 			if (line_end - v >= 6 && strncasecmp(v, "[bsre]", 6) == 0)
-				return true;
-			if (line_end - v == 0 || memmem(v, (size_t)(line_end - v), "=?", 2) != NULL)
-				return true;	/* folded or encoded: let the parser decide */
-			return false;
+				return 1;
+			if (line_end - v <= 1 || memmem(v, (size_t)(line_end - v), "=?", 2) != NULL)
+				return 1;	/* folded or encoded: let the parser decide */
+			return 0;
 		}
-		if (eol == NULL)
-			break;
 		p = eol + 1;
 	}
-	return false;
+	return -1;
 }
 
 /* "/var/vmail/%d/%n" against "/var/vmail/jatimprov.go.id/siti/Maildir/cur/x":
@@ -193,7 +197,7 @@ static void scan_mbox(struct scan *s, const char *path, const char *data, size_t
 			}
 			q = nl + 1;
 		}
-		if (header_may_be_bsre(body, (size_t)((next != NULL ? next : end) - body)))
+		if (subject_may_be_bsre(body, (size_t)((next != NULL ? next : end) - body)) != 0)
 			scan_message(s, path, body, (size_t)((next != NULL ? next : end) - body),
 				     mtime);
 		else
@@ -211,26 +215,24 @@ static bool skip_name(const char *name)
 		strcmp(name, "subscriptions") == 0 || strncmp(name, ".dovecot", 8) == 0;
 }
 
-static void scan_file(struct scan *s, const char *path)
+static void read_whole(struct scan *s, int fd, const char *path, const char *peek, size_t have)
 {
-	char peek[HEADER_PEEK];
 	struct stat st;
+	size_t size;
+	char *data;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0) {
 		asnctl_warning("%s: %s", path, strerror(errno));
 		s->unreadable++;
-		if (fd >= 0)
-			close(fd);
 		return;
 	}
-	s->files++;
-	n = read(fd, peek, sizeof(peek));
-	if (n < 0) {
-		asnctl_warning("%s: %s", path, strerror(errno));
+	if ((size_t)st.st_size > MESSAGE_MAX) {
+		asnctl_warning("%s: larger than %lu MB, skipped", path, MESSAGE_MAX >> 20);
 		s->unreadable++;
-	} else if (n >= 5 && memcmp(peek, "From ", 5) == 0) {
+		return;
+	}
+	if (have >= 5 && memcmp(peek, "From ", 5) == 0) {
 		void *map = st.st_size > 0 ?
 			mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 
@@ -241,67 +243,125 @@ static void scan_file(struct scan *s, const char *path)
 			scan_mbox(s, path, map, (size_t)st.st_size, st.st_mtime);
 			munmap(map, (size_t)st.st_size);
 		}
-	} else if (!header_may_be_bsre(peek, (size_t)n) &&
-		   (n < (ssize_t)sizeof(peek) || memmem(peek, (size_t)n, "\n\n", 2) != NULL ||
-		    memmem(peek, (size_t)n, "\r\n\r\n", 4) != NULL)) {
-		s->mails++;		/* ordinary mail: decided on the peek */
-	} else if ((size_t)st.st_size > MESSAGE_MAX) {
-		asnctl_warning("%s: larger than %lu MB, skipped", path, MESSAGE_MAX >> 20);
-		s->unreadable++;
-	} else {
-		char *data = asn_xmalloc((size_t)st.st_size + 1);
-		size_t have = (size_t)n;
-
-		memcpy(data, peek, have);
-		while (have < (size_t)st.st_size &&
-		       (n = read(fd, data + have, (size_t)st.st_size - have)) > 0)
-			have += (size_t)n;
-		data[have] = '\0';
-		scan_message(s, path, data, have, st.st_mtime);
-		free(data);
+		return;
 	}
-	close(fd);
+	/* the file may have changed since the peek: never past our buffer */
+	size = (size_t)st.st_size > have ? (size_t)st.st_size : have;
+	data = asn_xmalloc(size + 1);
+	memcpy(data, peek, have);
+	while (have < size && (n = read(fd, data + have, size - have)) > 0)
+		have += (size_t)n;
+	data[have] = '\0';
+	scan_message(s, path, data, have, st.st_mtime);
+	free(data);
 }
 
-static void scan_path(struct scan *s, const char *path, unsigned int depth)
+/* Most files are ordinary mail, decided on one read of their start: no
+   stat, no allocation. */
+static void scan_file(struct scan *s, int dir_fd, const char *name, const char *path)
 {
-	struct dirent **entries = NULL;
-	struct stat st;
-	int n;
+	char peek[HEADER_PEEK];
+	ssize_t n;
+	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (s->error != 0)
-		return;
-	if (lstat(path, &st) < 0) {
+	if (fd < 0) {
 		asnctl_warning("%s: %s", path, strerror(errno));
 		s->unreadable++;
 		return;
 	}
-	if (S_ISREG(st.st_mode)) {
-		scan_file(s, path);
-		return;
+	s->files++;
+	n = read(fd, peek, sizeof(peek));
+	if (n < 0) {
+		asnctl_warning("%s: %s", path, strerror(errno));
+		s->unreadable++;
+	} else if ((n < 5 || memcmp(peek, "From ", 5) != 0) &&
+		   subject_may_be_bsre(peek, (size_t)n) == 0) {
+		s->mails++;		/* ordinary mail */
+	} else {
+		read_whole(s, fd, path, peek, (size_t)n);
 	}
-	if (!S_ISDIR(st.st_mode) || depth > 32)
-		return;
+	close(fd);
+}
+
+static int compare_names(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* path is a buffer of PATH_MAX holding the directory's path, which this
+   extends in place for the children. */
+static void scan_dir(struct scan *s, int dir_fd, char *path, unsigned int depth)
+{
+	struct dirent **entries = NULL;
+	size_t len = strlen(path);
+	int n;
+
 	/* In name order: Maildir names start with the delivery time, and the
 	   same tree gives the same result on every file system. */
-	if ((n = scandir(path, &entries, NULL, alphasort)) < 0) {
+	if ((n = scandirat(dir_fd, ".", &entries, NULL, compare_names)) < 0) {
 		asnctl_warning("%s: %s", path, strerror(errno));
 		s->unreadable++;
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		const char *name = entries[i]->d_name;
+		unsigned char type = entries[i]->d_type;
 
-		if (s->error == 0 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
-		    strcmp(name, "tmp") != 0 && !skip_name(name)) {
-			char *child = asn_xasprintf("%s/%s", path, name);
-
-			scan_path(s, child, depth + 1);
-			free(child);
+		if (s->error != 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+		    strcmp(name, "tmp") == 0 || skip_name(name) ||
+		    len + 1 + strlen(name) >= PATH_MAX) {
+			free(entries[i]);
+			continue;
 		}
+		snprintf(path + len, PATH_MAX - len, "/%s", name);
+		if (type == DT_UNKNOWN || type == DT_LNK) {
+			struct stat st;
+
+			type = fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN :
+				S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
+		}
+		if (type == DT_REG) {
+			scan_file(s, dir_fd, name, path);
+		} else if (type == DT_DIR && depth < 32) {
+			int child = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+			if (child < 0) {
+				asnctl_warning("%s: %s", path, strerror(errno));
+				s->unreadable++;
+			} else {
+				scan_dir(s, child, path, depth + 1);
+				close(child);
+			}
+		}
+		path[len] = '\0';
 		free(entries[i]);
 	}
 	free(entries);
+}
+
+static void scan_path(struct scan *s, const char *arg)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s", arg);
+	if (stat(path, &st) < 0) {
+		asnctl_warning("%s: %s", path, strerror(errno));
+		s->unreadable++;
+		return;
+	}
+	if (S_ISREG(st.st_mode)) {
+		scan_file(s, AT_FDCWD, path, path);
+	} else if (S_ISDIR(st.st_mode)) {
+		if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			asnctl_warning("%s: %s", path, strerror(errno));
+			s->unreadable++;
+			return;
+		}
+		scan_dir(s, fd, path, 0);
+		close(fd);
+	}
 }
 
 static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
@@ -362,7 +422,7 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 
 			while (len > 1 && argv[i][len - 1] == '/')
 				argv[i][--len] = '\0';
-			scan_path(&s, argv[i], 0);
+			scan_path(&s, argv[i]);
 		}
 		if (s.in_transaction) {
 			if (s.error == 0 && asn_store_commit(s.store, &err) < 0) {

@@ -1,0 +1,120 @@
+#!/bin/sh
+# LMTP deliveries per second with the dovecot-asn plugins (asn everywhere,
+# asn_bsre for LMTP) against the same Dovecot without them: two private
+# instances, same configuration but for mail_plugins, loads alternated in
+# one run, medians compared.  Two streams: ordinary mail (Postfix's
+# smtp-source -L, from Debian's postfix package unpacked with dpkg -x, the
+# MTA is not installed), and BSrE mails (distinct Message-IDs, trusted
+# sender, sent with tests/lmtp-send), for which the extra cost per mail is
+# reported.
+# usage: bench/lmtp-bench.sh [BUILD-DIR] [ROUNDS] [MAILS-PER-SESSION]   (as root)
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
+rounds=${2:-9}
+per_session=${3:-250}
+sessions=4
+top_srcdir=$src; top_builddir=$build
+DOVEADM=$(command -v doveadm); export top_srcdir top_builddir DOVEADM
+make -s -C "$build" >/dev/null && make -s -C "$build/tests" imap-probe lmtp-send >/dev/null || exit 1
+
+# smtp-source without installing Postfix
+pf=/var/tmp/asn-bench-postfix
+if [ ! -x "$pf/usr/sbin/smtp-source" ]; then
+	mkdir -p "$pf" && (cd "$pf" && apt-get download postfix >/dev/null 2>&1 &&
+		dpkg -x postfix_*.deb "$pf") || { echo "cannot get postfix's smtp-source"; exit 1; }
+fi
+smtp_source() { LD_LIBRARY_PATH="$pf/usr/lib/postfix" "$pf/usr/sbin/smtp-source" "$@"; }
+
+root=$(mktemp -d /tmp/asn-lmtp-bench-XXXXXX)
+chmod 755 "$root"
+cleanup() {
+	for arm in with bare; do
+		[ -f "$root/$arm/run/master.pid" ] && kill "$(cat "$root/$arm/run/master.pid" 2>/dev/null)" 2>/dev/null
+	done
+	sleep 1; rm -rf "$root"
+}
+trap cleanup EXIT
+
+# One database with the bench users, copied to both arms.
+printf 'asn_db = %s/db/asn.db\nasn_domain = bench.go.id\nasn_password_scheme = SHA512-CRYPT\n' "$root" >"$root/asnctl.conf"
+"$build/tools/asnctl" -c "$root/asnctl.conf" init --group nogroup >/dev/null || exit 1
+printf 'Nama;NIP\nAgus Satu;198001012005011001\nBudi Dua;198001012005011002\nCitra Tiga;198001012005012003\nDewi Empat;198001012005012004\n' >"$root/list.csv"
+"$build/tools/asnctl" -c "$root/asnctl.conf" import --opd Bench --sheet "$root/sheet.csv" "$root/list.csv" >/dev/null || exit 1
+users=$(cut -d';' -f1 "$root/sheet.csv" | grep '@' | tr -d '\357\273\277')
+
+# BSrE mails: per session and round a fresh set of distinct Message-IDs
+mkdir -p "$root/bsre"
+for i in $(seq 1 "$per_session"); do
+	sed -e "s/act1@bssn.go.id/bench-$i@bssn.go.id/" "$src/tests/mail/activation.eml" >"$root/bsre/m$i.eml"
+done
+
+start_arm() {	# start_arm NAME PLUGINS-CONFIG
+	work="$root/$1"; dovecot_conf_dir="$work/dovecot"
+	rm -rf "$work"; mkdir -p "$work/db"
+	cp -a "$root/db/." "$work/db/"
+	. "$src/tests/dovecot-env.sh"
+	DOVECOT_EXTRA_CONF="$2"
+	dovecot_start >/dev/null || { echo "dovecot ($1) did not start"; exit 1; }
+	trap cleanup EXIT
+	eval "port_$1=$LMTP_PORT"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+now() { date +%s.%N; }
+
+reset_arm() {	# empty mailboxes and events: the cost grows with the mailbox
+	rm -rf "$root/$1/vmail/bench.go.id"
+	sqlite3 "$root/$1/db/bsre/bsre.db" "DELETE FROM bsre_events" 2>/dev/null
+	# the previous run's writeback must not land in this run
+	sync
+}
+
+run_stream() {	# run_stream ARM KIND: prints mails per second
+	eval "port=\$port_$1"
+	reset_arm "$1"
+	start=$(now)
+	for u in $users; do
+		if [ "$2" = ordinary ]; then
+			smtp_source -L -s 1 -m "$per_session" -l 2048 -f sender@example.org -t "$u" \
+				"127.0.0.1:$port" >/dev/null 2>&1 &
+		else
+			"$build/tests/lmtp-send" 127.0.0.1 "$port" "$u" "$root"/bsre/m*.eml >/dev/null 2>&1 &
+		fi
+	done
+	wait
+	end=$(now)
+	delivered=$(find "$root/$1/vmail/bench.go.id" -path '*/new/*' -type f 2>/dev/null | wc -l)
+	[ "$delivered" -eq $((sessions * per_session)) ] || echo "warning: $1 $2: $delivered delivered" >&2
+	awk -v n="$delivered" -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", n / (e - s) }'
+}
+
+measure() {	# measure KIND
+	: >"$root/with.rates"; : >"$root/bare.rates"
+	run_stream with "$1" >/dev/null; run_stream bare "$1" >/dev/null	# warm-up
+	for i in $(seq 1 "$rounds"); do
+		# each arm goes first in every other round
+		order="with bare"; [ $((i % 2)) = 0 ] && order="bare with"
+		for arm in $order; do
+			run_stream "$arm" "$1" >>"$root/$arm.rates"
+		done
+	done
+	w=$(median <"$root/with.rates"); b=$(median <"$root/bare.rates")
+	awk -v l="$1" -v w="$w" -v b="$b" -v c="$sessions" 'BEGIN {
+		printf "%-16s %10.1f %10.1f %7.3f %12.3f\n", l, b, w, w / b, (1 / w - 1 / b) * 1000 }'
+	[ "$1" = bsre ] && echo "  (events recorded by the plugin arm, last round: $(sqlite3 "$root/with/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'))"
+}
+
+start_arm with "mail_plugins = \$mail_plugins
+protocol lmtp {
+  mail_plugins = \$mail_plugins
+}"
+start_arm bare "mail_plugins =
+protocol lmtp {
+  mail_plugins =
+}
+# padding: both arms' configuration text is the same length...."
+echo "rounds: $rounds alternated, median deliveries/s; $sessions parallel LMTP sessions x $per_session mails, one recipient each; $(nproc) cores"
+printf '%-16s %10s %10s %7s %12s\n' "stream" "bare" "plugins" "ratio" "extra ms/mail at full load"
+measure ordinary
+measure bsre
