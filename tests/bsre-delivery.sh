@@ -99,7 +99,9 @@ lmtp_send "$other,$third" "$corpus/cert-issued-plain.eml" >"$work/multi" 2>&1
 mail_ok multi "one transaction, two recipients"
 [ "$(count_events "WHERE email IN ('$other', '$third') AND type = 'certificate_issued'")" = 2 ]
 ok $? "each recipient has its own event"
-"${DOVECOT_LDA:-/usr/lib/dovecot/dovecot-lda}" -c "$dovecot_conf_dir/dovecot.conf" -d "$third" -f noreply@bssn.go.id \
+lda_wrapper=""
+[ -n "${ASN_VALGRIND_LMTP:-}" ] && lda_wrapper=$(valgrind_cmd lda)
+$lda_wrapper "${DOVECOT_LDA:-/usr/lib/dovecot/dovecot-lda}" -c "$dovecot_conf_dir/dovecot.conf" -d "$third" -f noreply@bssn.go.id \
 	<"$corpus/passphrase-upper.eml" >"$work/lda" 2>&1
 r=$?
 ok $r "dovecot-lda delivers"
@@ -241,4 +243,5 @@ contains "$work/http" '"opd":"Diskominfo"' "HTTP API asnProgress answers per OPD
 contains "$work/http" '"t2"' "both commands answered in one request"
 
 dovecot_stop
+valgrind_lmtp_clean
 tap_finish

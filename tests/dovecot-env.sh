@@ -32,6 +32,25 @@ import_test_accounts() {
 pw_of() { grep "^$1;" "$work/sheet.csv" | cut -d';' -f2; }
 mail_group=nogroup
 
+# ASN_VALGRIND_LMTP=1: LMTP processes (and so the delivery plugin) run under
+# valgrind, each writing $work/valgrind-lmtp.PID; valgrind_lmtp_clean
+# says whether they reported anything.
+valgrind_cmd() {
+	echo "$(command -v valgrind) -q --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+		"--suppressions=$top_srcdir/tests/valgrind.supp --log-file=$work/valgrind-$1.%p"
+}
+lmtp_wrapper_conf() {
+	[ -n "${ASN_VALGRIND_LMTP:-}" ] || return 0
+	printf '  executable = %s /usr/lib/dovecot/lmtp\n  vsz_limit = 0\n' "$(valgrind_cmd lmtp)"
+}
+valgrind_lmtp_clean() {	# valgrind_lmtp_clean: TAP line when under valgrind
+	[ -n "${ASN_VALGRIND_LMTP:-}" ] || return 0
+	logs=$(ls "$work"/valgrind-* 2>/dev/null | wc -l)
+	[ "$logs" -gt 0 ] && ! grep -q . "$work"/valgrind-*
+	ok $? "valgrind: $logs LMTP/LDA processes with the plugin, no error, no leak"
+	cat "$work"/valgrind-* 2>/dev/null | head -40 | sed 's/^/# /'
+}
+
 dovecot_write_conf() {
 	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
 	chown "$mail_user:$mail_group" "$work/vmail"
@@ -87,6 +106,7 @@ service lmtp {
     address = 127.0.0.1
     port = $LMTP_PORT
   }
+$(lmtp_wrapper_conf)
 }
 service doveadm {
   unix_listener doveadm-server {

@@ -341,7 +341,7 @@ int main(void)
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", ASN_BSRE_SCHEMA_VERSION);
 	exec(bsre, sql);
 	{
-		char moved[600];
+		char moved[700];
 
 		snprintf(moved, sizeof(moved), "%s.away", bsre);
 		rename(bsre, moved);
