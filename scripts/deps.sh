@@ -2,7 +2,7 @@
 # Only installs what is missing; never starts the system's Dovecot.
 
 ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
- dovecot-dev dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-sqlite
+ dovecot-dev dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-sqlite dovecot-sieve
  libsqlite3-dev sqlite3 libsodium-dev libpwquality-dev cracklib-runtime
  libssl-dev libcrypt-dev libetpan-dev libmicrohttpd-dev curl valgrind"
 

@@ -71,6 +71,10 @@ dovecot_write_conf() {
 	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so lib95_asn_bsre_plugin.so; do
 		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
 	done
+	# Dovecot's own plugins a test wants beside ours (e.g. Pigeonhole's sieve)
+	for so in ${ASN_SYSTEM_MODULES:-}; do
+		ln -sf "/usr/lib/dovecot/modules/$so" "$work/modules/$so"
+	done
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
 instance_name = asn-test-$$
 base_dir = $work/run

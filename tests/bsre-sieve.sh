@@ -1,0 +1,63 @@
+#!/bin/sh
+# The delivery plugin beside Sieve (Pigeonhole), as most sites run LMTP:
+# Sieve still decides where mail goes, and the BSrE mail it files into a
+# folder, or discards, is still recorded.
+. "$top_srcdir/tests/tap.sh"
+tap_setup
+if [ ! -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]; then
+	echo "1..0 # SKIP Pigeonhole (dovecot-sieve) is not installed"
+	exit 0
+fi
+ASN_SYSTEM_MODULES=lib90_sieve_plugin.so
+DOVECOT_EXTRA_CONF="protocol lmtp {
+  mail_plugins = \$mail_plugins sieve
+}
+lda_mailbox_autocreate = yes
+plugin {
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+}"
+. "$top_srcdir/tests/dovecot-env.sh"
+
+user=siti.rahma@jatimprov.go.id
+other=ahmad.fauzi@jatimprov.go.id
+bsre_db="$work/db/bsre/bsre.db"
+corpus="$top_srcdir/tests/mail"
+home() { echo "$work/vmail/jatimprov.go.id/${1%@*}"; }
+lmtp_send() { "$top_builddir/tests/lmtp-send" 127.0.0.1 "$LMTP_PORT" "$@"; }
+
+import_test_accounts
+for u in "$user" "$other"; do
+	mkdir -p "$(home "$u")"
+	chown "$mail_user:$mail_group" "$(home "$u")"
+done
+cat >"$(home "$user")/.dovecot.sieve" <<'SIEVE'
+require "fileinto";
+if header :contains "subject" "[BSrE]" { fileinto "BSrE"; stop; }
+SIEVE
+cat >"$(home "$other")/.dovecot.sieve" <<'SIEVE'
+if header :contains "subject" "[BSrE]" { discard; stop; }
+SIEVE
+dovecot_start; ok $? "private Dovecot with sieve and asn_bsre for LMTP"
+doveconf -c "$dovecot_conf_dir/dovecot.conf" -f protocol=lmtp -h mail_plugins >"$work/plugins" 2>&1
+grep -q "asn_bsre" "$work/plugins" && grep -q "sieve" "$work/plugins"
+ok $? "LMTP loads both: $(cat "$work/plugins")"
+
+lmtp_send "$user" "$corpus/activation.eml" "$corpus/ordinary.eml" >"$work/out" 2>&1
+contains "$work/out" "2 delivered, 0 refused" "delivered"
+ls "$(home "$user")/Maildir/.BSrE/new/" 2>/dev/null | grep -q .
+ok $? "Sieve filed the BSrE mail into its folder"
+ls "$(home "$user")/Maildir/new/" 2>/dev/null | grep -q .
+ok $? "and the ordinary mail into INBOX"
+[ "$(sqlite3 "$bsre_db" "SELECT count(*) FROM bsre_events WHERE email = '$user' AND type = 'account_activation'")" = 1 ]
+ok $? "the BSrE mail Sieve filed is recorded"
+
+lmtp_send "$other" "$corpus/info-q-folded.eml" >"$work/out2" 2>&1
+contains "$work/out2" "1 delivered, 0 refused" "a mail Sieve discards is accepted"
+[ "$(sqlite3 "$bsre_db" "SELECT count(*) FROM bsre_events WHERE email = '$other' AND type = 'account_info'")" = 1 ]
+ok $? "the BSrE mail Sieve discarded is still recorded (BSrE sent it)"
+! grep -q "Error" "$work/dovecot.log"
+ok $? "no error in Dovecot's log"
+[ $? -eq 0 ] || grep "Error" "$work/dovecot.log" | sed 's/^/# /' | head
+
+dovecot_stop
+tap_finish
