@@ -31,9 +31,20 @@ int asn_bsre_spool_parse_line(const char *line, struct asn_bsre_spooled *out,
 char *asn_bsre_spool_format_line(const struct asn_bsre_spooled *event);
 
 /* Appends one event (one write(), flushed to disk); concurrent writers
-   and a concurrent replay are safe. */
+   and a concurrent replay are safe.  On a full file system the reserve
+   (below) is released and the append tried once more; *used_reserve_r
+   (may be NULL) says so. */
 int asn_bsre_spool_append(const char *spool_path, const struct asn_bsre_spooled *event,
-			  struct asn_error *err);
+			  bool *used_reserve_r, struct asn_error *err);
+
+/* A full disk fills the database and the spool beside it alike: a
+   preallocated file, "<spool>.reserve", holds space back that the spool
+   takes when nothing else is left.  asnctl init makes it; a successful
+   recording makes it again once space is back. */
+#define ASN_BSRE_SPOOL_RESERVE_SIZE (1024 * 1024)
+char *asn_bsre_spool_reserve_path(const char *spool_path);
+/* Creates the reserve when it is missing; 0, or -1 with err. */
+int asn_bsre_spool_reserve_ensure(const char *spool_path, struct asn_error *err);
 
 struct asn_bsre_replay_stats {
 	unsigned int recorded, duplicates, bad_lines;
@@ -54,6 +65,7 @@ struct asn_bsre_record_result {
 	bool recorded;			/* stored now (false: duplicate or spooled) */
 	bool duplicate;
 	bool spooled;
+	bool used_reserve;		/* the disk was full: the reserve made room */
 	struct asn_error store_error;	/* why the store refused, when spooled */
 	unsigned int replayed;		/* spooled events replayed after it */
 };

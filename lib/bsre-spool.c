@@ -210,25 +210,58 @@ static int open_current_spool(const char *path, struct asn_error *err)
 	return -1;
 }
 
-int asn_bsre_spool_append(const char *spool_path, const struct asn_bsre_spooled *event,
-			  struct asn_error *err)
+char *asn_bsre_spool_reserve_path(const char *spool_path)
 {
-	char *line = asn_bsre_spool_format_line(event);
-	size_t len = strlen(line);
+	return asn_xasprintf("%s.reserve", spool_path);
+}
+
+int asn_bsre_spool_reserve_ensure(const char *spool_path, struct asn_error *err)
+{
+	char *path = asn_bsre_spool_reserve_path(spool_path);
+	struct stat st;
+	int fd, rc;
+
+	if (stat(path, &st) == 0) {
+		free(path);
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0) {
+		rc = errno;
+		free(path);
+		if (rc == EEXIST)
+			return 0;
+		asn_error_set(err, "%s.reserve: %s", spool_path, strerror(rc));
+		return -1;
+	}
+	adopt_owner(fd, spool_path);
+	rc = posix_fallocate(fd, 0, ASN_BSRE_SPOOL_RESERVE_SIZE);
+	close(fd);
+	if (rc != 0) {
+		/* no room for the reserve either: try again next time */
+		unlink(path);
+		asn_error_set(err, "%s: %s", path, strerror(rc));
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+static int append_line(const char *spool_path, const char *line, size_t len,
+		       struct asn_error *err, int *errno_r)
+{
 	ssize_t written;
 	int fd, ret = 0;
 
-	if (len > SPOOL_LINE_MAX) {
-		asn_error_set(err, "spool line too long (%zu bytes)", len);
-		free(line);
-		return -1;
-	}
+	*errno_r = 0;
 	if ((fd = open_current_spool(spool_path, err)) < 0) {
-		free(line);
+		*errno_r = errno;
 		return -1;
 	}
 	written = write(fd, line, len);
 	if (written != (ssize_t)len) {
+		*errno_r = written < 0 ? errno : ENOSPC;
 		asn_error_set(err, "%s: %s", spool_path,
 			      written < 0 ? strerror(errno) : "short write (disk full?)");
 		if (written > 0) {
@@ -240,10 +273,39 @@ int asn_bsre_spool_append(const char *spool_path, const struct asn_bsre_spooled 
 		}
 		ret = -1;
 	} else if (fdatasync(fd) < 0) {
+		*errno_r = errno;
 		asn_error_set(err, "%s: fdatasync: %s", spool_path, strerror(errno));
 		ret = -1;
 	}
 	close(fd);
+	return ret;
+}
+
+int asn_bsre_spool_append(const char *spool_path, const struct asn_bsre_spooled *event,
+			  bool *used_reserve_r, struct asn_error *err)
+{
+	char *line = asn_bsre_spool_format_line(event);
+	size_t len = strlen(line);
+	int ret, error;
+
+	if (used_reserve_r != NULL)
+		*used_reserve_r = false;
+	if (len > SPOOL_LINE_MAX) {
+		asn_error_set(err, "spool line too long (%zu bytes)", len);
+		free(line);
+		return -1;
+	}
+	ret = append_line(spool_path, line, len, err, &error);
+	if (ret < 0 && (error == ENOSPC || error == EDQUOT)) {
+		char *reserve = asn_bsre_spool_reserve_path(spool_path);
+
+		if (unlink(reserve) == 0) {
+			ret = append_line(spool_path, line, len, err, &error);
+			if (ret == 0 && used_reserve_r != NULL)
+				*used_reserve_r = true;
+		}
+		free(reserve);
+	}
 	free(line);
 	return ret;
 }
@@ -410,12 +472,14 @@ int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spoole
 		   for an admin. */
 		if (asn_bsre_spool_replay(store, spool, &stats, &replay_err) > 0)
 			result->replayed = stats.recorded;
+		/* space is back after a full disk: hold some back again */
+		(void)asn_bsre_spool_reserve_ensure(spool, &replay_err);
 		asn_store_close(&store);
 		free(spool);
 		return 0;
 	}
 	asn_store_close(&store);
-	if (asn_bsre_spool_append(spool, event, err) < 0) {
+	if (asn_bsre_spool_append(spool, event, &result->used_reserve, err) < 0) {
 		asn_error_prefix(err, "%s; and spooling failed: ", result->store_error.msg);
 		free(spool);
 		return -1;

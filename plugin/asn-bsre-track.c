@@ -94,8 +94,10 @@ void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 				asn_bsre_event_name(spooled.mail.event),
 				spooled.mail.message_key, err.msg);
 		} else if (result.spooled) {
-			e_error(event, "database unavailable, BSrE event %s spooled for replay: %s",
-				asn_bsre_event_name(spooled.mail.event), result.store_error.msg);
+			e_error(event, "database unavailable, BSrE event %s spooled for replay%s: %s",
+				asn_bsre_event_name(spooled.mail.event),
+				result.used_reserve ? " (disk full: the spool's reserve was used)" : "",
+				result.store_error.msg);
 		} else {
 			e_debug(event, "BSrE event %s (%s)%s%s",
 				asn_bsre_event_name(spooled.mail.event),

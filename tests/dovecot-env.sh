@@ -128,6 +128,7 @@ ${DOVECOT_EXTRA_CONF:-}
 CONF
 }
 
+# ASN_CLEANUP: shell code a test adds to the exit trap (e.g. an umount).
 dovecot_start() {
 	# The database directory must be reachable by Dovecot's auth
 	# processes, as on a real site.
@@ -146,7 +147,7 @@ dovecot_start() {
 			# Wait until it listens.
 			for i in $(seq 1 50); do
 				if "$top_builddir/tests/imap-probe" 127.0.0.1 "$IMAP_PORT" x x >/dev/null 2>&1; then
-					trap 'dovecot_stop; rm -rf "$work"' EXIT
+					trap 'eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -rf "$work"' EXIT
 					return 0
 				fi
 				grep -q "Address already in use" "$work/dovecot.log" && break
@@ -180,7 +181,7 @@ doveadm_plugin_link() {
 	fi
 	mkdir -p "$(dirname "$doveadm_plugin")" &&
 	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_doveadm_asn_plugin.so" "$doveadm_plugin" &&
-	trap 'dovecot_stop; rm -f "$doveadm_plugin"; rm -rf "$work"' EXIT
+	trap 'eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -f "$doveadm_plugin"; rm -rf "$work"' EXIT
 }
 
 doveadm_t() {

@@ -174,7 +174,7 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *bs
 
 				snprintf(key, sizeof(key), "conc-%d-%d@test", w, i);
 				ev = make_event("conc@x.go.id", key, ASN_BSRE_OTHER, 1000 + i);
-				if (asn_bsre_spool_append(spool, &ev, &e) < 0)
+				if (asn_bsre_spool_append(spool, &ev, NULL, &e) < 0)
 					_exit(1);
 			}
 			_exit(0);

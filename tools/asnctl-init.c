@@ -1,7 +1,9 @@
 /* asnctl init: create or upgrade the database. */
 #include "asnctl.h"
+#include "asn-bsre-spool.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int cmd_init(struct asnctl *ctl, int argc, char **argv)
@@ -34,15 +36,28 @@ static int cmd_init(struct asnctl *ctl, int argc, char **argv)
 		       ASN_SCHEMA_VERSION);
 	else
 		printf("%s: up to date (schema version %d)\n", ctl->set.db, from);
+	{
+		char *bsre_db = asn_settings_bsre_db(&ctl->set);
+		char *spool = asn_bsre_spool_path(bsre_db);
+
+		printf("%s: BSrE events, schema version %d\n", bsre_db, ASN_BSRE_SCHEMA_VERSION);
+		/* room for the spool when the disk fills up */
+		if (asn_bsre_spool_reserve_ensure(spool, &err) < 0)
+			asnctl_warning("%s", err.msg);
+		free(spool);
+		free(bsre_db);
+	}
 	return EX_OK;
 }
 
 const struct asnctl_command asnctl_cmd_init = {
 	"init", cmd_init,
 	"init [--group GROUP]",
-	"Creates the database (directory mode 0750, file mode 0640) or upgrades its\n"
-	"schema.  Running it again on an up-to-date database changes nothing.\n"
+	"Creates the account database (directory mode 0750, file mode 0640) and the\n"
+	"BSrE events database (bsre/, directory 0770, file 0660, with a 1 MB reserve\n"
+	"for its spool), or upgrades their schemas.  Running it again on up-to-date\n"
+	"databases changes nothing.\n"
 	"\n"
-	"  --group GROUP   group owner of the directory and the file (e.g. the group\n"
-	"                  of Dovecot's mail user, so it can record BSrE progress)\n"
+	"  --group GROUP   group owner of the directories and files: the group of\n"
+	"                  Dovecot's mail user, which reads accounts and writes events\n"
 };
