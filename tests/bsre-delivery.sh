@@ -54,15 +54,17 @@ lmtp_send "$user" "$corpus"/*.eml >"$work/corpus" 2>&1
 mail_ok corpus "the whole corpus delivered over LMTP"
 [ "$(mails_of "$user")" = "$(ls "$corpus"/*.eml | wc -l)" ]
 ok $? "every corpus mail is in the mailbox"
-[ "$(count_events)" = 14 ]
-ok $? "14 BSrE events recorded (the forwarded and the ordinary mail are not BSrE mail): $(count_events)"
+[ "$(count_events)" = 16 ]
+ok $? "16 BSrE events recorded (the forwarded and the ordinary mail are not BSrE mail): $(count_events)"
+[ "$(sqlite3 "$bsre_db" "SELECT count(DISTINCT type) FROM bsre_events")" = 8 ]
+ok $? "every event type is in the corpus"
 cat >"$work/scan.conf" <<CONF
 asn_db = $work/scan/asn.db
 asn_bsre_authserv_id = mx.jatimprov.go.id
 CONF
 "$ASNCTL" -c "$work/scan.conf" init >/dev/null
 "$ASNCTL" -c "$work/scan.conf" scan --user "$user" "$corpus" >"$work/scan.out" 2>&1
-contains "$work/scan.out" "14 BSrE mails: 14 recorded" "asnctl scan of the corpus files"
+contains "$work/scan.out" "16 BSrE mails: 16 recorded" "asnctl scan of the corpus files"
 events_of "$bsre_db" >"$work/events.lmtp"
 events_of "$work/scan/bsre/bsre.db" >"$work/events.scan"
 diff "$work/events.scan" "$work/events.lmtp" >"$work/diff" 2>&1
@@ -80,7 +82,7 @@ ok $? "the mail without Message-ID has a digest key"
 
 # The stored copies (with the headers Dovecot added) scan to the same events.
 "$ASNCTL" -c "$work/asnctl.conf" scan --layout "$work/vmail/%d/%n" "$work/vmail" >"$work/rescan" 2>&1
-contains "$work/rescan" "0 recorded, 14 already known" "scanning the delivered Maildir adds nothing (--layout)"
+contains "$work/rescan" "0 recorded, 16 already known" "scanning the delivered Maildir adds nothing (--layout)"
 "$ASNCTL" -c "$work/asnctl.conf" progress >"$work/progress" 2>&1
 contains "$work/progress" "Diskominfo" "progress after delivery"
 

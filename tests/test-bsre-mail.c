@@ -28,6 +28,8 @@ static const struct {
 	  "J\xc3\x96S\xc3\x89 RAM\xc3\x8dREZ", "Pemerintah Provinsi Bali", "0A0B0C", "2028-01-15" },
 	{ "renewal.eml", ASN_BSRE_RENEWAL, true, NULL, NULL, "99FF", "2028" },
 	{ "other.eml", ASN_BSRE_OTHER, true, NULL, NULL, NULL, NULL },
+	{ "issuance-succeeded.eml", ASN_BSRE_ISSUANCE_SUCCEEDED, true, NULL, NULL, NULL, NULL },
+	{ "password-reset.eml", ASN_BSRE_PASSWORD_RESET, true, NULL, NULL, NULL, NULL },
 	{ "forwarded.eml", ASN_BSRE_NONE, false, NULL, NULL, NULL, NULL },
 	{ "lookalike.eml", ASN_BSRE_ACCOUNT_ACTIVATION, false, NULL, NULL, NULL, NULL },
 	{ "forged-dkim-fail.eml", ASN_BSRE_SET_PASSPHRASE, false, NULL, NULL, NULL, NULL },
