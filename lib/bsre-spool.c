@@ -139,8 +139,9 @@ int asn_bsre_spool_parse_line(const char *line, struct asn_bsre_spooled *out,
 			      version);
 		return -1;
 	}
-	if (strchr(out->email, '@') == NULL) {
-		asn_error_set(err, "field email: '%s' is not an address", out->email);
+	/* Dovecot's user name: an address, or a bare name on some sites */
+	if (out->email[0] == '\0') {
+		asn_error_set(err, "field email: empty");
 		return -1;
 	}
 	errno = 0;

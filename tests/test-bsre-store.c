@@ -119,7 +119,7 @@ static void test_spool_lines(void)
 	} bad[] = {
 		{ "", "tab-separated" },
 		{ "2\ta@x\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "version" },
-		{ "1\tnobody\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "field email" },
+		{ "1\t\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "field email" },
 		{ "1\ta@x\t-5\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "field received_at" },
 		{ "1\ta@x\t1\tlmtp\tfoo\t1\tk\ts\tf\t0\t\t\t\t", "field type" },
 		{ "1\ta@x\t1\tlmtp\tother\tyes\tk\ts\tf\t0\t\t\t\t", "trusted" },
