@@ -6,9 +6,38 @@ ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
  libsqlite3-dev sqlite3 libsodium-dev libpwquality-dev cracklib-runtime
  libssl-dev libcrypt-dev libetpan-dev libmicrohttpd-dev curl valgrind"
 
+# The webmail and the browser of the end-to-end test (and ./demo --webmail).
+# Not nodejs/npm here: a machine that has Node from elsewhere conflicts
+# with Debian's npm; they are added only when node is missing.
+ASN_DEB_WEBMAIL_PACKAGES="roundcube-core roundcube-sqlite3 roundcube-plugins php-cli php-sqlite3
+ php8.2-cgi chromium"
+
 asn_install_deps() {
+	asn_install_packages $ASN_DEB_PACKAGES
+}
+
+# asn_install_webmail_deps [NODE-DIR]: Roundcube, PHP, Chromium; with
+# NODE-DIR, also Node.js (if missing) and playwright-core from npm there
+# (never a browser download: the test drives Debian's Chromium).
+asn_install_webmail_deps() {
+	# Debian's roundcube would otherwise try to set up a PostgreSQL
+	# database; the tests and the demo use their own SQLite one.
+	if command -v debconf-set-selections >/dev/null; then
+		echo "roundcube-core roundcube/dbconfig-install boolean false" | debconf-set-selections
+	fi
+	extra=""
+	[ -n "${1:-}" ] && ! command -v node >/dev/null && extra="nodejs npm"
+	asn_install_packages $ASN_DEB_WEBMAIL_PACKAGES $extra || return 1
+	[ -z "${1:-}" ] && return 0
+	[ -d "$1/node_modules/playwright-core" ] && return 0
+	mkdir -p "$1" &&
+	(cd "$1" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
+		playwright-core@1 >/dev/null) || { echo "npm install playwright-core failed" >&2; return 1; }
+}
+
+asn_install_packages() {
 	missing=""
-	for p in $ASN_DEB_PACKAGES; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing="$missing $p"
 	done
