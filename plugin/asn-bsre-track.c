@@ -7,7 +7,7 @@
 #include "mail-user.h"
 #include "mail-deliver.h"
 #include "asn-bsre-plugin.h"
-#include "asn-bsre-spool.h"
+#include "asn-bsre-record.h"
 #include "plugin-settings.h"
 
 #include <stdlib.h>

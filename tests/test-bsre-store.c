@@ -2,7 +2,7 @@
    cannot: duplicates, progress input, a site from before tracking, spool lines,
    faults (locked, missing, old schema), replay, concurrent writers. */
 #include "tap.h"
-#include "asn-bsre-spool.h"
+#include "asn-bsre-record.h"
 #include "asn-store.h"
 
 #include <sqlite3.h>

@@ -1,0 +1,21 @@
+#ifndef ASN_BSRE_RECORD_H
+#define ASN_BSRE_RECORD_H
+
+#include "asn-bsre-spool.h"
+
+/* What the delivery plugin calls: record in the store, replay a pending
+   spool after a success, spool on failure.  Returns 0 when the event is
+   recorded or spooled (result says which), -1 when it could not be kept
+   at all (err says why). */
+struct asn_bsre_record_result {
+	bool recorded;			/* stored now (false: duplicate or spooled) */
+	bool duplicate;
+	bool spooled;
+	bool used_reserve;		/* the disk was full: the reserve made room */
+	struct asn_error store_error;	/* why the store refused, when spooled */
+	unsigned int replayed;		/* spooled events replayed after it */
+};
+int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spooled *event,
+		    struct asn_bsre_record_result *result_r, struct asn_error *err);
+
+#endif
