@@ -46,6 +46,50 @@ static void config_free(struct bsre_config *cfg)
 	asn_settings_free(&cfg->set);
 }
 
+/* The cheap test first, on the raw Subject: ordinary mail stops here.
+   Only a subject that starts with the tag, or has encoded words that may
+   decode to it, is looked at further. */
+static bool subject_is_candidate(struct mail *mail)
+{
+	const char *subject;
+
+	if (mail_get_first_header(mail, "Subject", &subject) <= 0)
+		return FALSE;
+	while (*subject == ' ' || *subject == '\t')
+		subject++;
+	if (asn_bsre_is_candidate(subject))
+		return TRUE;
+	if (strstr(subject, "=?") == NULL ||
+	    mail_get_first_header_utf8(mail, "Subject", &subject) <= 0)
+		return FALSE;
+	while (*subject == ' ' || *subject == '\t')
+		subject++;
+	return asn_bsre_is_candidate(subject);
+}
+
+static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, int ret,
+			const struct asn_bsre_record_result *result, const struct asn_error *err)
+{
+	const char *name = asn_bsre_event_name(mail->event);
+
+	if (ret < 0) {
+		e_error(event, "BSrE event %s <%s> lost: %s", name, mail->message_key, err->msg);
+	} else if (result->spooled) {
+		e_error(event, "database unavailable, BSrE event %s spooled for replay%s: %s", name,
+			result->used_reserve ? " (disk full: the spool's reserve was used)" : "",
+			result->store_error.msg);
+	} else {
+		e_debug(event, "BSrE event %s (%s)%s", name, mail->trusted ? "trusted" : "untrusted",
+			result->duplicate ? ", already recorded" : "");
+		if (result->replayed > 0)
+			e_info(event, "database back: %u spooled BSrE events replayed",
+			       result->replayed);
+	}
+	if (!mail->trusted)
+		e_warning(event, "untrusted BSrE-looking mail from %s (%s): possible phishing",
+			  mail->sender[0] != '\0' ? mail->sender : "(no From)", mail->message_key);
+}
+
 void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 {
 	struct mail_user *user = ctx->rcpt_user;
@@ -55,24 +99,10 @@ void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 	struct asn_bsre_spooled spooled;
 	struct asn_bsre_record_result result;
 	struct asn_error err;
-	const char *subject;
+	int ret;
 
-	/* The cheap test first, on the raw Subject: ordinary mail stops here.
-	   Only a subject that starts with the tag, or has encoded words
-	   that may decode to it, is looked at further. */
-	if (mail_get_first_header(ctx->src_mail, "Subject", &subject) <= 0)
+	if (!subject_is_candidate(ctx->src_mail))
 		return;
-	while (*subject == ' ' || *subject == '\t')
-		subject++;
-	if (!asn_bsre_is_candidate(subject)) {
-		if (strstr(subject, "=?") == NULL ||
-		    mail_get_first_header_utf8(ctx->src_mail, "Subject", &subject) <= 0)
-			return;
-		while (*subject == ' ' || *subject == '\t')
-			subject++;
-		if (!asn_bsre_is_candidate(subject))
-			return;
-	}
 
 	event = event_create(ctx->event);
 	event_set_append_log_prefix(event, "asn_bsre: ");
@@ -89,30 +119,8 @@ void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 		i_strocpy(spooled.email, user->username, sizeof(spooled.email));
 		i_strocpy(spooled.source, user->service, sizeof(spooled.source));
 		spooled.received_at = ioloop_time;
-		if (asn_bsre_record(&cfg.set, &spooled, &result, &err) < 0) {
-			e_error(event, "BSrE event %s <%s> lost: %s",
-				asn_bsre_event_name(spooled.mail.event),
-				spooled.mail.message_key, err.msg);
-		} else if (result.spooled) {
-			e_error(event, "database unavailable, BSrE event %s spooled for replay%s: %s",
-				asn_bsre_event_name(spooled.mail.event),
-				result.used_reserve ? " (disk full: the spool's reserve was used)" : "",
-				result.store_error.msg);
-		} else {
-			e_debug(event, "BSrE event %s (%s)%s%s",
-				asn_bsre_event_name(spooled.mail.event),
-				spooled.mail.trusted ? "trusted" : "untrusted",
-				result.duplicate ? ", already recorded" : "",
-				result.replayed > 0 ? t_strdup_printf(", %u spooled events replayed",
-								      result.replayed) : "");
-			if (result.replayed > 0)
-				e_info(event, "database back: %u spooled BSrE events replayed",
-				       result.replayed);
-		}
-		if (!spooled.mail.trusted)
-			e_warning(event, "untrusted BSrE-looking mail from %s (%s): possible phishing",
-				  spooled.mail.sender[0] != '\0' ? spooled.mail.sender : "(no From)",
-				  spooled.mail.message_key);
+		ret = asn_bsre_record(&cfg.set, &spooled, &result, &err);
+		log_outcome(event, &spooled.mail, ret, &result, &err);
 	}
 	config_free(&cfg);
 	event_unref(&event);
