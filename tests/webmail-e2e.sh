@@ -98,7 +98,7 @@ while IFS= read -r line; do
 done <"$work/browser"
 [ $status -eq 0 ] && grep -q "^ok - " "$work/browser"
 ok $? "the browser scenario finished (exit $status)"
-[ "$(ls "$shots"/*.png 2>/dev/null | wc -l)" -ge 9 ]
+[ "$(ls "$shots"/*.png 2>/dev/null | wc -l)" -ge 10 ]
 ok $? "a screenshot of each step in $shots"
 
 # what the servers saw
