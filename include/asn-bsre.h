@@ -103,6 +103,21 @@ struct asn_bsre_mail {
 	struct asn_bsre_certificate certificate;
 };
 
+/* The trust decision as the settings give it (asn_bsre_subjects,
+   asn_bsre_senders, asn_bsre_authserv_id), for the delivery plugin and
+   asnctl scan alike.  The trust points into it: keep it while in use. */
+struct asn_settings;
+struct asn_bsre_trust_config {
+	struct asn_bsre_trust trust;
+	struct asn_bsre_pattern *patterns;
+	struct asn_strv senders;
+};
+/* -1 when asn_bsre_subjects cannot be parsed: err says why, and the trust
+   is still usable, with the built-in subject patterns. */
+int asn_bsre_trust_config_init(struct asn_bsre_trust_config *cfg, const struct asn_settings *set,
+			       struct asn_error *err);
+void asn_bsre_trust_config_free(struct asn_bsre_trust_config *cfg);
+
 /* The headers of one mail, decoded by the caller's MIME parser. */
 struct asn_bsre_headers {
 	const char *subject;		/* RFC 2047 decoded, unfolded */

@@ -166,3 +166,31 @@ fail:
 	free(table);
 	return -1;
 }
+
+int asn_bsre_trust_config_init(struct asn_bsre_trust_config *cfg, const struct asn_settings *set,
+			       struct asn_error *err)
+{
+	char *copy = asn_xstrdup(set->bsre_senders), *word, *save = NULL;
+	int ret = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (asn_bsre_patterns_parse(set->bsre_subjects, &cfg->patterns, err) < 0) {
+		cfg->patterns = NULL;
+		ret = -1;
+	}
+	for (word = strtok_r(copy, " \t,", &save); word != NULL; word = strtok_r(NULL, " \t,", &save))
+		asn_strv_add(&cfg->senders, word);
+	asn_strv_add_take(&cfg->senders, NULL);
+	free(copy);
+	cfg->trust.patterns = cfg->patterns;
+	cfg->trust.senders = (const char *const *)cfg->senders.items;
+	cfg->trust.authserv_id = set->bsre_authserv_id;
+	return ret;
+}
+
+void asn_bsre_trust_config_free(struct asn_bsre_trust_config *cfg)
+{
+	free(cfg->patterns);
+	asn_strv_free(&cfg->senders);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -14,35 +14,23 @@
 
 struct bsre_config {
 	struct asn_settings set;
-	struct asn_bsre_pattern *patterns;
-	struct asn_strv senders;
+	struct asn_bsre_trust_config trust;
 };
 
 static void config_read(struct mail_user *user, struct event *event, struct bsre_config *cfg)
 {
 	struct asn_error err;
-	char *copy, *word, *save = NULL;
 
-	i_zero(cfg);
 	asn_plugin_read_settings(user, &cfg->set);
 	/* A delivery waits for a locked database only this long. */
 	cfg->set.db_busy_timeout = cfg->set.bsre_busy_timeout;
-	if (asn_bsre_patterns_parse(cfg->set.bsre_subjects, &cfg->patterns, &err) < 0) {
+	if (asn_bsre_trust_config_init(&cfg->trust, &cfg->set, &err) < 0)
 		e_error(event, "asn_bsre_subjects: %s (using the default)", err.msg);
-		cfg->patterns = NULL;
-	}
-	copy = i_strdup(cfg->set.bsre_senders);
-	for (word = strtok_r(copy, " \t,", &save); word != NULL;
-	     word = strtok_r(NULL, " \t,", &save))
-		asn_strv_add(&cfg->senders, word);
-	asn_strv_add_take(&cfg->senders, NULL);
-	i_free(copy);
 }
 
 static void config_free(struct bsre_config *cfg)
 {
-	free(cfg->patterns);
-	asn_strv_free(&cfg->senders);
+	asn_bsre_trust_config_free(&cfg->trust);
 	asn_settings_free(&cfg->set);
 }
 
@@ -95,7 +83,6 @@ void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 	struct mail_user *user = ctx->rcpt_user;
 	struct event *event;
 	struct bsre_config cfg;
-	struct asn_bsre_trust trust;
 	struct asn_bsre_spooled spooled;
 	struct asn_bsre_record_result result;
 	struct asn_error err;
@@ -107,12 +94,9 @@ void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 	event = event_create(ctx->event);
 	event_set_append_log_prefix(event, "asn_bsre: ");
 	config_read(user, event, &cfg);
-	trust.patterns = cfg.patterns;
-	trust.senders = (const char *const *)cfg.senders.items;
-	trust.authserv_id = cfg.set.bsre_authserv_id;
 
 	i_zero(&spooled);
-	if (asn_bsre_read_mail(ctx->src_mail, &trust, cfg.set.bsre_body_max, &spooled.mail) < 0) {
+	if (asn_bsre_read_mail(ctx->src_mail, &cfg.trust.trust, cfg.set.bsre_body_max, &spooled.mail) < 0) {
 		e_error(event, "cannot read the mail: %s",
 			mailbox_get_last_internal_error(ctx->src_mail->box, NULL));
 	} else if (spooled.mail.event != ASN_BSRE_NONE) {

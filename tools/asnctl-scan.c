@@ -373,11 +373,9 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct asn_bsre_pattern *patterns = NULL;
-	struct asn_strv senders = { NULL, 0, 0 };
+	struct asn_bsre_trust_config trust;
 	struct asn_error err;
 	struct scan s;
-	char *copy, *word, *save = NULL;
 	int opt, ret;
 
 	memset(&s, 0, sizeof(s));
@@ -402,18 +400,12 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 		asnctl_error("--layout %s: needs %%u, or %%n and %%d", s.layout);
 		return EX_USAGE;
 	}
-	if (asn_bsre_patterns_parse(ctl->set.bsre_subjects, &patterns, &err) < 0) {
+	if (asn_bsre_trust_config_init(&trust, &ctl->set, &err) < 0) {
 		asnctl_error("asn_bsre_subjects: %s", err.msg);
+		asn_bsre_trust_config_free(&trust);
 		return EX_CONFIG;
 	}
-	copy = asn_xstrdup(ctl->set.bsre_senders);
-	for (word = strtok_r(copy, " \t,", &save); word != NULL; word = strtok_r(NULL, " \t,", &save))
-		asn_strv_add(&senders, word);
-	asn_strv_add_take(&senders, NULL);
-	free(copy);
-	s.trust.patterns = patterns;
-	s.trust.senders = (const char *const *)senders.items;
-	s.trust.authserv_id = ctl->set.bsre_authserv_id;
+	s.trust = trust.trust;
 
 	ret = s.dry_run ? EX_OK : asnctl_open_store(ctl, true, &s.store);
 	if (ret == EX_OK) {
@@ -439,8 +431,7 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 		       s.unreadable);
 		ret = s.error != 0 ? s.error : EX_OK;
 	}
-	free(patterns);
-	asn_strv_free(&senders);
+	asn_bsre_trust_config_free(&trust);
 	return ret;
 }
 
