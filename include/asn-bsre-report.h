@@ -47,6 +47,7 @@ struct asn_bsre_opd_counts {
 	unsigned int users;
 	unsigned int stages[ASN_BSRE_STAGE_RENEWAL_PENDING + 1];
 	unsigned int diagnoses[ASN_BSRE_DIAG_COUNT];
+	unsigned int flagged;		/* users with any diagnosis */
 };
 
 struct asn_bsre_flagged_user {

@@ -243,6 +243,8 @@ static void count_into(struct asn_bsre_opd_counts *c, const struct asn_bsre_prog
 	c->stages[p->stage]++;
 	for (unsigned int i = 0; i < p->diagnosis_count; i++)
 		c->diagnoses[p->diagnoses[i]]++;
+	if (p->diagnosis_count > 0)
+		c->flagged++;
 }
 
 static int report_user(const struct asn_bsre_user *user, void *context)

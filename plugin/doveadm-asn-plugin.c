@@ -191,15 +191,12 @@ static void cmd_asn_progress(struct doveadm_cmd_context *cctx)
 	for (size_t i = 0; i <= report.opd_count; i++) {
 		const struct asn_bsre_opd_counts *c = i < report.opd_count ?
 			&report.opds[i] : &report.total;
-		unsigned int flagged = 0;
 
-		for (size_t f = 0; f < report.flagged_count; f++)
-			flagged += i == report.opd_count || strcmp(report.flagged[f].opd, c->opd) == 0;
 		doveadm_print(i < report.opd_count ? c->opd : "TOTAL");
 		doveadm_print_num(c->users);
 		for (unsigned int s = 0; s <= ASN_BSRE_STAGE_RENEWAL_PENDING; s++)
 			doveadm_print_num(c->stages[s]);
-		doveadm_print_num(flagged);
+		doveadm_print_num(c->flagged);
 	}
 	asn_bsre_progress_report_free(&report);
 }

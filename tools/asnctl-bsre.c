@@ -118,15 +118,12 @@ static void progress_text(const struct asn_bsre_progress_report *r)
 	printf(" %7s\n", "flagged");
 	for (size_t i = 0; i <= r->opd_count; i++) {
 		const struct asn_bsre_opd_counts *c = i < r->opd_count ? &r->opds[i] : &r->total;
-		unsigned int flagged = 0;
 
-		for (size_t f = 0; f < r->flagged_count; f++)
-			flagged += i == r->opd_count || strcmp(r->flagged[f].opd, c->opd) == 0;
 		printf("%-32.32s %6u", i < r->opd_count ? (c->opd[0] != '\0' ? c->opd : "(none)") :
 		       "TOTAL", c->users);
 		for (unsigned int s = 0; s < ASN_N_ELEMENTS(short_names); s++)
 			printf(" %7u", c->stages[s]);
-		printf(" %7u\n", flagged);
+		printf(" %7u\n", c->flagged);
 	}
 	if (r->flagged_count == 0)
 		return;
