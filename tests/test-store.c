@@ -1,6 +1,7 @@
 /* The SQLite store: creation, permissions, migrations, accounts, history. */
 #include "tap.h"
 #include "asn-store.h"
+#include "sqlite-util.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -8,32 +9,6 @@
 #include <unistd.h>
 
 static char dir[] = "/tmp/asn-test-store-XXXXXX";
-
-static int count_rows(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *stmt;
-	int n = -1;
-
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-	    sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return n;
-}
-
-static void exec(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-
-	if (sqlite3_open(db_path, &db) != SQLITE_OK ||
-	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		abort();
-	sqlite3_close(db);
-}
 
 static void test_migrations(void)
 {
