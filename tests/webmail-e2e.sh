@@ -10,7 +10,6 @@ tap_setup
 e2e_node=${ASN_E2E_NODE:-$top_srcdir/_e2e-node}
 shots=${ASN_E2E_ARTIFACTS:-$top_builddir/tests/e2e-artifacts}
 rc_public=/var/lib/roundcube/public_html
-drivers=/usr/share/roundcube/plugins/password/drivers
 missing=""
 command -v php >/dev/null || missing="$missing php-cli"
 [ -d "$rc_public" ] || missing="$missing roundcube-core"
@@ -43,45 +42,22 @@ pport=$(( 30000 + ($$ * 17 + 5) % 20000 ))
 	2>"$work/passwdd.log" &
 passwdd_pid=$!
 
-# Roundcube: a private configuration (ROUNDCUBE_CONFIG_DIR), the shipped
-# config lines, the driver linked into the password plugin for the test.
+# Roundcube: a private configuration, the shipped config lines, the driver
+# linked into the password plugin for the test.
+src=$top_srcdir
+. "$top_srcdir/scripts/webmail.sh"
 rc="$work/rc"
-mkdir -p "$rc/config" "$rc/db" "$rc/logs" "$rc/temp" "$shots"
+mkdir -p "$shots"
 rm -f "$shots"/*.png
-ln -s /etc/roundcube/defaults.inc.php /etc/roundcube/mimetypes.php "$rc/config/"
-cat >"$rc/config/config.inc.php" <<PHP
-<?php
-\$config = [];
-\$config['db_dsnw'] = 'sqlite:///$rc/db/roundcube.db?mode=0646';
-\$config['imap_host'] = '127.0.0.1:$IMAP_PORT';
-\$config['smtp_host'] = '127.0.0.1:9';
-\$config['des_key'] = 'asn-e2e-test-des-key-24c';
-\$config['log_dir'] = '$rc/logs/';
-\$config['temp_dir'] = '$rc/temp/';
-\$config['language'] = 'id_ID';
-\$config['skin'] = 'elastic';
-\$config['plugins'] = [];
-include '$top_srcdir/contrib/roundcube/config.inc.php';
-\$config['password_asnpasswdd_url'] = 'http://127.0.0.1:$pport/password';
-PHP
-sqlite3 "$rc/db/roundcube.db" </usr/share/roundcube/SQL/sqlite.initial.sql
-driver_link=""
-if [ ! -e "$drivers/asnpasswdd.php" ] || [ -L "$drivers/asnpasswdd.php" ]; then
-	ln -sf "$top_srcdir/contrib/roundcube/asnpasswdd.php" "$drivers/asnpasswdd.php"
-	driver_link="$drivers/asnpasswdd.php"
-fi
 rcport=$(( pport + 1 ))
-ROUNDCUBE_CONFIG_DIR="$rc/config" PHP_CLI_SERVER_WORKERS=4 \
-	setsid php -S "127.0.0.1:$rcport" -t "$rc_public" >"$rc/php.log" 2>&1 &
-php_pid=$!
-ASN_CLEANUP='kill -- -$php_pid 2>/dev/null; kill $passwdd_pid 2>/dev/null; [ -n "$driver_link" ] && rm -f "$driver_link"'
+ASN_CLEANUP='asn_webmail_stop; kill $passwdd_pid 2>/dev/null'
 trap 'eval "$ASN_CLEANUP"; dovecot_stop; rm -rf "$work"' EXIT
+asn_webmail_start "$rc" "$IMAP_PORT" "$pport" "$rcport"
+ok $? "Roundcube serves its login page"
 for i in $(seq 1 100); do
-	curl -s -o /dev/null "http://127.0.0.1:$rcport/" && curl -s -o /dev/null "http://127.0.0.1:$pport/" && break
+	curl -s -o /dev/null "http://127.0.0.1:$pport/" && break
 	sleep 0.1
 done
-curl -s "http://127.0.0.1:$rcport/" | grep -q rcmloginuser
-ok $? "Roundcube serves its login page"
 
 # the browser
 RC_URL="http://127.0.0.1:$rcport" ASN_USER="$user" ASN_DEFAULT_PW="$pw" ASN_WEAK_PW="$weak_pw" \
