@@ -14,8 +14,6 @@ build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
 rounds=${2:-9}
 per_session=${3:-250}
 sessions=4
-top_srcdir=$src; top_builddir=$build
-DOVEADM=$(command -v doveadm); export top_srcdir top_builddir DOVEADM
 make -s -C "$build" >/dev/null && make -s -C "$build/tests" imap-probe lmtp-send >/dev/null || exit 1
 
 # smtp-source without installing Postfix
@@ -28,13 +26,7 @@ smtp_source() { LD_LIBRARY_PATH="$pf/usr/lib/postfix" "$pf/usr/sbin/smtp-source"
 
 root=$(mktemp -d /tmp/asn-lmtp-bench-XXXXXX)
 chmod 755 "$root"
-cleanup() {
-	for arm in with bare; do
-		[ -f "$root/$arm/run/master.pid" ] && kill "$(cat "$root/$arm/run/master.pid" 2>/dev/null)" 2>/dev/null
-	done
-	sleep 1; rm -rf "$root"
-}
-trap cleanup EXIT
+. "$src/bench/arms.sh"
 
 # One database with the bench users, copied to both arms.
 printf 'asn_db = %s/db/asn.db\nasn_domain = bench.go.id\nasn_password_scheme = SHA512-CRYPT\n' "$root" >"$root/asnctl.conf"
@@ -49,18 +41,6 @@ for i in $(seq 1 "$per_session"); do
 	sed -e "s/act1@bssn.go.id/bench-$i@bssn.go.id/" "$src/tests/mail/activation.eml" >"$root/bsre/m$i.eml"
 done
 
-start_arm() {	# start_arm NAME PLUGINS-CONFIG
-	work="$root/$1"; dovecot_conf_dir="$work/dovecot"
-	rm -rf "$work"; mkdir -p "$work/db"
-	cp -a "$root/db/." "$work/db/"
-	. "$src/tests/dovecot-env.sh"
-	DOVECOT_EXTRA_CONF="$2"
-	dovecot_start >/dev/null || { echo "dovecot ($1) did not start"; exit 1; }
-	trap cleanup EXIT
-	eval "port_$1=$LMTP_PORT"
-}
-
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 now() { date +%s.%N; }
 
 reset_arm() {	# empty mailboxes and events: the cost grows with the mailbox
@@ -71,7 +51,7 @@ reset_arm() {	# empty mailboxes and events: the cost grows with the mailbox
 }
 
 run_stream() {	# run_stream ARM KIND: prints mails per second
-	eval "port=\$port_$1"
+	eval "port=\$lmtp_port_$1"
 	reset_arm "$1"
 	start=$(now)
 	for u in $users; do

@@ -12,19 +12,11 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
 rounds=${2:-9}
 per_round=${3:-150}
-top_srcdir=$src; top_builddir=$build
-DOVEADM=$(command -v doveadm); export top_srcdir top_builddir DOVEADM
 make -s -C "$build" >/dev/null && make -s -C "$build/bench" imap-logins >/dev/null &&
 	make -s -C "$build/tests" imap-probe >/dev/null || exit 1
 root=$(mktemp -d /tmp/asn-login-bench-XXXXXX)
 chmod 755 "$root"
-cleanup() {
-	for arm in with bare; do
-		[ -f "$root/$arm/run/master.pid" ] && kill "$(cat "$root/$arm/run/master.pid" 2>/dev/null)" 2>/dev/null
-	done
-	sleep 1; rm -rf "$root"
-}
-[ -n "${ASN_KEEP:-}" ] || trap cleanup EXIT
+. "$src/bench/arms.sh"
 
 # One database, copied to both arms.
 mkdir -p "$root/db"
@@ -41,27 +33,14 @@ setup_db() {	# setup_db SCHEME-LINES
 	printf '%s\n%s\n' "$changed_default" "Kq#9zVw2Lp7Xm" | asnctl passwd budi.changed@bench.go.id --stdin >/dev/null
 }
 
-start_arm() {	# start_arm NAME PLUGINS-LINE
-	work="$root/$1"; dovecot_conf_dir="$work/dovecot"
-	rm -rf "$work"; mkdir -p "$work/db"
-	cp "$root/db/asn.db" "$work/db/asn.db"
-	. "$src/tests/dovecot-env.sh"
-	DOVECOT_EXTRA_CONF="$2"
-	dovecot_start >/dev/null || { echo "dovecot ($1) did not start"; exit 1; }
-	[ -n "${ASN_KEEP:-}" ] && trap - EXIT || trap cleanup EXIT
-	eval "port_$1=$IMAP_PORT"
-}
-
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-
 measure() {	# measure LABEL USER PASSWORD COUNT
 	: >"$root/with.rates"; : >"$root/bare.rates"
 	# warm-up of both arms
-	"$build/bench/imap-logins" 127.0.0.1 "$port_with" "$2" "$3" 20 2 >/dev/null
-	"$build/bench/imap-logins" 127.0.0.1 "$port_bare" "$2" "$3" 20 2 >/dev/null
+	"$build/bench/imap-logins" 127.0.0.1 "$imap_port_with" "$2" "$3" 20 2 >/dev/null
+	"$build/bench/imap-logins" 127.0.0.1 "$imap_port_bare" "$2" "$3" 20 2 >/dev/null
 	for i in $(seq 1 "$rounds"); do
 		for arm in with bare; do
-			eval "port=\$port_$arm"
+			eval "port=\$imap_port_$arm"
 			"$build/bench/imap-logins" 127.0.0.1 "$port" "$2" "$3" "$4" 2 >>"$root/$arm.rates" ||
 				{ echo "logins failed ($arm, $1)"; exit 1; }
 		done
