@@ -37,6 +37,4 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 		    struct asn_policy *policy, const struct asn_change_request *req,
 		    struct asn_change_outcome *outcome_r, struct asn_error *err);
 
-const char *asn_change_result_name(enum asn_change_result result);
-
 #endif

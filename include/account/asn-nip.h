@@ -27,6 +27,4 @@ struct asn_nip {
 int asn_nip_parse(const char *input, time_t today, struct asn_nip *nip_r,
 		  struct asn_error *err);
 
-bool asn_nip_looks_like(const char *input);
-
 #endif

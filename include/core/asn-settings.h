@@ -114,7 +114,6 @@ int asn_settings_check(const struct asn_settings *set, struct asn_error *err);
 int asn_parse_duration(const char *str, unsigned long long *secs_r);
 int asn_parse_size(const char *str, unsigned long long *bytes_r);
 int asn_parse_bool(const char *str, bool *value_r);
-const char *asn_scheme_name(enum asn_password_scheme scheme);
 /* asn_bsre_db, or "DIR/bsre/bsre.db" for asn_db "DIR/FILE".  Caller frees. */
 char *asn_settings_bsre_db(const struct asn_settings *set);
 

@@ -35,19 +35,6 @@ static void spend_verify_time(const struct asn_settings *set, const char *passwo
 		(void)asn_password_verify(dummy_hash, password, &err);
 }
 
-const char *asn_change_result_name(enum asn_change_result result)
-{
-	switch (result) {
-	case ASN_CHANGE_OK: return "ok";
-	case ASN_CHANGE_DENIED: return "denied";
-	case ASN_CHANGE_DISABLED: return "disabled";
-	case ASN_CHANGE_EXPIRED: return "expired";
-	case ASN_CHANGE_REFUSED: return "refused";
-	case ASN_CHANGE_ERROR: return "error";
-	}
-	return "?";
-}
-
 static enum asn_change_result store_error(struct asn_store *store,
 					  struct asn_change_outcome *outcome)
 {

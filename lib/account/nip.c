@@ -37,19 +37,6 @@ static bool looks_like_scientific(const char *s)
 	return e != NULL && strchr(s, '.') != NULL && (e[1] == '+' || isdigit((unsigned char)e[1]));
 }
 
-bool asn_nip_looks_like(const char *input)
-{
-	size_t digits = 0;
-
-	for (const char *p = input; *p != '\0'; p++) {
-		if (isdigit((unsigned char)*p))
-			digits++;
-		else if (*p != ' ' && *p != '-' && *p != '.')
-			return false;
-	}
-	return digits == ASN_NIP_LEN;
-}
-
 int asn_nip_parse(const char *input, time_t today, struct asn_nip *nip_r,
 		  struct asn_error *err)
 {

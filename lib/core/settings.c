@@ -87,17 +87,6 @@ const struct asn_setting_def asn_setting_defs[] = {
 	{ NULL, ASN_SETTING_STRING, 0, NULL, 0, 0, NULL }
 };
 
-const char *asn_scheme_name(enum asn_password_scheme scheme)
-{
-	switch (scheme) {
-	case ASN_SCHEME_ARGON2ID:
-		return "ARGON2ID";
-	case ASN_SCHEME_SHA512_CRYPT:
-		return "SHA512-CRYPT";
-	}
-	return "?";
-}
-
 struct unit {
 	const char *name;
 	unsigned long long mult;
