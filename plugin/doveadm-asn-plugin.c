@@ -185,7 +185,7 @@ static void cmd_asn_progress(struct doveadm_cmd_context *cctx)
 	doveadm_print_init(DOVEADM_PRINT_TYPE_TABLE);
 	doveadm_print_header_simple("opd");
 	doveadm_print_header_simple("users");
-	for (unsigned int s = 0; s <= ASN_BSRE_STAGE_RENEWAL_PENDING; s++)
+	for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 		doveadm_print_header_simple(asn_bsre_stage_name((enum asn_bsre_stage)s));
 	doveadm_print_header_simple("flagged");
 	for (size_t i = 0; i <= report.opd_count; i++) {
@@ -194,7 +194,7 @@ static void cmd_asn_progress(struct doveadm_cmd_context *cctx)
 
 		doveadm_print(i < report.opd_count ? c->opd : "TOTAL");
 		doveadm_print_num(c->users);
-		for (unsigned int s = 0; s <= ASN_BSRE_STAGE_RENEWAL_PENDING; s++)
+		for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 			doveadm_print_num(c->stages[s]);
 		doveadm_print_num(c->flagged);
 	}

@@ -65,6 +65,11 @@ static const struct {
 	  ASN_BSRE_STAGE_ACCOUNT_ACTIVE, "" },
 };
 
+static const char *or_empty(const char *s)
+{
+	return s == NULL ? "" : s;
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -97,6 +102,29 @@ int main(void)
 		       "diagnosis %s: name round-trips, message in Bahasa Indonesia",
 		       asn_bsre_diagnosis_name(d));
 	}
+	/* The one stage table: every stage up to the count has its names,
+	   distinct, and the long name parses back. */
+	for (int s = 0; s < ASN_BSRE_STAGE_COUNT; s++) {
+		const char *name = or_empty(asn_bsre_stage_name(s));
+		const char *short_name = or_empty(asn_bsre_stage_short_name(s));
+		const char *portal = or_empty(asn_bsre_stage_portal_word(s));
+		enum asn_bsre_stage back;
+		bool distinct = true;
+
+		for (int t = 0; t < s; t++) {
+			if (strcmp(or_empty(asn_bsre_stage_name(t)), name) == 0 ||
+			    strcmp(or_empty(asn_bsre_stage_short_name(t)), short_name) == 0 ||
+			    strcmp(or_empty(asn_bsre_stage_portal_word(t)), portal) == 0)
+				distinct = false;
+		}
+		tap_ok(name[0] != '\0' && portal[0] != '\0' &&
+		       strcmp(name, "?") != 0 && strlen(short_name) >= 1 &&
+		       strlen(short_name) <= 7 && distinct &&
+		       asn_bsre_stage_parse(name, &back) == 0 && (int)back == s,
+		       "stage %d (%s): long, short and portal names, distinct, parsed back",
+		       s, name);
+	}
+	tap_is_str(asn_bsre_stage_name(ASN_BSRE_STAGE_COUNT), "?", "no stage past the count");
 	tap_is_str(asn_bsre_stage_portal_word(ASN_BSRE_STAGE_CERTIFICATE_ISSUED), "ISSUE",
 		   "stage certificate_issued is BSrE's ISSUE");
 	tap_ok(asn_bsre_valid_until_time("2027-04-30") == 1809129599, "valid until: end of the day (%lld)",

@@ -107,21 +107,18 @@ const struct asnctl_command asnctl_cmd_status = {
 
 static void progress_text(const struct asn_bsre_progress_report *r)
 {
-	static const char *const short_names[] = {
-		"none", "sent", "active", "passphr", "issued", "expired", "renewal",
-	};
 	char when[64];
 
 	printf("%-32s %6s", "OPD", "users");
-	for (unsigned int s = 0; s < ASN_N_ELEMENTS(short_names); s++)
-		printf(" %7s", short_names[s]);
+	for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
+		printf(" %7s", asn_bsre_stage_short_name((enum asn_bsre_stage)s));
 	printf(" %7s\n", "flagged");
 	for (size_t i = 0; i <= r->opd_count; i++) {
 		const struct asn_bsre_opd_counts *c = i < r->opd_count ? &r->opds[i] : &r->total;
 
 		printf("%-32.32s %6u", i < r->opd_count ? (c->opd[0] != '\0' ? c->opd : "(none)") :
 		       "TOTAL", c->users);
-		for (unsigned int s = 0; s < ASN_N_ELEMENTS(short_names); s++)
+		for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 			printf(" %7u", c->stages[s]);
 		printf(" %7u\n", c->flagged);
 	}

@@ -79,10 +79,10 @@ static void opd_section(struct asn_str *out, const struct asn_bsre_opd_counts *c
 	asn_str_printfa(out, "</h2><p>%u pengguna</p>", c->users);
 	funnel_svg(out, c);
 	asn_str_append(out, "<table><tr>");
-	for (unsigned int s = 0; s <= ASN_BSRE_STAGE_RENEWAL_PENDING; s++)
+	for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 		asn_str_printfa(out, "<th>%s</th>", asn_bsre_stage_name((enum asn_bsre_stage)s));
 	asn_str_append(out, "</tr><tr>");
-	for (unsigned int s = 0; s <= ASN_BSRE_STAGE_RENEWAL_PENDING; s++)
+	for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 		asn_str_printfa(out, "<td>%u</td>", c->stages[s]);
 	asn_str_append(out, "</tr></table></section>\n");
 }

@@ -17,6 +17,7 @@ enum asn_bsre_stage {
 	ASN_BSRE_STAGE_CERTIFICATE_ISSUED,
 	ASN_BSRE_STAGE_CERTIFICATE_EXPIRED,
 	ASN_BSRE_STAGE_RENEWAL_PENDING,
+	ASN_BSRE_STAGE_COUNT
 };
 
 enum asn_bsre_diagnosis {
@@ -64,6 +65,8 @@ void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_
 time_t asn_bsre_valid_until_time(const char *valid_until);
 
 const char *asn_bsre_stage_name(enum asn_bsre_stage stage);
+/* At most 7 characters, for the columns of a text table. */
+const char *asn_bsre_stage_short_name(enum asn_bsre_stage stage);
 int asn_bsre_stage_parse(const char *name, enum asn_bsre_stage *stage_r);
 /* The word BSrE's own portal and API use for the stage, for verifiers. */
 const char *asn_bsre_stage_portal_word(enum asn_bsre_stage stage);

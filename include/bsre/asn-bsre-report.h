@@ -45,7 +45,7 @@ void asn_bsre_status_json(const struct asn_bsre_status *status, struct asn_str *
 struct asn_bsre_opd_counts {
 	char *opd;
 	unsigned int users;
-	unsigned int stages[ASN_BSRE_STAGE_RENEWAL_PENDING + 1];
+	unsigned int stages[ASN_BSRE_STAGE_COUNT];
 	unsigned int diagnoses[ASN_BSRE_DIAG_COUNT];
 	unsigned int flagged;		/* users with any diagnosis */
 };

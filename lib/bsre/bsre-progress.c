@@ -4,17 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The one table of the stages: every name of a stage comes from here. */
 static const struct {
 	const char *name;
+	const char *short_name;	/* a column heading of asnctl progress */
 	const char *portal;	/* BSrE's status word (esign API v2) */
-} stage_info[] = {
-	[ASN_BSRE_STAGE_NONE] = { "none", "NOT_REGISTERED" },
-	[ASN_BSRE_STAGE_ACTIVATION_SENT] = { "activation_sent", "WAITING_FOR_VERIFICATION" },
-	[ASN_BSRE_STAGE_ACCOUNT_ACTIVE] = { "account_active", "NO_CERTIFICATE" },
-	[ASN_BSRE_STAGE_PASSPHRASE_PENDING] = { "passphrase_pending", "NEW" },
-	[ASN_BSRE_STAGE_CERTIFICATE_ISSUED] = { "certificate_issued", "ISSUE" },
-	[ASN_BSRE_STAGE_CERTIFICATE_EXPIRED] = { "certificate_expired", "EXPIRED" },
-	[ASN_BSRE_STAGE_RENEWAL_PENDING] = { "renewal_pending", "RENEW" },
+} stage_info[ASN_BSRE_STAGE_COUNT] = {
+	[ASN_BSRE_STAGE_NONE] = { "none", "none", "NOT_REGISTERED" },
+	[ASN_BSRE_STAGE_ACTIVATION_SENT] = { "activation_sent", "sent", "WAITING_FOR_VERIFICATION" },
+	[ASN_BSRE_STAGE_ACCOUNT_ACTIVE] = { "account_active", "active", "NO_CERTIFICATE" },
+	[ASN_BSRE_STAGE_PASSPHRASE_PENDING] = { "passphrase_pending", "passphr", "NEW" },
+	[ASN_BSRE_STAGE_CERTIFICATE_ISSUED] = { "certificate_issued", "issued", "ISSUE" },
+	[ASN_BSRE_STAGE_CERTIFICATE_EXPIRED] = { "certificate_expired", "expired", "EXPIRED" },
+	[ASN_BSRE_STAGE_RENEWAL_PENDING] = { "renewal_pending", "renewal", "RENEW" },
 };
 
 static const struct {
@@ -47,6 +49,11 @@ static const struct {
 const char *asn_bsre_stage_name(enum asn_bsre_stage stage)
 {
 	return (size_t)stage < ASN_N_ELEMENTS(stage_info) ? stage_info[stage].name : "?";
+}
+
+const char *asn_bsre_stage_short_name(enum asn_bsre_stage stage)
+{
+	return (size_t)stage < ASN_N_ELEMENTS(stage_info) ? stage_info[stage].short_name : "?";
 }
 
 const char *asn_bsre_stage_portal_word(enum asn_bsre_stage stage)

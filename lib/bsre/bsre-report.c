@@ -341,7 +341,7 @@ void asn_bsre_progress_report_free(struct asn_bsre_progress_report *r)
 static void counts_json(struct asn_str *out, const struct asn_bsre_opd_counts *c)
 {
 	asn_str_printfa(out, "\"users\":%u,\"stages\":{", c->users);
-	for (unsigned int s = 0; s <= ASN_BSRE_STAGE_RENEWAL_PENDING; s++)
+	for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 		asn_str_printfa(out, "%s\"%s\":%u", s > 0 ? "," : "",
 				asn_bsre_stage_name((enum asn_bsre_stage)s), c->stages[s]);
 	asn_str_append(out, "},\"diagnoses\":{");
@@ -401,7 +401,7 @@ void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *r,
 	char when[32];
 
 	asn_str_append(out, "opd,users");
-	for (unsigned int s = 0; s <= ASN_BSRE_STAGE_RENEWAL_PENDING; s++)
+	for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 		asn_str_printfa(out, ",%s", asn_bsre_stage_name((enum asn_bsre_stage)s));
 	for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++)
 		asn_str_printfa(out, ",%s", asn_bsre_diagnosis_name((enum asn_bsre_diagnosis)d));
@@ -411,7 +411,7 @@ void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *r,
 
 		asn_csv_write_field(out, i < r->opd_count ? c->opd : "TOTAL", ',');
 		asn_str_printfa(out, ",%u", c->users);
-		for (unsigned int s = 0; s <= ASN_BSRE_STAGE_RENEWAL_PENDING; s++)
+		for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 			asn_str_printfa(out, ",%u", c->stages[s]);
 		for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++)
 			asn_str_printfa(out, ",%u", c->diagnoses[d]);
