@@ -1,5 +1,6 @@
 /* asnctl show, list, disable, enable. */
 #include "asnctl.h"
+#include "asn-change.h"
 #include "asn-csv.h"
 #include "asn-json.h"
 
@@ -47,8 +48,7 @@ static void account_json(struct asn_str *out, const struct asn_account *a, time_
 	asn_str_printfa(out, ",\"must_change\":%s,\"disabled\":%s",
 			a->must_change ? "true" : "false", a->disabled ? "true" : "false");
 	asn_str_printfa(out, ",\"initial_password_expired\":%s",
-			a->must_change && a->initial_password_expires_at != 0 &&
-			a->initial_password_expires_at <= now ? "true" : "false");
+			asn_account_default_expired(a, now) ? "true" : "false");
 	asn_str_append(out, ",\"password_scheme\":");
 	asn_json_string(out, scheme_of(a->password, scheme, sizeof(scheme)));
 	asn_str_append(out, ",\"password_set_at\":");
@@ -67,8 +67,7 @@ static void account_json(struct asn_str *out, const struct asn_account *a, time_
 static void account_text(const struct asn_account *a, time_t now)
 {
 	char t1[64], scheme[32];
-	bool expired = a->must_change && a->initial_password_expires_at != 0 &&
-		a->initial_password_expires_at <= now;
+	bool expired = asn_account_default_expired(a, now);
 
 	printf("email:                       %s\n", a->email);
 	printf("nip:                         %s\n", a->nip);
@@ -176,8 +175,7 @@ static int list_one(const struct asn_account *a, void *context)
 	case LIST_TEXT: {
 		const char *state = a->disabled ? "disabled" :
 			!a->must_change ? "active" :
-			a->initial_password_expires_at != 0 &&
-			a->initial_password_expires_at <= ctx->now ? "expired" : "must_change";
+			asn_account_default_expired(a, ctx->now) ? "expired" : "must_change";
 
 		asn_str_printfa(&ctx->out, "%-40s %-18s %-11s %-24.24s %s\n", a->email, a->nip,
 				state, a->opd, a->name);

@@ -30,6 +30,11 @@ struct asn_change_outcome {
 	enum asn_store_status store_status;	/* with ASN_CHANGE_ERROR */
 };
 
+/* The account still has its default password (must_change) and that
+   password's time (asn_initial_password_ttl) is up at `now`: it no longer
+   logs in or changes, only a reset helps.  The one home of this rule. */
+bool asn_account_default_expired(const struct asn_account *account, time_t now);
+
 /* policy may be shared between threads: checks are serialised inside
    (libpwquality/cracklib are not thread-safe); hashing is not. */
 enum asn_change_result

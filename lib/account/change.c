@@ -35,6 +35,12 @@ static void spend_verify_time(const struct asn_settings *set, const char *passwo
 		(void)asn_password_verify(dummy_hash, password, &err);
 }
 
+bool asn_account_default_expired(const struct asn_account *account, time_t now)
+{
+	return account->must_change && account->initial_password_expires_at != 0 &&
+		account->initial_password_expires_at <= now;
+}
+
 static enum asn_change_result store_error(struct asn_store *store,
 					  struct asn_change_outcome *outcome)
 {
@@ -77,8 +83,7 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 		asn_account_free(&account);
 		return ASN_CHANGE_DISABLED;
 	}
-	if (account.must_change && account.initial_password_expires_at != 0 &&
-	    account.initial_password_expires_at <= asn_now()) {
+	if (asn_account_default_expired(&account, asn_now())) {
 		asn_account_free(&account);
 		return ASN_CHANGE_EXPIRED;
 	}
