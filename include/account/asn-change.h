@@ -35,8 +35,8 @@ struct asn_change_outcome {
    logs in or changes, only a reset helps.  The one home of this rule. */
 bool asn_account_default_expired(const struct asn_account *account, time_t now);
 
-/* policy may be shared between threads: checks are serialised inside
-   (libpwquality/cracklib are not thread-safe); hashing is not. */
+/* policy may be shared between threads (asn_policy_check serialises
+   what is not thread-safe); hashing runs in parallel. */
 enum asn_change_result
 asn_password_change(struct asn_store *store, const struct asn_settings *set,
 		    struct asn_policy *policy, const struct asn_change_request *req,

@@ -45,7 +45,9 @@ int asn_policy_init(struct asn_policy *policy, const struct asn_settings *set,
 void asn_policy_deinit(struct asn_policy *policy);
 
 /* Returns ASN_POLICY_OK or the first reason the password is refused;
-   -1 on an internal error (err set), e.g. a missing dictionary. */
+   -1 on an internal error (err set), e.g. a missing dictionary.  Safe to
+   call on one policy from several threads: the libpwquality/cracklib
+   step, which is not thread-safe, is serialised inside. */
 int asn_policy_check(struct asn_policy *policy, const char *password,
 		     const struct asn_policy_context *ctx, struct asn_error *err);
 

@@ -7,7 +7,6 @@
 #include <pthread.h>
 #include <string.h>
 
-static pthread_mutex_t policy_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[ASN_PASSWORD_HASH_MAX];
 static const struct asn_settings *dummy_set;
@@ -102,9 +101,7 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 			.current_is_default = account.must_change,
 		};
 
-		pthread_mutex_lock(&policy_lock);
 		ret = asn_policy_check(policy, req->new_password, &pctx, err);
-		pthread_mutex_unlock(&policy_lock);
 	}
 	if (ret < 0) {
 		result = ASN_CHANGE_ERROR;

@@ -5,12 +5,19 @@
 #include "asn-email.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <pwquality.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CONTEXT_WORD_MIN 3
 #define NIP_RUN_MIN 6
+
+/* libpwquality and cracklib beneath it are not thread-safe (static
+   buffers, the dictionary's shared state), and asn-passwdd checks on
+   several threads: one check at a time.  Our own checks and the history's
+   hash verifications run outside it. */
+static pthread_mutex_t pwquality_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Words at the core of the passwords people choose here, which cracklib's
    English dictionary does not refuse once decorated ("Password#2024Ab",
@@ -269,6 +276,7 @@ int asn_policy_check(struct asn_policy *policy, const char *password,
 	const struct asn_settings *set = policy->set;
 	enum asn_policy_code code;
 	void *auxerror = NULL;
+	char pwq_error[PWQ_MAX_ERROR_MESSAGE_LEN];
 	char user[ASN_EMAIL_LOCAL_MAX + 1] = "";
 	int ret;
 
@@ -306,10 +314,14 @@ int asn_policy_check(struct asn_policy *policy, const char *password,
 
 		snprintf(user, sizeof(user), "%.*s", (int)len, ctx->email);
 	}
+	pthread_mutex_lock(&pwquality_lock);
 	ret = pwquality_check(policy->pwq, password, NULL, user[0] == '\0' ? NULL : user,
 			      &auxerror);
+	/* auxerror may point into cracklib's static buffer */
+	if (ret < 0)
+		(void)pwquality_strerror(pwq_error, sizeof(pwq_error), ret, auxerror);
+	pthread_mutex_unlock(&pwquality_lock);
 	if (ret < 0) {
-		char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
 
 		switch (ret) {
 		case PWQ_ERROR_MIN_LENGTH:
@@ -335,8 +347,7 @@ int asn_policy_check(struct asn_policy *policy, const char *password,
 		case PWQ_ERROR_RNG:
 		case PWQ_ERROR_GENERATION_FAILED:
 		case PWQ_ERROR_EMPTY_PASSWORD:
-			asn_error_set(err, "libpwquality: %s",
-				      pwquality_strerror(buf, sizeof(buf), ret, auxerror));
+			asn_error_set(err, "libpwquality: %s", pwq_error);
 			return -1;
 		default:
 			return ASN_POLICY_SIMPLE;
