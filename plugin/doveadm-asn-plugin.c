@@ -17,20 +17,21 @@ const char *doveadm_asn_plugin_version = DOVECOT_ABI_VERSION;
 void doveadm_asn_plugin_init(struct module *module);
 void doveadm_asn_plugin_deinit(void);
 
+static const char *doveadm_setting(const char *key, void *context ATTR_UNUSED)
+{
+	return doveadm_plugin_getenv(key);
+}
+
+/* An admin asked: a bad setting fails the command instead of being
+   replaced by its default. */
 static int read_settings(struct asn_settings *set)
 {
 	struct asn_error err;
 
-	asn_settings_init(set);
-	for (const struct asn_setting_def *def = asn_setting_defs; def->key != NULL; def++) {
-		const char *value = doveadm_plugin_getenv(def->key);
-
-		if (value != NULL && asn_settings_set(set, def->key, value, &err) < 0) {
-			i_error("asn: %s", err.msg);
-			doveadm_exit_code = EX_CONFIG;
-			asn_settings_free(set);
-			return -1;
-		}
+	if (asn_settings_load(set, doveadm_setting, NULL, NULL, &err) < 0) {
+		i_error("asn: %s", err.msg);
+		doveadm_exit_code = EX_CONFIG;
+		return -1;
 	}
 	return 0;
 }

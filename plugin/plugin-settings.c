@@ -3,15 +3,25 @@
 #include "mail-user.h"
 #include "plugin-settings.h"
 
+static const char *user_setting(const char *key, void *context)
+{
+	struct mail_user *user = context;
+
+	return mail_user_plugin_getenv(user, key);
+}
+
+static int log_and_keep_default(const struct asn_error *problem, void *context)
+{
+	struct mail_user *user = context;
+
+	e_error(user->event, "asn: %s (using the default)", problem->msg);
+	return 0;
+}
+
 void asn_plugin_read_settings(struct mail_user *user, struct asn_settings *set)
 {
 	struct asn_error err;
 
-	asn_settings_init(set);
-	for (const struct asn_setting_def *def = asn_setting_defs; def->key != NULL; def++) {
-		const char *value = mail_user_plugin_getenv(user, def->key);
-
-		if (value != NULL && asn_settings_set(set, def->key, value, &err) < 0)
-			e_error(user->event, "asn: %s (using the default)", err.msg);
-	}
+	/* never -1: every invalid value keeps its default */
+	(void)asn_settings_load(set, user_setting, log_and_keep_default, user, &err);
 }

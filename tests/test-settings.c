@@ -59,6 +59,53 @@ static void test_documented(void)
 	}
 }
 
+/* asn_settings_load, the loop of the plugins and doveadm: a plugin {}
+   block as a table. */
+static const char *const plugin_block[][2] = {
+	{ "asn_domain", "jatimprov.go.id" },
+	{ "asn_password_min_length", "6" },		/* out of range */
+	{ "asn_password_min_classes", "3" },
+	{ "asn_unrelated", "1" },
+};
+
+static const char *block_lookup(const char *key, void *context ASN_UNUSED)
+{
+	for (size_t i = 0; i < ASN_N_ELEMENTS(plugin_block); i++) {
+		if (strcmp(plugin_block[i][0], key) == 0)
+			return plugin_block[i][1];
+	}
+	return NULL;
+}
+
+static int count_and_keep(const struct asn_error *problem, void *context)
+{
+	unsigned int *count = context;
+
+	(*count)++;
+	printf("# invalid: %s\n", problem->msg);
+	return 0;
+}
+
+static void test_load(void)
+{
+	struct asn_settings set;
+	struct asn_error err = { "" };
+	unsigned int invalid = 0;
+
+	tap_ok(asn_settings_load(&set, block_lookup, count_and_keep, &invalid, &err) == 0,
+	       "load: an invalid value kept as its default does not fail");
+	tap_ok(invalid == 1, "load: the invalid value is reported once (%u)", invalid);
+	tap_is_str(set.domain, "jatimprov.go.id", "load: a string setting applied");
+	tap_ok(set.password_min_classes == 3, "load: a number applied");
+	tap_ok(set.password_min_length == 12, "load: the invalid one keeps its default (%u)",
+	       set.password_min_length);
+	asn_settings_free(&set);
+
+	tap_ok(asn_settings_load(&set, block_lookup, NULL, NULL, &err) < 0,
+	       "load: without a callback the first invalid value fails");
+	tap_contains(err.msg, "out of range", "load: the error says why");
+}
+
 int main(void)
 {
 	struct asn_settings set;
@@ -131,5 +178,6 @@ int main(void)
 	tap_ok(asn_settings_check(&set, &err) < 0, "generated length below policy refused");
 	asn_settings_free(&set);
 	test_documented();
+	test_load();
 	return tap_done();
 }

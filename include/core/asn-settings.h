@@ -98,6 +98,20 @@ void asn_settings_free(struct asn_settings *set);
 int asn_settings_set(struct asn_settings *set, const char *key,
 		     const char *value, struct asn_error *err);
 
+/* Where asn_settings_load finds a value: NULL when the key is not set. */
+typedef const char *asn_settings_lookup_func(const char *key, void *context);
+/* Told of an invalid value (problem says which and why): returns 0 to keep
+   the default and read on, -1 to stop. */
+typedef int asn_settings_invalid_func(const struct asn_error *problem, void *context);
+
+/* Initialises set and applies each of our keys that lookup finds: the one
+   loop of the readers that are not files (the mail plugins' and doveadm's
+   plugin {} block).  invalid NULL stops at the first invalid value.
+   Returns 0, or -1 with err when stopped (set is freed then). */
+int asn_settings_load(struct asn_settings *set, asn_settings_lookup_func *lookup,
+		      asn_settings_invalid_func *invalid, void *context,
+		      struct asn_error *err);
+
 /* Reads `key = value` lines ('#' comments, blank lines, optional double
    quotes around the value).  Errors name FILE:LINE.  Returns 0 or -1;
    a missing file is -1 with errno left as ENOENT. */

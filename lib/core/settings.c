@@ -391,3 +391,21 @@ char *asn_settings_bsre_db(const struct asn_settings *set)
 		return asn_xstrdup("bsre/bsre.db");
 	return asn_xasprintf("%.*s/bsre/bsre.db", (int)(slash - set->db), set->db);
 }
+
+int asn_settings_load(struct asn_settings *set, asn_settings_lookup_func *lookup,
+		      asn_settings_invalid_func *invalid, void *context,
+		      struct asn_error *err)
+{
+	asn_settings_init(set);
+	for (const struct asn_setting_def *def = asn_setting_defs; def->key != NULL; def++) {
+		const char *value = lookup(def->key, context);
+
+		if (value == NULL || apply(set, def, value, err) >= 0)
+			continue;
+		if (invalid == NULL || invalid(err, context) < 0) {
+			asn_settings_free(set);
+			return -1;
+		}
+	}
+	return 0;
+}
