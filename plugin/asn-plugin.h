@@ -26,10 +26,7 @@ struct asn_mail_user {
 
 	/* Put the notice in INBOX (once per default password). */
 	bool notice_wanted;
-	const char *notice_from;
-	const char *webmail_url;
 	const char *name;		/* userdb asn_name, may be empty */
-	unsigned int min_length;	/* asn_password_min_length */
 };
 
 #define ASN_USER_CONTEXT(obj) \

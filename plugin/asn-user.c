@@ -39,7 +39,9 @@ void asn_mail_user_created(struct mail_user *user)
 
 	auser->must_change = mail_user_plugin_getenv_bool(user, "asn_must_change");
 	/* Deliveries, doveadm and autocreated users are never restricted
-	   and get no notice: nothing more to read for them. */
+	   and get no notice: nothing more to read for them.  Shared users
+	   and the raw user of deliveries are autocreated: they are not the
+	   person logging in. */
 	if (!auser->must_change || user->autocreated ||
 	    !asn_service_is_interactive(user->service))
 		return;
@@ -48,15 +50,10 @@ void asn_mail_user_created(struct mail_user *user)
 	auser->hint = p_strdup(user->pool, set.hint);
 	auser->password_set_at = getenv_time(user, "asn_password_set_at");
 	auser->password_expires_at = getenv_time(user, "asn_password_expires");
-	/* Shared users and the raw user of deliveries are autocreated: they
-	   are not the person logging in. */
 	auser->restricted = strcmp(set.restrict_mode, "none") != 0;
 	if (auser->restricted)
 		e_debug(user->event, "asn: default password in use: only INBOX for this session");
 	auser->notice_wanted = set.notice && !user->session_restored;
-	auser->notice_from = p_strdup(user->pool, set.notice_from);
-	auser->webmail_url = p_strdup(user->pool, set.webmail_url);
 	auser->name = p_strdup(user->pool, mail_user_plugin_getenv(user, "asn_name"));
-	auser->min_length = set.password_min_length;
 	asn_settings_free(&set);
 }

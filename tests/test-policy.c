@@ -90,6 +90,11 @@ int main(void)
 		     "minimal 16 karakter", "message in Bahasa Indonesia names the minimum");
 	tap_contains(asn_policy_message(ASN_POLICY_TOO_SHORT, "en", &set, msg, sizeof(msg)),
 		     "at least 16", "English message for admins");
+	/* The refusal states the classes the setting asks for. */
+	asn_settings_set(&set, "asn_password_min_classes", "3", &err);
+	tap_contains(asn_policy_message(ASN_POLICY_CLASSES, "id", &set, msg, sizeof(msg)),
+		     "sedikitnya tiga dari empat", "asn_password_min_classes = 3: the message says three");
+	asn_settings_set(&set, "asn_password_min_classes", "4", &err);
 
 	/* Generated passwords always meet the policy, for a context they
 	   could collide with. */

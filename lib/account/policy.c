@@ -3,6 +3,7 @@
    history, which libpwquality cannot know about. */
 #include "asn-policy.h"
 #include "asn-email.h"
+#include "asn-policy-wording.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -412,9 +413,8 @@ static const struct policy_text policy_texts[] = {
 	{ ASN_POLICY_TOO_LONG, "too_long",
 	  "Kata sandi terlalu panjang.",
 	  "The password is too long." },
-	{ ASN_POLICY_CLASSES, "classes",
-	  "Kata sandi harus memuat huruf besar, huruf kecil, angka, dan karakter khusus (misalnya ! # %% * ?).",
-	  "The password must contain upper case, lower case, a digit and a special character." },
+	/* worded from asn_password_min_classes: asn_policy_wording_classes */
+	{ ASN_POLICY_CLASSES, "classes", NULL, NULL },
 	{ ASN_POLICY_CONTAINS_NAME, "contains_name",
 	  "Kata sandi tidak boleh memuat nama Anda.",
 	  "The password must not contain the user's name." },
@@ -464,6 +464,8 @@ const char *asn_policy_message(enum asn_policy_code code, const char *lang,
 	const struct policy_text *text = policy_text(code);
 	const char *fmt = lang != NULL && strcmp(lang, "en") == 0 ? text->en : text->id;
 
+	if (code == ASN_POLICY_CLASSES)
+		return asn_policy_wording_classes(set, lang, buf, size);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	snprintf(buf, size, fmt, set->password_min_length);
