@@ -34,12 +34,14 @@ int asnctl_progress_html(const struct asn_bsre_progress_report *report,
 /* Messages: "asnctl: ..." on stderr. */
 void asnctl_error(const char *fmt, ...) ASN_ATTR_FORMAT(1, 2);
 void asnctl_warning(const char *fmt, ...) ASN_ATTR_FORMAT(1, 2);
+/* Prints the command's synopsis on stderr; returns EX_USAGE. */
 int asnctl_usage(const struct asnctl_command *cmd);
-/* Parses the command's options; handles --help.  Returns -1 to stop with
-   *exit_r. */
+/* True when the command's arguments ask for --help (or -h) before "--". */
 bool asnctl_wants_help(int argc, char **argv);
 
+/* The exit code for a store failure (asn_store_error_status). */
 int asnctl_store_exit(enum asn_store_status status);
+/* Opens the store; prints the error.  Returns EX_OK or the exit code. */
 int asnctl_open_store(struct asnctl *ctl, bool writable, struct asn_store **store_r);
 
 /* Looks an account up by email or NIP; prints the error and returns the
