@@ -72,6 +72,12 @@ static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, i
 		if (result->replayed > 0)
 			e_info(event, "database back: %u spooled BSrE events replayed",
 			       result->replayed);
+		if (result->replay_failed)
+			e_error(event, "replaying the BSrE spool failed (it stays for "
+				"'asnctl replay'): %s", result->replay_error.msg);
+		if (result->reserve_failed)
+			e_warning(event, "the BSrE spool's reserve cannot be made again: %s",
+				  result->reserve_error.msg);
 	}
 	if (!mail->trusted)
 		e_warning(event, "untrusted BSrE-looking mail from %s (%s): possible phishing",
