@@ -42,8 +42,9 @@ static struct asn_store *open_store(const struct asn_settings *set)
 	struct asn_error err;
 	enum asn_store_status status;
 
-	if (asn_store_open(set, FALSE, &store, &err, &status) < 0) {
+	if (asn_store_open(set, FALSE, &store, &err) < 0) {
 		i_error("asn: %s", err.msg);
+		status = asn_store_error_status(&err);
 		doveadm_exit_code = status == ASN_STORE_ERR_MISSING ? EX_UNAVAILABLE :
 			status == ASN_STORE_ERR_PERM ? EX_NOPERM : EX_TEMPFAIL;
 		return NULL;

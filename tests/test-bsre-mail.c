@@ -73,7 +73,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct asn_bsre_mail m;
 		struct asn_bsre_envelope env;
-		struct asn_error err = { "" };
+		struct asn_error err = { .msg = "" };
 		size_t size;
 		char *data = load(cases[i].file, &size);
 

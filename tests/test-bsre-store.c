@@ -87,7 +87,7 @@ static void test_spool_lines(void)
 {
 	struct asn_bsre_spooled ev = make_event("a@x.go.id", "k\t1\\n", ASN_BSRE_CERTIFICATE_ISSUED, 42);
 	struct asn_bsre_spooled back;
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	char *line;
 	static const struct {
 		const char *line, *error;
@@ -133,8 +133,7 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *bs
 	char *spool = asn_bsre_spool_path(bsre_path);
 	struct asn_bsre_replay_stats stats, total = { 0, 0, 0 };
 	struct asn_store *store;
-	struct asn_error err = { "" };
-	enum asn_store_status status;
+	struct asn_error err = { .msg = "" };
 	pid_t pids[WRITERS];
 	int exits_ok = 0, before;
 
@@ -157,7 +156,7 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *bs
 	}
 	/* Replays run while the writers append: nothing may be lost or
 	   counted twice. */
-	asn_store_open(set, true, &store, &err, &status);
+	asn_store_open(set, true, &store, &err);
 	for (int round = 0; round < 200; round++) {
 		if (asn_bsre_spool_replay(store, spool, &stats, &err) < 0)
 			printf("# replay: %s\n", err.msg);
@@ -185,12 +184,52 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *bs
 	free(spool);
 }
 
+/* After a success the spool is replayed and the reserve made again: their
+   failures are reported, not dropped, and the event stays recorded. */
+static void test_record_aftercare(const struct asn_settings *set, const char *bsre_path)
+{
+	char *spool = asn_bsre_spool_path(bsre_path);
+	char replaying[700], name[300];
+	struct asn_bsre_record_result result;
+	struct asn_bsre_spooled ev;
+	struct asn_settings longer = *set;
+	struct asn_error err = { .msg = "" };
+	int from;
+
+	/* a spool that cannot be read */
+	mkdir(spool, 0700);
+	ev = make_event("siti.rahma@jatimprov.go.id", "replay-fails@bssn.go.id", ASN_BSRE_OTHER, 5000);
+	tap_ok(asn_bsre_record(set, &ev, &result, &err) == 0 && result.recorded,
+	       "replay fails: the event is still recorded");
+	tap_ok(result.replay_failed && result.replay_error.msg[0] != '\0',
+	       "replay fails: reported (%s)", result.replay_error.msg);
+	snprintf(replaying, sizeof(replaying), "%s.replaying", spool);
+	rmdir(spool);
+	rmdir(replaying);
+	ev = make_event("siti.rahma@jatimprov.go.id", "replay-ok@bssn.go.id", ASN_BSRE_OTHER, 5001);
+	tap_ok(asn_bsre_record(set, &ev, &result, &err) == 0 && !result.replay_failed &&
+	       !result.reserve_failed, "replay and reserve fine: nothing reported");
+
+	/* a reserve that cannot be made: its name is longer than a file
+	   name may be, the database's is not */
+	memset(name, 'b', 242);
+	name[242] = '\0';
+	longer.bsre_db = asn_xasprintf("%s/bsre/%s", dir, name);
+	tap_ok(asn_store_init(&longer, NULL, &from, &err) == 0, "init a BSrE database (%s)", err.msg);
+	ev = make_event("siti.rahma@jatimprov.go.id", "reserve-fails@bssn.go.id", ASN_BSRE_OTHER, 5002);
+	tap_ok(asn_bsre_record(&longer, &ev, &result, &err) == 0 && result.recorded,
+	       "reserve fails: the event is still recorded");
+	tap_ok(result.reserve_failed && strstr(result.reserve_error.msg, ".reserve") != NULL,
+	       "reserve fails: reported (%s)", result.reserve_error.msg);
+	free(longer.bsre_db);
+	free(spool);
+}
+
 int main(void)
 {
 	struct asn_settings set;
 	struct asn_store *store = NULL;
-	struct asn_error err = { "" };
-	enum asn_store_status status;
+	struct asn_error err = { .msg = "" };
 	struct asn_bsre_record_result result;
 	struct asn_bsre_spooled ev;
 	struct collected c;
@@ -211,8 +250,8 @@ int main(void)
 
 	/* A site from before BSrE tracking: accounts only; init adds the
 	   BSrE database in its own directory, the accounts stay. */
-	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0, "init");
-	asn_store_open(&set, true, &store, &err, &status);
+	tap_ok(asn_store_init(&set, NULL, &from, &err) == 0, "init");
+	asn_store_open(&set, true, &store, &err);
 	add_account(store, "siti.rahma@jatimprov.go.id", "198503122010012003", "Diskominfo");
 	add_account(store, "budi@jatimprov.go.id", "198001012005011001", "BKD");
 	asn_store_close(&store);
@@ -226,22 +265,22 @@ int main(void)
 		       "in its own directory, 0770 for the delivery group (%o)", st.st_mode & 0777);
 		unlink(bsre);
 	}
-	tap_ok(asn_store_open(&set, true, &store, &err, &status) == 0,
+	tap_ok(asn_store_open(&set, true, &store, &err) == 0,
 	       "accounts open without the BSrE database");
 	ev = make_event("x@y.go.id", "k", ASN_BSRE_OTHER, 1);
 	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, 1, "lmtp", &err) < 0 &&
-	       asn_store_last_status(store) == ASN_STORE_ERR_MISSING,
+	       asn_store_error_status(&err) == ASN_STORE_ERR_MISSING,
 	       "BSrE calls say the BSrE database is missing");
 	tap_contains(err.msg, "run 'asnctl init'", "and how to create it");
 	asn_store_close(&store);
-	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0 && from == ASN_SCHEMA_VERSION,
+	tap_ok(asn_store_init(&set, NULL, &from, &err) == 0 && from == ASN_SCHEMA_VERSION,
 	       "init again: accounts up to date (from %d), BSrE database created", from);
 	tap_ok(count_rows(path, "SELECT count(*) FROM accounts") == 2, "init kept the accounts");
 	tap_ok(count_rows(bsre, "SELECT count(*) FROM sqlite_master WHERE name = 'accounts'") == 0,
 	       "the BSrE database holds no accounts");
 
 	/* Events: one per user and mail. */
-	tap_ok(asn_store_open(&set, true, &store, &err, &status) == 0, "open (%s)", err.msg);
+	tap_ok(asn_store_open(&set, true, &store, &err) == 0, "open (%s)", err.msg);
 	ev = make_event("Siti.Rahma@jatimprov.go.id", "act1@bssn.go.id",
 			ASN_BSRE_ACCOUNT_ACTIVATION, 1000);
 	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
@@ -285,7 +324,7 @@ int main(void)
 	{
 		struct asn_store *only;
 
-		tap_ok(asn_store_open_bsre(&set, &only, &err, &status) == 0,
+		tap_ok(asn_store_open_bsre(&set, &only, &err) == 0,
 		       "a delivery opens the BSrE database alone (%s)", err.msg);
 		tap_ok(asn_store_bsre_users(only, NULL, collect_user, &c, &err) < 0,
 		       "and cannot read the accounts");
@@ -352,6 +391,7 @@ int main(void)
 	       "recording the same event again: duplicate");
 
 	test_concurrent_spool(&set, bsre);
+	test_record_aftercare(&set, bsre);
 
 	free(spool);
 	asn_settings_free(&set);

@@ -152,7 +152,7 @@ int main(void)
 	/* asn_bsre_subjects: the default spells the built-in table. */
 	{
 		struct asn_bsre_pattern *table = NULL;
-		struct asn_error err = { "" };
+		struct asn_error err = { .msg = "" };
 		bool same = true;
 		size_t n = 0;
 

@@ -102,7 +102,7 @@ int main(void)
 		struct asn_csv_reader *reader =
 			asn_csv_reader_new(cases[i].input, strlen(cases[i].input));
 		struct asn_csv_record rec;
-		struct asn_error err = { "" };
+		struct asn_error err = { .msg = "" };
 		size_t n = 0;
 		int ret;
 

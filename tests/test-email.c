@@ -49,7 +49,7 @@ int main(void)
 {
 	for (size_t i = 0; i < sizeof(derive_cases) / sizeof(derive_cases[0]); i++) {
 		char out[ASN_EMAIL_LOCAL_MAX + 1];
-		struct asn_error err = { "" };
+		struct asn_error err = { .msg = "" };
 		int ret = asn_email_local_from_name(derive_cases[i].name, out, &err);
 
 		if (derive_cases[i].local != NULL)
@@ -70,7 +70,7 @@ int main(void)
 	}
 	for (size_t i = 0; i < sizeof(normalize_cases) / sizeof(normalize_cases[0]); i++) {
 		char out[ASN_EMAIL_MAX + 1];
-		struct asn_error err = { "" };
+		struct asn_error err = { .msg = "" };
 		int ret = asn_email_normalize(normalize_cases[i].input, out, &err);
 
 		if (normalize_cases[i].want != NULL)

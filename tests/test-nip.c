@@ -65,7 +65,7 @@ int main(void)
 {
 	for (size_t i = 0; i < sizeof(nip_cases) / sizeof(nip_cases[0]); i++) {
 		struct asn_nip nip;
-		struct asn_error err = { "" };
+		struct asn_error err = { .msg = "" };
 		int ret = asn_nip_parse(nip_cases[i].input, TODAY, &nip, &err);
 
 		if (nip_cases[i].digits != NULL) {
@@ -89,7 +89,7 @@ int main(void)
 	}
 	for (size_t i = 0; i < sizeof(phone_cases) / sizeof(phone_cases[0]); i++) {
 		char out[ASN_PHONE_MAX];
-		struct asn_error err = { "" };
+		struct asn_error err = { .msg = "" };
 		int ret = asn_phone_normalize(phone_cases[i].input, out, &err);
 
 		if (phone_cases[i].want != NULL)

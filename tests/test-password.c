@@ -86,7 +86,7 @@ static void test_random(void)
 static void test_scheme(struct asn_settings *set, const char *scheme, const char *prefix)
 {
 	char hash[ASN_PASSWORD_HASH_MAX], hash2[ASN_PASSWORD_HASH_MAX];
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	const char *pw = "Kt4#mPq9!zRw2x";
 
 	tap_ok(asn_password_hash(set, pw, hash, &err) == 0, "%s: hash (%s)", scheme, err.msg);
@@ -104,7 +104,7 @@ static void test_scheme(struct asn_settings *set, const char *scheme, const char
 int main(void)
 {
 	struct asn_settings set;
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 
 	tap_ok(asn_password_lib_init(&err) == 0, "libsodium init");
 	test_random();

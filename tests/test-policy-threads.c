@@ -48,7 +48,7 @@ int main(void)
 	const struct asn_policy_context ctx = { .email = "siti.rahma@jatimprov.go.id" };
 	struct worker workers[THREADS];
 	struct asn_settings set;
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	unsigned int mismatches = 0, errors = 0;
 
 	asn_settings_init(&set);

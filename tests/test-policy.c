@@ -33,7 +33,7 @@ int main(void)
 {
 	struct asn_settings set;
 	struct asn_policy policy;
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	struct asn_policy_context ctx = {
 		.email = "siti.rahma@jatimprov.go.id",
 		.name = "Dr. Siti Rahma, S.Kom",

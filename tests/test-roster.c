@@ -30,7 +30,7 @@ static unsigned int problem_line(const struct asn_roster *r, const char *needle)
 int main(void)
 {
 	struct asn_roster roster;
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	const char *list;
 
 	for (size_t i = 0; i < sizeof(header_cases) / sizeof(header_cases[0]); i++)

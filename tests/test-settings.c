@@ -89,7 +89,7 @@ static int count_and_keep(const struct asn_error *problem, void *context)
 static void test_load(void)
 {
 	struct asn_settings set;
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	unsigned int invalid = 0;
 
 	tap_ok(asn_settings_load(&set, block_lookup, count_and_keep, &invalid, &err) == 0,
@@ -109,7 +109,7 @@ static void test_load(void)
 int main(void)
 {
 	struct asn_settings set;
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	unsigned long long v;
 	char *path;
 

@@ -1,6 +1,7 @@
 /* The SQLite store: creation, permissions, migrations, accounts, history. */
 #include "tap.h"
 #include "asn-store.h"
+#include "store-private.h"	/* asn_store_migrate_db */
 #include "sqlite-util.h"
 
 #include <sqlite3.h>
@@ -18,19 +19,19 @@ static void test_migrations(void)
 		{ "broken", "CREATE TABLE t3 (x); INSERT INTO nosuchtable VALUES (1);" },
 	};
 	char path[256];
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	sqlite3 *db;
 	int from = -1;
 
 	snprintf(path, sizeof(path), "%s/mig.db", dir);
 	sqlite3_open(path, &db);
-	tap_ok(asn_store_migrate_db(db, steps, 1, &from, &err) == SQLITE_OK && from == 0,
+	tap_ok(asn_store_migrate_db(db, steps, 1, &from, &err) == 0 && from == 0,
 	       "migration: new database to version 1");
-	tap_ok(asn_store_migrate_db(db, steps, 2, &from, &err) == SQLITE_OK && from == 1,
+	tap_ok(asn_store_migrate_db(db, steps, 2, &from, &err) == 0 && from == 1,
 	       "migration: version 1 upgraded to 2 (from %d)", from);
-	tap_ok(asn_store_migrate_db(db, steps, 2, &from, &err) == SQLITE_OK && from == 2,
+	tap_ok(asn_store_migrate_db(db, steps, 2, &from, &err) == 0 && from == 2,
 	       "migration: up to date is a no-op");
-	tap_ok(asn_store_migrate_db(db, steps, 3, &from, &err) != SQLITE_OK,
+	tap_ok(asn_store_migrate_db(db, steps, 3, &from, &err) < 0,
 	       "migration: failing step refused");
 	tap_contains(err.msg, "migration to version 3", "migration: error names the step");
 	sqlite3_close(db);
@@ -39,7 +40,7 @@ static void test_migrations(void)
 	tap_ok(count_rows(path, "SELECT count(*) FROM sqlite_master WHERE name = 't3'") == 0,
 	       "migration: failed step rolled back whole");
 	sqlite3_open(path, &db);
-	tap_ok(asn_store_migrate_db(db, steps, 1, &from, &err) != SQLITE_OK,
+	tap_ok(asn_store_migrate_db(db, steps, 1, &from, &err) < 0,
 	       "migration: a newer schema is refused");
 	tap_contains(err.msg, "newer than this dovecot-asn", "migration: newer schema message");
 	sqlite3_close(db);
@@ -49,8 +50,7 @@ int main(void)
 {
 	struct asn_settings set;
 	struct asn_store *store = NULL;
-	struct asn_error err = { "" };
-	enum asn_store_status status;
+	struct asn_error err = { .msg = "" };
 	struct asn_account account, found;
 	struct asn_strv history = { 0 };
 	struct stat st;
@@ -64,11 +64,11 @@ int main(void)
 	asn_settings_set(&set, "asn_db", path, &err);
 	asn_settings_set(&set, "asn_db_busy_timeout", "1s", &err);
 
-	tap_ok(asn_store_open(&set, false, &store, &err, &status) < 0 &&
-	       status == ASN_STORE_ERR_MISSING, "open before init: missing");
+	tap_ok(asn_store_open(&set, false, &store, &err) < 0 &&
+	       asn_store_error_status(&err) == ASN_STORE_ERR_MISSING, "open before init: missing");
 	tap_contains(err.msg, "run 'asnctl init' first", "missing: says what to do");
 
-	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0 && from == 0,
+	tap_ok(asn_store_init(&set, NULL, &from, &err) == 0 && from == 0,
 	       "init creates (%s)", err.msg);
 	tap_ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640, "database file mode 0640 (%o)",
 	       st.st_mode & 0777);
@@ -77,10 +77,10 @@ int main(void)
 	tap_ok(count_rows(path, "PRAGMA journal_mode") < 0 ||
 	       count_rows(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1,
 	       "WAL journal mode");
-	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) == 0 && from == ASN_SCHEMA_VERSION,
+	tap_ok(asn_store_init(&set, NULL, &from, &err) == 0 && from == ASN_SCHEMA_VERSION,
 	       "init again: up to date");
 
-	tap_ok(asn_store_open(&set, true, &store, &err, &status) == 0, "open (%s)", err.msg);
+	tap_ok(asn_store_open(&set, true, &store, &err) == 0, "open (%s)", err.msg);
 	memset(&account, 0, sizeof(account));
 	account.email = (char *)"siti.rahma@x.go.id";
 	account.password = (char *)"{ARGON2ID}$argon2id$one";
@@ -107,7 +107,7 @@ int main(void)
 
 	tap_ok(asn_store_begin(store, &err) == 0 &&
 	       asn_store_account_insert(store, &found, &err) < 0 &&
-	       asn_store_last_status(store) == ASN_STORE_ERR_CONFLICT,
+	       asn_store_error_status(&err) == ASN_STORE_ERR_CONFLICT,
 	       "duplicate NIP/email is a conflict");
 	asn_store_rollback(store);
 
@@ -141,10 +141,10 @@ int main(void)
 
 	/* A newer schema than ours: every tool refuses it. */
 	exec(path, "PRAGMA user_version = 99");
-	tap_ok(asn_store_open(&set, false, &store, &err, &status) < 0 &&
-	       status == ASN_STORE_ERR_SCHEMA, "newer schema refused on open");
+	tap_ok(asn_store_open(&set, false, &store, &err) < 0 &&
+	       asn_store_error_status(&err) == ASN_STORE_ERR_SCHEMA, "newer schema refused on open");
 	tap_contains(err.msg, "schema version 99 is newer", "newer schema message");
-	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) < 0, "init refuses a newer schema");
+	tap_ok(asn_store_init(&set, NULL, &from, &err) < 0, "init refuses a newer schema");
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", ASN_SCHEMA_VERSION);
 	exec(path, sql);
 
@@ -152,9 +152,9 @@ int main(void)
 	snprintf(other, sizeof(other), "%s/other.db", dir);
 	exec(other, "CREATE TABLE roundcube_users (id INTEGER)");
 	asn_settings_set(&set, "asn_db", other, &err);
-	tap_ok(asn_store_open(&set, false, &store, &err, &status) < 0 &&
-	       status == ASN_STORE_ERR_SCHEMA, "foreign database refused on open");
-	tap_ok(asn_store_init(&set, NULL, &from, &err, &status) < 0, "init refuses a foreign database");
+	tap_ok(asn_store_open(&set, false, &store, &err) < 0 &&
+	       asn_store_error_status(&err) == ASN_STORE_ERR_SCHEMA, "foreign database refused on open");
+	tap_ok(asn_store_init(&set, NULL, &from, &err) < 0, "init refuses a foreign database");
 	tap_contains(err.msg, "another application", "foreign database message");
 	tap_ok(count_rows(other, "SELECT count(*) FROM sqlite_master WHERE name = 'accounts'") == 0,
 	       "foreign database untouched");
@@ -166,9 +166,9 @@ int main(void)
 
 		sqlite3_open(path, &locker);
 		sqlite3_exec(locker, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		asn_store_open(&set, true, &store, &err, &status);
+		asn_store_open(&set, true, &store, &err);
 		tap_ok(store != NULL && asn_store_begin(store, &err) < 0 &&
-		       asn_store_last_status(store) == ASN_STORE_ERR_BUSY,
+		       asn_store_error_status(&err) == ASN_STORE_ERR_BUSY,
 		       "locked database reported as busy");
 		tap_contains(err.msg, "locked", "busy message");
 		asn_store_close(&store);

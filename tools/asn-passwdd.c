@@ -165,11 +165,11 @@ int main(int argc, char **argv)
 		/* Refuse to start on a missing or foreign database rather than
 		   answer 503 to every user. */
 		struct asn_store *store;
-		enum asn_store_status status;
 
-		if (asn_store_open(&d.set, true, &store, &err, &status) < 0) {
+		if (asn_store_open(&d.set, true, &store, &err) < 0) {
 			passwdd_log(&d, LOG_ERR, "%s", err.msg);
-			return status == ASN_STORE_ERR_PERM ? EX_NOPERM : EX_UNAVAILABLE;
+			return asn_store_error_status(&err) == ASN_STORE_ERR_PERM ?
+				EX_NOPERM : EX_UNAVAILABLE;
 		}
 		asn_store_close(&store);
 	}

@@ -238,7 +238,7 @@ static int cmd_list(struct asnctl *ctl, int argc, char **argv)
 				"STATE", "OPD", "NAME");
 	if (asn_store_account_iterate(store, opd, list_one, &ctx, &err) < 0) {
 		asnctl_error("%s", err.msg);
-		ret = asnctl_store_exit(asn_store_last_status(store));
+		ret = asnctl_store_exit(asn_store_error_status(&err));
 	} else {
 		if (ctx.format == LIST_JSON)
 			asn_str_append(&ctx.out, ctx.count == 0 ? "]\n" : "\n]\n");
@@ -295,7 +295,7 @@ static int set_disabled(struct asnctl *ctl, int argc, char **argv, bool disable,
 		   asn_store_commit(store, &err) < 0) {
 		asn_store_rollback(store);
 		asnctl_error("%s", err.msg);
-		ret = asnctl_store_exit(asn_store_last_status(store));
+		ret = asnctl_store_exit(asn_store_error_status(&err));
 	} else {
 		printf("%s: %s\n", account.email, disable ? "disabled" : "enabled");
 	}

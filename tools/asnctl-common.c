@@ -72,12 +72,11 @@ int asnctl_store_exit(enum asn_store_status status)
 
 int asnctl_open_store(struct asnctl *ctl, bool writable, struct asn_store **store_r)
 {
-	enum asn_store_status status;
 	struct asn_error err;
 
-	if (asn_store_open(&ctl->set, writable, store_r, &err, &status) < 0) {
+	if (asn_store_open(&ctl->set, writable, store_r, &err) < 0) {
 		asnctl_error("%s", err.msg);
-		return asnctl_store_exit(status);
+		return asnctl_store_exit(asn_store_error_status(&err));
 	}
 	return EX_OK;
 }
@@ -90,7 +89,7 @@ int asnctl_find_account(struct asn_store *store, const char *user,
 
 	if (ret < 0) {
 		asnctl_error("%s", err.msg);
-		return asnctl_store_exit(asn_store_last_status(store));
+		return asnctl_store_exit(asn_store_error_status(&err));
 	}
 	if (ret == 0) {
 		asnctl_error("no account '%s' (give an email address or an 18-digit NIP)", user);

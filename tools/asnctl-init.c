@@ -12,7 +12,6 @@ static int cmd_init(struct asnctl *ctl, int argc, char **argv)
 		{ "group", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 }
 	};
-	enum asn_store_status status;
 	struct asn_error err;
 	const char *group = NULL;
 	int opt, from;
@@ -25,9 +24,9 @@ static int cmd_init(struct asnctl *ctl, int argc, char **argv)
 	}
 	if (optind != argc)
 		return asnctl_usage(&asnctl_cmd_init);
-	if (asn_store_init(&ctl->set, group, &from, &err, &status) < 0) {
+	if (asn_store_init(&ctl->set, group, &from, &err) < 0) {
 		asnctl_error("%s", err.msg);
-		return status == ASN_STORE_OK ? EX_UNAVAILABLE : asnctl_store_exit(status);
+		return asnctl_store_exit(asn_store_error_status(&err));
 	}
 	if (from == 0)
 		printf("%s: created (schema version %d)\n", ctl->set.db, ASN_SCHEMA_VERSION);

@@ -248,7 +248,7 @@ static int cmd_reset(struct asnctl *ctl, int argc, char **argv)
 		asn_store_rollback(store);
 		asnctl_sheet_abort(&sheet);
 		asnctl_error("%s", err.msg);
-		ret = asnctl_store_exit(asn_store_last_status(store));
+		ret = asnctl_store_exit(asn_store_error_status(&err));
 		goto out;
 	}
 	ret = asnctl_sheet_finish(&sheet);
@@ -260,7 +260,7 @@ static int cmd_reset(struct asnctl *ctl, int argc, char **argv)
 	if (asn_store_commit(store, &err) < 0) {
 		asnctl_sheet_abort(&sheet);
 		asnctl_error("%s", err.msg);
-		ret = asnctl_store_exit(asn_store_last_status(store));
+		ret = asnctl_store_exit(asn_store_error_status(&err));
 		goto out;
 	}
 	asnctl_sheet_release(&sheet);

@@ -155,7 +155,7 @@ static int write_accounts(struct asnctl *ctl, struct asn_store *store,
 	if (asn_store_commit(store, &err) < 0) {
 		asnctl_sheet_abort(sheet);
 		asnctl_error("%s", err.msg);
-		return asnctl_store_exit(asn_store_last_status(store));
+		return asnctl_store_exit(asn_store_error_status(&err));
 	}
 	asnctl_sheet_release(sheet);
 	return EX_OK;
@@ -165,7 +165,7 @@ fail_rollback:
 fail:
 	asnctl_sheet_abort(sheet);
 	asnctl_error("%s", err.msg);
-	return asnctl_store_exit(asn_store_last_status(store));
+	return asnctl_store_exit(asn_store_error_status(&err));
 }
 
 int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
@@ -326,7 +326,7 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 
 store_error:
 	asnctl_error("%s", err.msg);
-	ret = asnctl_store_exit(asn_store_last_status(store));
+	ret = asnctl_store_exit(asn_store_error_status(&err));
 out:
 	wipe_pending(pending, roster->count);
 	free(pending);

@@ -126,7 +126,6 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 {
 	struct asn_change_outcome outcome;
 	struct asn_store *store = NULL;
-	enum asn_store_status status;
 	struct asn_error err;
 	char client[INET6_ADDRSTRLEN + 1], user[FIELD_MAX + 1], via[128], msg[256];
 	unsigned int wait;
@@ -152,7 +151,7 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 		return reply(conn, MHD_HTTP_TOO_MANY_REQUESTS, msg_limit, wait);
 	}
 
-	if (asn_store_open(&d->set, true, &store, &err, &status) < 0) {
+	if (asn_store_open(&d->set, true, &store, &err) < 0) {
 		passwdd_log(d, LOG_ERR, "503: %s", err.msg);
 		return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg_busy, 5);
 	}

@@ -51,12 +51,16 @@ struct asn_import_record {
 
 void asn_account_free(struct asn_account *account);
 
+/* Every function here that fails returns -1 with err: its message, and
+   its status for asn_store_error_status, the one way a caller learns what
+   kind of failure it was. */
+enum asn_store_status asn_store_error_status(const struct asn_error *err);
+
 /* Opens an existing database.  Fails with ASN_STORE_ERR_MISSING when the
    file does not exist and ASN_STORE_ERR_SCHEMA when its schema is not the
    one this build knows. */
 int asn_store_open(const struct asn_settings *set, bool writable,
-		   struct asn_store **store_r, struct asn_error *err,
-		   enum asn_store_status *status_r);
+		   struct asn_store **store_r, struct asn_error *err);
 void asn_store_close(struct asn_store **store);
 
 /* Creates the database (directory 0750, file 0640) or upgrades it to
@@ -65,19 +69,7 @@ void asn_store_close(struct asn_store **store);
    the BSrE events database (asn_bsre_db: directory 0770, file 0660, the
    same group), which the delivery processes write. */
 int asn_store_init(const struct asn_settings *set, const char *group,
-		   int *from_r, struct asn_error *err, enum asn_store_status *status_r);
-
-/* Migration machinery, exposed for tests.  Each step is one SQL script
-   that brings the schema from version i to i+1, run in one transaction
-   with the version bump. */
-struct asn_migration {
-	const char *description;
-	const char *sql;
-};
-int asn_store_migrate_db(void *sqlite_db, const struct asn_migration *steps,
-			 unsigned int count, int *from_r, struct asn_error *err);
-
-enum asn_store_status asn_store_last_status(const struct asn_store *store);
+		   int *from_r, struct asn_error *err);
 
 int asn_store_begin(struct asn_store *store, struct asn_error *err);
 int asn_store_commit(struct asn_store *store, struct asn_error *err);
@@ -124,7 +116,7 @@ int asn_store_account_iterate(struct asn_store *store, const char *opd,
 
 /* Opens only the BSrE database, for writing: what a delivery needs. */
 int asn_store_open_bsre(const struct asn_settings *set, struct asn_store **store_r,
-			struct asn_error *err, enum asn_store_status *status_r);
+			struct asn_error *err);
 
 /* Records one mail for one user.  Returns 1 when recorded, 0 when that
    user already has that mail (same message key), -1 on error. */

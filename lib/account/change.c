@@ -40,10 +40,10 @@ bool asn_account_default_expired(const struct asn_account *account, time_t now)
 		account->initial_password_expires_at <= now;
 }
 
-static enum asn_change_result store_error(struct asn_store *store,
-					  struct asn_change_outcome *outcome)
+static enum asn_change_result store_error(struct asn_change_outcome *outcome,
+					  const struct asn_error *err)
 {
-	outcome->store_status = asn_store_last_status(store);
+	outcome->store_status = asn_store_error_status(err);
 	return ASN_CHANGE_ERROR;
 }
 
@@ -61,7 +61,7 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 	memset(outcome, 0, sizeof(*outcome));
 	ret = asn_store_account_find(store, req->user, &account, err);
 	if (ret < 0)
-		return store_error(store, outcome);
+		return store_error(outcome, err);
 	if (ret == 0) {
 		spend_verify_time(set, req->current);
 		return ASN_CHANGE_DENIED;
@@ -91,7 +91,7 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 	if (set->password_history > 0 &&
 	    asn_store_password_history(store, account.id, set->password_history,
 				       &previous, err) < 0) {
-		result = store_error(store, outcome);
+		result = store_error(outcome, err);
 		goto out;
 	}
 	{
@@ -118,7 +118,7 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 	}
 
 	if (asn_store_begin(store, err) < 0) {
-		result = store_error(store, outcome);
+		result = store_error(outcome, err);
 		goto out;
 	}
 	ret = asn_store_account_find(store, account.email, &again, err);
@@ -127,7 +127,7 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 			asn_account_free(&again);
 		asn_store_rollback(store);
 		if (ret < 0) {
-			result = store_error(store, outcome);
+			result = store_error(outcome, err);
 		} else {
 			/* Changed or reset meanwhile: the current password given
 			   is no longer current. */
@@ -148,12 +148,12 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 						   set->password_history, err) < 0 ||
 		    asn_store_audit(store, req->actor, "passwd", &account, detail, err) < 0) {
 			asn_store_rollback(store);
-			result = store_error(store, outcome);
+			result = store_error(outcome, err);
 			goto out;
 		}
 	}
 	if (asn_store_commit(store, err) < 0) {
-		result = store_error(store, outcome);
+		result = store_error(outcome, err);
 		goto out;
 	}
 	result = ASN_CHANGE_OK;

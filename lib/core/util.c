@@ -18,6 +18,7 @@ void asn_error_set(struct asn_error *err, const char *fmt, ...)
 	va_start(args, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, args);
 	va_end(args);
+	err->code = 0;
 }
 
 void asn_error_prefix(struct asn_error *err, const char *fmt, ...)

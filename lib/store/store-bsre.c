@@ -41,7 +41,7 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 	bind_optional(stmt, 11, cert, mail->certificate.common_name);
 	bind_optional(stmt, 12, cert, mail->certificate.organization);
 	bind_optional(stmt, 13, cert, mail->certificate.valid_until);
-	if (asn_store_step_done(store, stmt, err, "recording a BSrE event") < 0)
+	if (asn_store_step_done(store, stmt, "recording a BSrE event", err) < 0)
 		return -1;
 	return sqlite3_changes(store->db) > 0 ? 1 : 0;
 }
@@ -99,7 +99,7 @@ int asn_store_bsre_events(struct asn_store *store, const char *email,
 	}
 	if (ret == 0 && rc != SQLITE_DONE) {
 		sqlite3_finalize(stmt);
-		return asn_store_fail(store, rc, err, "reading BSrE events");
+		return asn_store_fail(store, rc, "reading BSrE events", err);
 	}
 	sqlite3_finalize(stmt);
 	return ret;
@@ -193,7 +193,7 @@ static int users_query(struct asn_store *store, sqlite3_stmt *stmt,
 		c->count++;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
-		ret = asn_store_fail(store, rc, err, "reading BSrE progress");
+		ret = asn_store_fail(store, rc, "reading BSrE progress", err);
 	if (ret == 0)
 		ret = collector_flush(c, callback, context);
 	sqlite3_finalize(stmt);

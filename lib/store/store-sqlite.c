@@ -35,17 +35,36 @@ static enum asn_store_status status_from_rc(int rc)
 	}
 }
 
-int asn_store_fail(struct asn_store *store, int rc, struct asn_error *err,
-		   const char *what)
+int asn_store_failed(enum asn_store_status status, struct asn_error *err)
 {
-	store->status = status_from_rc(rc);
-	if (store->status == ASN_STORE_OK)
-		store->status = ASN_STORE_ERR_OTHER;
+	if (err != NULL)
+		err->code = status == ASN_STORE_OK ? ASN_STORE_ERR_OTHER : status;
+	return -1;
+}
+
+/* errno of a failed stat(), open() or mkdir() */
+static enum asn_store_status status_from_errno(int error)
+{
+	return error == ENOENT ? ASN_STORE_ERR_MISSING :
+		error == EACCES ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_OTHER;
+}
+
+enum asn_store_status asn_store_error_status(const struct asn_error *err)
+{
+	return err->code == ASN_STORE_OK ? ASN_STORE_ERR_OTHER :
+		(enum asn_store_status)err->code;
+}
+
+int asn_store_fail(struct asn_store *store, int rc, const char *what,
+		   struct asn_error *err)
+{
+	enum asn_store_status status = status_from_rc(rc);
+
 	asn_error_set(err, "%s: %s: %s", store->path, what,
-		      store->status == ASN_STORE_ERR_BUSY ?
+		      status == ASN_STORE_ERR_BUSY ?
 		      "database is locked by another process (busy timeout expired)" :
 		      sqlite3_errmsg(store->db));
-	return -1;
+	return asn_store_failed(status, err);
 }
 
 int asn_store_prepare(struct asn_store *store, const char *sql, sqlite3_stmt **stmt_r,
@@ -54,7 +73,7 @@ int asn_store_prepare(struct asn_store *store, const char *sql, sqlite3_stmt **s
 	int rc = sqlite3_prepare_v2(store->db, sql, -1, stmt_r, NULL);
 
 	if (rc != SQLITE_OK)
-		return asn_store_fail(store, rc, err, "prepare");
+		return asn_store_fail(store, rc, "prepare", err);
 	return 0;
 }
 
@@ -107,32 +126,28 @@ static int check_schema(struct asn_store *store, struct asn_error *err)
 	if (rc == SQLITE_OK)
 		rc = pragma_int(store->db, "PRAGMA user_version", &version);
 	if (rc != SQLITE_OK)
-		return asn_store_fail(store, rc, err, "reading schema version");
+		return asn_store_fail(store, rc, "reading schema version", err);
 	if (app_id != ASN_STORE_APPLICATION_ID) {
-		store->status = ASN_STORE_ERR_SCHEMA;
 		asn_error_set(err, "%s: not a dovecot-asn database (run 'asnctl init' to create one)",
 			      store->path);
-		return -1;
+		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	if (version > ASN_SCHEMA_VERSION) {
-		store->status = ASN_STORE_ERR_SCHEMA;
 		asn_error_set(err, "%s: schema version %d is newer than this dovecot-asn "
 			      "understands (%d); upgrade dovecot-asn", store->path, version,
 			      ASN_SCHEMA_VERSION);
-		return -1;
+		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	if (version < ASN_SCHEMA_VERSION) {
-		store->status = ASN_STORE_ERR_SCHEMA;
 		asn_error_set(err, "%s: schema version %d is older than %d; run 'asnctl init' to upgrade",
 			      store->path, version, ASN_SCHEMA_VERSION);
-		return -1;
+		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	return 0;
 }
 
 int asn_store_open(const struct asn_settings *set, bool writable,
-		   struct asn_store **store_r, struct asn_error *err,
-		   enum asn_store_status *status_r)
+		   struct asn_store **store_r, struct asn_error *err)
 {
 	struct asn_store *store;
 	struct stat st;
@@ -140,13 +155,13 @@ int asn_store_open(const struct asn_settings *set, bool writable,
 
 	*store_r = NULL;
 	if (stat(set->db, &st) < 0) {
-		*status_r = errno == ENOENT ? ASN_STORE_ERR_MISSING :
-			errno == EACCES ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_OTHER;
-		if (errno == ENOENT)
+		int error = errno;
+
+		if (error == ENOENT)
 			asn_error_set(err, "%s: no such database (run 'asnctl init' first)", set->db);
 		else
-			asn_error_set(err, "%s: %s", set->db, strerror(errno));
-		return -1;
+			asn_error_set(err, "%s: %s", set->db, strerror(error));
+		return asn_store_failed(status_from_errno(error), err);
 	}
 	store = asn_xcalloc(1, sizeof(*store));
 	store->path = asn_xstrdup(set->db);
@@ -157,17 +172,14 @@ int asn_store_open(const struct asn_settings *set, bool writable,
 	if (rc == SQLITE_OK)
 		rc = configure_connection(store->db, set);
 	if (rc != SQLITE_OK) {
-		asn_store_fail(store, rc, err, "open");
-		*status_r = store->status;
+		asn_store_fail(store, rc, "open", err);
 		asn_store_close(&store);
 		return -1;
 	}
 	if (check_schema(store, err) < 0) {
-		*status_r = store->status;
 		asn_store_close(&store);
 		return -1;
 	}
-	*status_r = ASN_STORE_OK;
 	*store_r = store;
 	return 0;
 }
@@ -193,19 +205,18 @@ static int check_bsre_schema(struct asn_store *store, struct asn_error *err)
 	if (rc == SQLITE_OK)
 		rc = pragma_int(store->db, "PRAGMA bsre.user_version", &version);
 	if (rc != SQLITE_OK) {
-		asn_store_fail(store, rc, err, "reading the schema version");
+		asn_store_fail(store, rc, "reading the schema version", err);
 		asn_error_prefix(err, "%s: ", store->bsre_path);
 		return -1;
 	}
 	if (app_id != ASN_BSRE_APPLICATION_ID || version != ASN_BSRE_SCHEMA_VERSION) {
-		store->status = ASN_STORE_ERR_SCHEMA;
 		asn_error_set(err, "%s: %s", store->bsre_path,
 			      app_id != ASN_BSRE_APPLICATION_ID ?
 			      "not a dovecot-asn BSrE database (run 'asnctl init')" :
 			      version > ASN_BSRE_SCHEMA_VERSION ?
 			      "schema newer than this dovecot-asn understands; upgrade dovecot-asn" :
 			      "schema older than this dovecot-asn; run 'asnctl init' to upgrade");
-		return -1;
+		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	return 0;
 }
@@ -221,12 +232,12 @@ int asn_store_attach_bsre(struct asn_store *store, struct asn_error *err)
 	/* ATTACH would create a missing file: it must come from asnctl init,
 	   with its mode and group. */
 	if (stat(store->bsre_path, &st) < 0) {
-		store->status = errno == ENOENT ? ASN_STORE_ERR_MISSING :
-			errno == EACCES ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_OTHER;
-		asn_error_set(err, "%s: %s", store->bsre_path, errno == ENOENT ?
+		int error = errno;
+
+		asn_error_set(err, "%s: %s", store->bsre_path, error == ENOENT ?
 			      "no such BSrE database (run 'asnctl init' to create it)" :
-			      strerror(errno));
-		return -1;
+			      strerror(error));
+		return asn_store_failed(status_from_errno(error), err);
 	}
 	rc = sqlite3_prepare_v2(store->db, "ATTACH DATABASE ?1 AS bsre", -1, &stmt, NULL);
 	if (rc == SQLITE_OK) {
@@ -237,7 +248,7 @@ int asn_store_attach_bsre(struct asn_store *store, struct asn_error *err)
 			rc = SQLITE_OK;
 	}
 	if (rc != SQLITE_OK) {
-		asn_store_fail(store, rc, err, "attaching the BSrE database");
+		asn_store_fail(store, rc, "attaching the BSrE database", err);
 		return -1;
 	}
 	if (check_bsre_schema(store, err) < 0) {
@@ -253,7 +264,7 @@ int asn_store_attach_bsre(struct asn_store *store, struct asn_error *err)
 }
 
 int asn_store_open_bsre(const struct asn_settings *set, struct asn_store **store_r,
-			struct asn_error *err, enum asn_store_status *status_r)
+			struct asn_error *err)
 {
 	struct asn_store *store = asn_xcalloc(1, sizeof(*store));
 	int rc;
@@ -272,36 +283,27 @@ int asn_store_open_bsre(const struct asn_settings *set, struct asn_store **store
 	if (rc == SQLITE_OK)
 		rc = sqlite3_db_config(store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (rc != SQLITE_OK) {
-		asn_store_fail(store, rc, err, "open");
-		*status_r = store->status;
+		asn_store_fail(store, rc, "open", err);
 		asn_store_close(&store);
 		return -1;
 	}
 	if (asn_store_attach_bsre(store, err) < 0) {
-		*status_r = store->status;
 		asn_store_close(&store);
 		return -1;
 	}
-	*status_r = ASN_STORE_OK;
 	*store_r = store;
 	return 0;
 }
 
-enum asn_store_status asn_store_last_status(const struct asn_store *store)
-{
-	return store->status;
-}
-
-int asn_store_migrate_db(void *sqlite_db, const struct asn_migration *steps,
+int asn_store_migrate_db(sqlite3 *db, const struct asn_migration *steps,
 			 unsigned int count, int *from_r, struct asn_error *err)
 {
-	sqlite3 *db = sqlite_db;
 	int version = 0, rc;
 	char sql[64];
 
 	rc = exec_sql(db, "BEGIN IMMEDIATE", err, "migrate");
 	if (rc != SQLITE_OK)
-		return rc;
+		return asn_store_failed(status_from_rc(rc), err);
 	rc = pragma_int(db, "PRAGMA user_version", &version);
 	if (rc != SQLITE_OK) {
 		asn_error_set(err, "reading schema version: %s", sqlite3_errmsg(db));
@@ -328,10 +330,10 @@ int asn_store_migrate_db(void *sqlite_db, const struct asn_migration *steps,
 	rc = exec_sql(db, "COMMIT", err, "migrate");
 	if (rc != SQLITE_OK)
 		goto rollback;
-	return SQLITE_OK;
+	return 0;
 rollback:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+	return asn_store_failed(status_from_rc(rc), err);
 }
 
 static int create_parent_dir(const char *path, mode_t mode, gid_t gid, struct asn_error *err)
@@ -376,17 +378,15 @@ struct db_file {
 };
 
 static int init_db_file(const struct asn_settings *set, const struct db_file *f, gid_t gid,
-			int *from_r, struct asn_error *err, enum asn_store_status *status_r)
+			int *from_r, struct asn_error *err)
 {
 	struct asn_store store = { .path = (char *)f->path };
 	int fd, rc, app_id = 0;
 	char sql[64];
 
-	*status_r = ASN_STORE_ERR_OTHER;
-	if (create_parent_dir(f->path, f->dir_mode, gid, err) < 0) {
-		*status_r = errno == EACCES ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_OTHER;
-		return -1;
-	}
+	if (create_parent_dir(f->path, f->dir_mode, gid, err) < 0)
+		return asn_store_failed(errno == EACCES ? ASN_STORE_ERR_PERM :
+					ASN_STORE_ERR_OTHER, err);
 	/* Create the file ourselves so that its mode does not depend on
 	   SQLite or the umask being loose. */
 	fd = open(f->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, f->file_mode);
@@ -396,16 +396,18 @@ static int init_db_file(const struct asn_settings *set, const struct db_file *f,
 			asn_error_set(err, "%s: %s", f->path, strerror(errno));
 			close(fd);
 			unlink(f->path);
-			return -1;
+			return asn_store_failed(ASN_STORE_ERR_OTHER, err);
 		}
 		close(fd);
 	} else if (errno != EEXIST) {
-		*status_r = errno == EACCES ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_OTHER;
-		asn_error_set(err, "%s: %s", f->path, strerror(errno));
-		return -1;
+		int error = errno;
+
+		asn_error_set(err, "%s: %s", f->path, strerror(error));
+		return asn_store_failed(error == EACCES ? ASN_STORE_ERR_PERM :
+					ASN_STORE_ERR_OTHER, err);
 	} else if (gid != (gid_t)-1 && chown(f->path, (uid_t)-1, gid) < 0) {
 		asn_error_set(err, "chown %s: %s", f->path, strerror(errno));
-		return -1;
+		return asn_store_failed(ASN_STORE_ERR_OTHER, err);
 	}
 
 	rc = sqlite3_open_v2(f->path, &store.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
@@ -414,8 +416,7 @@ static int init_db_file(const struct asn_settings *set, const struct db_file *f,
 	if (rc == SQLITE_OK)
 		rc = pragma_int(store.db, "PRAGMA application_id", &app_id);
 	if (rc != SQLITE_OK) {
-		asn_store_fail(&store, rc, err, "open");
-		*status_r = store.status;
+		asn_store_fail(&store, rc, "open", err);
 		sqlite3_close_v2(store.db);
 		return -1;
 	}
@@ -423,38 +424,33 @@ static int init_db_file(const struct asn_settings *set, const struct db_file *f,
 		if (!db_is_empty(store.db)) {
 			asn_error_set(err, "%s: an SQLite database of another application; "
 				      "refusing to touch it", f->path);
-			*status_r = ASN_STORE_ERR_SCHEMA;
 			sqlite3_close_v2(store.db);
-			return -1;
+			return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 		}
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", f->application_id);
 		rc = exec_sql(store.db, sql, err, f->path);
 		if (rc != SQLITE_OK) {
-			*status_r = status_from_rc(rc);
 			sqlite3_close_v2(store.db);
-			return -1;
+			return asn_store_failed(status_from_rc(rc), err);
 		}
 	}
 	/* WAL: readers (Dovecot's auth, verifiers) while others write. */
 	rc = exec_sql(store.db, "PRAGMA journal_mode = WAL", err, f->path);
-	if (rc == SQLITE_OK)
-		rc = asn_store_migrate_db(store.db, f->migrations, f->migrations_count, from_r, err);
-	if (rc != SQLITE_OK) {
-		*status_r = status_from_rc(rc);
-		if (*status_r == ASN_STORE_OK)
-			*status_r = ASN_STORE_ERR_SCHEMA;
+	if (rc != SQLITE_OK)
+		asn_store_failed(status_from_rc(rc), err);
+	if (rc != SQLITE_OK ||
+	    asn_store_migrate_db(store.db, f->migrations, f->migrations_count, from_r, err) < 0) {
 		if (strstr(err->msg, f->path) == NULL)
 			asn_error_prefix(err, "%s: ", f->path);
 		sqlite3_close_v2(store.db);
 		return -1;
 	}
 	sqlite3_close_v2(store.db);
-	*status_r = ASN_STORE_OK;
 	return 0;
 }
 
 int asn_store_init(const struct asn_settings *set, const char *group,
-		   int *from_r, struct asn_error *err, enum asn_store_status *status_r)
+		   int *from_r, struct asn_error *err)
 {
 	char *bsre_path = asn_settings_bsre_db(set);
 	/* The accounts: only root writes; the group (the mail uid's) reads. */
@@ -479,15 +475,14 @@ int asn_store_init(const struct asn_settings *set, const char *group,
 
 		if (gr == NULL) {
 			asn_error_set(err, "group '%s' does not exist", group);
-			*status_r = ASN_STORE_ERR_OTHER;
 			free(bsre_path);
-			return -1;
+			return asn_store_failed(ASN_STORE_ERR_OTHER, err);
 		}
 		gid = gr->gr_gid;
 	}
-	ret = init_db_file(set, &accounts, gid, from_r, err, status_r);
+	ret = init_db_file(set, &accounts, gid, from_r, err);
 	if (ret == 0)
-		ret = init_db_file(set, &events, gid, &bsre_from, err, status_r);
+		ret = init_db_file(set, &events, gid, &bsre_from, err);
 	free(bsre_path);
 	return ret;
 }
@@ -497,7 +492,7 @@ int asn_store_begin(struct asn_store *store, struct asn_error *err)
 	int rc = sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return asn_store_fail(store, rc, err, "begin transaction");
+		return asn_store_fail(store, rc, "begin transaction", err);
 	return 0;
 }
 
@@ -506,7 +501,7 @@ int asn_store_commit(struct asn_store *store, struct asn_error *err)
 	int rc = sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK) {
-		asn_store_fail(store, rc, err, "commit");
+		asn_store_fail(store, rc, "commit", err);
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -582,7 +577,7 @@ int asn_store_account_find(struct asn_store *store, const char *user,
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_DONE)
 		return 0;
-	return asn_store_fail(store, rc, err, "account lookup");
+	return asn_store_fail(store, rc, "account lookup", err);
 }
 
 static int exists_query(struct asn_store *store, const char *sql, const char *value,
@@ -604,7 +599,7 @@ static int exists_query(struct asn_store *store, const char *sql, const char *va
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_DONE)
 		return 0;
-	return asn_store_fail(store, rc, err, "lookup");
+	return asn_store_fail(store, rc, "lookup", err);
 }
 
 int asn_store_nip_exists(struct asn_store *store, const char *nip, struct asn_error *err)
@@ -618,14 +613,14 @@ int asn_store_email_owner(struct asn_store *store, const char *email,
 	return exists_query(store, "SELECT nip FROM accounts WHERE email = ?1", email, nip_r, err);
 }
 
-int asn_store_step_done(struct asn_store *store, sqlite3_stmt *stmt, struct asn_error *err,
-			const char *what)
+int asn_store_step_done(struct asn_store *store, sqlite3_stmt *stmt, const char *what,
+			struct asn_error *err)
 {
 	int rc = sqlite3_step(stmt);
 
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return asn_store_fail(store, rc, err, what);
+		return asn_store_fail(store, rc, what, err);
 	return 0;
 }
 
@@ -642,7 +637,7 @@ int asn_store_import_begin(struct asn_store *store, const struct asn_import_reco
 	asn_store_bind_text(stmt, 3, rec->source);
 	asn_store_bind_text(stmt, 4, rec->letter_ref);
 	asn_store_bind_text(stmt, 5, rec->opd);
-	if (asn_store_step_done(store, stmt, err, "recording import") < 0)
+	if (asn_store_step_done(store, stmt, "recording import", err) < 0)
 		return -1;
 	*import_id_r = sqlite3_last_insert_rowid(store->db);
 	return 0;
@@ -661,7 +656,7 @@ int asn_store_import_finish(struct asn_store *store, int64_t import_id,
 	sqlite3_bind_int(stmt, 2, (int)existing);
 	sqlite3_bind_int(stmt, 3, (int)rejected);
 	sqlite3_bind_int64(stmt, 4, import_id);
-	return asn_store_step_done(store, stmt, err, "recording import");
+	return asn_store_step_done(store, stmt, "recording import", err);
 }
 
 int asn_store_account_insert(struct asn_store *store, struct asn_account *account,
@@ -693,11 +688,13 @@ int asn_store_account_insert(struct asn_store *store, struct asn_account *accoun
 		sqlite3_bind_int64(stmt, 13, account->import_id);
 	else
 		sqlite3_bind_null(stmt, 13);
-	if (asn_store_step_done(store, stmt, err, "adding account") < 0) {
-		if (store->status == ASN_STORE_ERR_CONFLICT)
+	if (asn_store_step_done(store, stmt, "adding account", err) < 0) {
+		if (asn_store_error_status(err) == ASN_STORE_ERR_CONFLICT) {
 			asn_error_set(err, "%s: account %s (NIP %s) was added by someone else "
 				      "meanwhile; run the command again", store->path,
 				      account->email, account->nip);
+			return asn_store_failed(ASN_STORE_ERR_CONFLICT, err);
+		}
 		return -1;
 	}
 	account->id = sqlite3_last_insert_rowid(store->db);
@@ -717,7 +714,7 @@ int asn_store_account_set_password(struct asn_store *store, const struct asn_acc
 		return -1;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(stmt, 2, account->id);
-	if (asn_store_step_done(store, stmt, err, "saving password history") < 0)
+	if (asn_store_step_done(store, stmt, "saving password history", err) < 0)
 		return -1;
 
 	if (asn_store_prepare(store, "DELETE FROM password_history WHERE account_id = ?1 AND rowid NOT IN "
@@ -726,7 +723,7 @@ int asn_store_account_set_password(struct asn_store *store, const struct asn_acc
 		return -1;
 	sqlite3_bind_int64(stmt, 1, account->id);
 	sqlite3_bind_int(stmt, 2, (int)history_keep);
-	if (asn_store_step_done(store, stmt, err, "trimming password history") < 0)
+	if (asn_store_step_done(store, stmt, "trimming password history", err) < 0)
 		return -1;
 
 	if (asn_store_prepare(store, "UPDATE accounts SET password = ?, must_change = ?, "
@@ -741,7 +738,7 @@ int asn_store_account_set_password(struct asn_store *store, const struct asn_acc
 	else
 		sqlite3_bind_null(stmt, 4);
 	sqlite3_bind_int64(stmt, 5, account->id);
-	return asn_store_step_done(store, stmt, err, "updating password");
+	return asn_store_step_done(store, stmt, "updating password", err);
 }
 
 int asn_store_account_set_disabled(struct asn_store *store, int64_t id, bool disabled,
@@ -753,7 +750,7 @@ int asn_store_account_set_disabled(struct asn_store *store, int64_t id, bool dis
 		return -1;
 	sqlite3_bind_int(stmt, 1, disabled ? 1 : 0);
 	sqlite3_bind_int64(stmt, 2, id);
-	return asn_store_step_done(store, stmt, err, "updating account");
+	return asn_store_step_done(store, stmt, "updating account", err);
 }
 
 int asn_store_password_history(struct asn_store *store, int64_t id, unsigned int limit,
@@ -771,7 +768,7 @@ int asn_store_password_history(struct asn_store *store, int64_t id, unsigned int
 		asn_strv_add_take(hashes_r, column_dup(stmt, 0));
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return asn_store_fail(store, rc, err, "reading password history");
+		return asn_store_fail(store, rc, "reading password history", err);
 	return 0;
 }
 
@@ -793,7 +790,7 @@ int asn_store_audit(struct asn_store *store, const char *actor, const char *acti
 		sqlite3_bind_null(stmt, 4);
 	asn_store_bind_text(stmt, 5, account != NULL ? account->email : "");
 	asn_store_bind_text(stmt, 6, detail);
-	return asn_store_step_done(store, stmt, err, "writing audit");
+	return asn_store_step_done(store, stmt, "writing audit", err);
 }
 
 int asn_store_account_iterate(struct asn_store *store, const char *opd,
@@ -821,6 +818,6 @@ int asn_store_account_iterate(struct asn_store *store, const char *opd,
 	if (ret < 0)
 		return -1;
 	if (rc != SQLITE_DONE)
-		return asn_store_fail(store, rc, err, "listing accounts");
+		return asn_store_fail(store, rc, "listing accounts", err);
 	return 0;
 }
