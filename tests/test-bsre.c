@@ -230,6 +230,17 @@ int main(void)
 		tap_ok(asn_authres_parse("mx; none", &ar, &err) == 0 && ar.result_count == 0,
 		       "parser: 'none' is no result");
 		asn_authres_free(&ar);
+		/* what large providers write: folded, comments, '/' and '+' in
+		   header.b */
+		tap_ok(asn_authres_parse("mx.google.com;\r\n       dkim=pass header.i=@gmail.com "
+					 "header.s=20230601 header.b=AbCd+/9z;\r\n       spf=pass "
+					 "(google.com: domain of a@gmail.com designates 209.85.220.41 "
+					 "as permitted sender) smtp.mailfrom=a@gmail.com;\r\n       "
+					 "dmarc=pass (p=NONE sp=QUARANTINE dis=NONE) header.from=gmail.com",
+					 &ar, &err) == 0 && ar.result_count == 3 &&
+		       ar.results[0].prop_count == 3 && strcmp(ar.results[2].method, "dmarc") == 0,
+		       "parser: a Gmail field (%s)", err.msg);
+		asn_authres_free(&ar);
 	}
 
 	for (size_t i = 0; i < sizeof(date_cases) / sizeof(date_cases[0]); i++) {
