@@ -120,6 +120,23 @@ contains "$work/stdout" "stage:        none" "a replayed event moves no stage"
 run 0 "status --json of the replay's victim" -- asnctl status --json tamu3@jatimprov.go.id
 contains "$work/stdout" '"trusted":false,"replayed":true' "JSON says replayed"
 
+# --- a certificate mail nested 20,000 deep (issue 9): read as Dovecot reads
+# it, down to 100 levels, and no further
+awk 'BEGIN {
+	print "From: BSrE <noreply@bssn.go.id>\nTo: tamu4@jatimprov.go.id"
+	print "Message-ID: <deep@bssn.go.id>\nSubject: [BSrE] Sertifikat Elektronik Terbit"
+	for (i = 0; i < 20000; i++)
+		printf "Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", i, i
+	print "Content-Type: text/plain\n\nSerial Number : DEEP"
+	for (i = 20000; i > 0; i--)
+		printf "--b%d--\n", i - 1
+}' >"$work/deep.eml"
+run 0 "scan a message nested 20,000 deep" -- asnctl scan --user tamu4@jatimprov.go.id "$work/deep.eml"
+contains "$work/stdout" "1 BSrE mails: 1 recorded" "the deep message is recorded"
+contains "$work/stderr" "deep.eml: MIME parts nested deeper than 100 levels" "the nesting bound is reported"
+run 0 "status of the deep message's user" -- asnctl status tamu4@jatimprov.go.id
+lacks "$work/stdout" "DEEP" "what lies below the bound is not read"
+
 # --- the database files: no secrets from the bodies
 ! grep -a -q -e SECRET -e "token=" "$work/db/bsre/bsre.db" "$work/db/asn.db"
 ok $? "no link, token or password of a body in the databases"

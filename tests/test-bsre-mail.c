@@ -187,8 +187,9 @@ int main(void)
 		char *data = nested_message(20000, &size), *text;
 
 		text = asn_bsre_body_text(data, size, 4096, &stats);
-		tap_ok(stats.limited && stats.depth == ASN_BSRE_MIME_NESTING_MAX &&
-		       stats.parts <= ASN_BSRE_MIME_NESTING_MAX + 1,
+		/* the bound is Dovecot's: 100 levels (not the constant itself,
+		   which a change could raise unseen) */
+		tap_ok(stats.limited && stats.depth == 100 && stats.parts <= 101,
 		       "20,000 nested parts: stops at the bound (%u parts, depth %u, %s)", stats.parts,
 		       stats.depth, stats.limited ? "limited" : "not limited");
 		tap_ok(text == NULL, "20,000 nested parts: the text below the bound is not read");

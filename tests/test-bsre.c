@@ -116,6 +116,9 @@ static const struct {
 	  "a forged pass further below" },
 	{ { ID "; spf=softfail smtp.mailfrom=\"x;dkim=pass header.d=bssn.go.id;\"@evil.example; "
 	    "dkim=none" }, false, "a result inside a quoted local part (issue 9)" },
+	{ { ID "; spf=softfail smtp.mailfrom=\"x;dkim=pass header.d=bssn.go.id;spf=none smtp.x=a\""
+	    "@evil.example; dkim=none" }, false,
+	  "a quoted local part that would still parse if quotes were not honoured" },
 	{ { ID "; spf=softfail smtp.mailfrom=x@evil.example (;dkim=pass header.d=bssn.go.id)" },
 	  false, "a result inside a comment after a property" },
 	{ { ID "; dkim=pass header.d=evil.example header.i=@bssn.go.id" }, false,
