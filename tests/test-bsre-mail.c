@@ -80,6 +80,21 @@ static char *nested_message(unsigned int depth, size_t *size_r)
 	return s.data;
 }
 
+/* The same with message/rfc822 parts, each a whole message. */
+static char *nested_rfc822(unsigned int depth, size_t *size_r)
+{
+	struct asn_str s = { 0 };
+
+	asn_str_append(&s, "From: BSrE <noreply@bssn.go.id>\nTo: siti.rahma@jatimprov.go.id\n"
+		       "Subject: [BSrE] Sertifikat Elektronik Terbit\nMIME-Version: 1.0\n");
+	for (unsigned int i = 0; i < depth; i++)
+		asn_str_append(&s, "Content-Type: message/rfc822\n\n");
+	asn_str_append(&s, "Content-Type: text/plain\n\nSerial Number : DEEP\n");
+	asn_str_c(&s);
+	*size_r = s.len;
+	return s.data;
+}
+
 static char *load(const char *name, size_t *size_r)
 {
 	struct asn_error err;
@@ -200,6 +215,20 @@ int main(void)
 		tap_ok(!stats.limited && stats.depth == 50 && text != NULL &&
 		       strstr(text, "Serial Number : DEEP") != NULL,
 		       "50 nested parts: read to the text at the bottom (depth %u)", stats.depth);
+		free(text);
+		free(data);
+		data = nested_rfc822(20000, &size);
+		text = asn_bsre_body_text(data, size, 4096, &stats);
+		tap_ok(stats.limited && stats.depth == 100 && stats.parts <= 101 && text == NULL,
+		       "20,000 nested message/rfc822 parts: stops at the bound (%u parts, depth %u)",
+		       stats.parts, stats.depth);
+		free(text);
+		free(data);
+		data = nested_rfc822(3, &size);
+		text = asn_bsre_body_text(data, size, 4096, &stats);
+		tap_ok(!stats.limited && stats.depth == 3 && text != NULL &&
+		       strstr(text, "Serial Number : DEEP") != NULL,
+		       "a certificate forwarded as message/rfc822 is read (depth %u)", stats.depth);
 		free(text);
 		free(data);
 	}

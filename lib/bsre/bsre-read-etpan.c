@@ -123,16 +123,20 @@ struct walk {
 	struct asn_bsre_body_stats *stats;
 };
 
-static bool content_is(const struct mailmime_content *ct, int type, const char *subtype)
+static bool content_is_text(const struct mailmime_content *ct, const char *subtype)
 {
-	if (ct == NULL || ct->ct_type == NULL || ct->ct_subtype == NULL ||
-	    strcasecmp(ct->ct_subtype, subtype) != 0)
-		return false;
-	if (type == MAILMIME_DISCRETE_TYPE_TEXT)
-		return ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE &&
-			ct->ct_type->tp_data.tp_discrete_type->dt_type == type;
-	return ct->ct_type->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE &&
-		ct->ct_type->tp_data.tp_composite_type->ct_type == type;
+	return ct != NULL && ct->ct_type != NULL &&
+		ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE &&
+		ct->ct_type->tp_data.tp_discrete_type->dt_type == MAILMIME_DISCRETE_TYPE_TEXT &&
+		ct->ct_subtype != NULL && strcasecmp(ct->ct_subtype, subtype) == 0;
+}
+
+static bool content_is_message(const struct mailmime_content *ct)
+{
+	return ct != NULL && ct->ct_type != NULL &&
+		ct->ct_type->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE &&
+		ct->ct_type->tp_data.tp_composite_type->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE &&
+		ct->ct_subtype != NULL && strcasecmp(ct->ct_subtype, "rfc822") == 0;
 }
 
 static bool content_is_multipart(const struct mailmime_content *ct)
@@ -244,12 +248,12 @@ static void walk_part(const char *data, size_t size, unsigned int depth, struct 
 
 		if (boundary != NULL)
 			walk_multipart(data + idx, size - idx, boundary, depth, w);
-	} else if (content_is(ct, MAILMIME_COMPOSITE_TYPE_MESSAGE, "rfc822")) {
+	} else if (content_is_message(ct)) {
 		walk_part(data + idx, size - idx, depth + 1, w);
-	} else if (ct == NULL || content_is(ct, MAILMIME_DISCRETE_TYPE_TEXT, "plain")) {
+	} else if (ct == NULL || content_is_text(ct, "plain")) {
 		/* no Content-Type: text/plain (RFC 2045) */
 		keep_text(&w->plain, data + idx, size - idx, ct, encoding);
-	} else if (w->html.data == NULL && content_is(ct, MAILMIME_DISCRETE_TYPE_TEXT, "html")) {
+	} else if (w->html.data == NULL && content_is_text(ct, "html")) {
 		keep_text(&w->html, data + idx, size - idx, ct, encoding);
 	}
 	if (mf != NULL)
