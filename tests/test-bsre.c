@@ -137,6 +137,8 @@ static const struct {
 	{ { ID " ; dkim=pass header.d=bssn.go.id \"", PASS }, false,
 	  "ours on top that does not parse trusts nothing" },
 	{ { "\"broken", PASS }, true, "a broken field not ours above is passed over" },
+	{ { "(ours) " ID "; dkim=none \"", PASS }, false,
+	  "a broken field above that mentions our id trusts nothing" },
 	{ { NULL }, false, "no field" },
 };
 

@@ -338,15 +338,9 @@ bool asn_bsre_authres_dkim_pass(const char *const *values, size_t count,
 		bool ours, pass = false;
 
 		if (asn_authres_parse(values[i], &ar, &err) < 0) {
-			/* Cannot tell whose it is: only a header that is
-			   plainly not ours may be passed over. */
-			const char *p = values[i];
-			size_t n = strlen(authserv_id);
-
-			while (is_wsp(*p))
-				p++;
-			if (strncasecmp(p, authserv_id, n) == 0 &&
-			    (p[n] == '\0' || is_wsp(p[n]) || p[n] == ';' || p[n] == '('))
+			/* Cannot tell whose it is: only a field that does
+			   not even mention our id may be passed over. */
+			if (strcasestr(values[i], authserv_id) != NULL)
 				return false;
 			continue;
 		}
