@@ -137,6 +137,19 @@ contains "$work/stderr" "deep.eml: MIME parts nested deeper than 100 levels" "th
 run 0 "status of the deep message's user" -- asnctl status tamu4@jatimprov.go.id
 lacks "$work/stdout" "DEEP" "what lies below the bound is not read"
 
+# --- a BSrE database of schema version 1 (before replayed): init upgrades it
+old_db="$work/old/asn.db"
+sed "s|^asn_db = .*|asn_db = $old_db|" "$work/asnctl.conf" >"$work/old.conf"
+"$ASNCTL" -c "$work/old.conf" init >/dev/null 2>&1
+sqlite3 "$work/old/bsre/bsre.db" "ALTER TABLE bsre_events DROP COLUMN replayed; PRAGMA user_version = 1"
+run 75 "a version 1 BSrE database is refused until upgraded" -- \
+	"$ASNCTL" -c "$work/old.conf" scan --user tamu5@jatimprov.go.id "$corpus/replayed.eml"
+contains "$work/stderr" "run 'asnctl init' to upgrade" "and says how to upgrade"
+run 0 "asnctl init upgrades it" -- "$ASNCTL" -c "$work/old.conf" init
+run 0 "then the replay is recorded" -- "$ASNCTL" -c "$work/old.conf" scan --user tamu5@jatimprov.go.id "$corpus/replayed.eml"
+[ "$(sqlite3 "$work/old/bsre/bsre.db" "SELECT replayed FROM bsre_events")" = 1 ]
+ok $? "the upgraded table keeps replayed"
+
 # --- the database files: no secrets from the bodies
 ! grep -a -q -e SECRET -e "token=" "$work/db/bsre/bsre.db" "$work/db/asn.db"
 ok $? "no link, token or password of a body in the databases"
