@@ -6,11 +6,13 @@
 struct mail;
 struct mail_deliver_context;
 
-/* Reads the BSrE facts of a delivered mail with Dovecot's lib-mail: the
-   Subject first, the rest only for "[BSrE]" candidates.  Returns 0 (the
-   mail's event NONE for ordinary mail) or -1 when the mail cannot be read. */
+/* Reads the BSrE facts of a delivered mail with Dovecot's lib-mail, for
+   the core to decide on.  owner: the mailbox's user; envelope_to: the
+   envelope recipient (NULL if unknown).  Returns 0 (the mail's event NONE
+   when it is no candidate) or -1 when the mail cannot be read. */
 int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
-		       size_t body_max, struct asn_bsre_mail *out);
+		       const char *owner, const char *envelope_to, size_t body_max,
+		       struct asn_bsre_mail *out);
 
 /* Records a delivery's BSrE event (or spools it); never fails the
    delivery, logs what went wrong. */

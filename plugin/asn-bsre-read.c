@@ -4,6 +4,7 @@
 #include "lib.h"
 #include "istream.h"
 #include "str.h"
+#include "array.h"
 #include "mail-storage.h"
 #include "message-address.h"
 #include "message-decoder.h"
@@ -96,8 +97,34 @@ static void add_body_text(struct mail *mail, size_t body_max, struct asn_bsre_ma
 	safe_memset(str_c_modifiable(html), 0, str_len(html));
 }
 
+/* The addr-specs of the To header: all of its addresses, groups' members
+   included. */
+static const char *const *to_addresses(struct mail *mail, size_t *count_r)
+{
+	ARRAY_TYPE(const_string) addrs;
+	const struct message_address *addr;
+	const char *value;
+
+	*count_r = 0;
+	if (mail_get_first_header(mail, "To", &value) <= 0)
+		return NULL;
+	t_array_init(&addrs, 4);
+	addr = message_address_parse(pool_datastack_create(), (const unsigned char *)value,
+				     strlen(value), UINT_MAX, 0);
+	for (; addr != NULL; addr = addr->next) {
+		if (addr->mailbox == NULL || addr->mailbox[0] == '\0' ||
+		    addr->domain == NULL || addr->domain[0] == '\0')
+			continue;	/* a group's start or end */
+		value = t_strconcat(addr->mailbox, "@", addr->domain, NULL);
+		array_push_back(&addrs, &value);
+	}
+	*count_r = array_count(&addrs);
+	return *count_r == 0 ? NULL : array_front(&addrs);
+}
+
 int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
-		       size_t body_max, struct asn_bsre_mail *out)
+		       const char *owner, const char *envelope_to, size_t body_max,
+		       struct asn_bsre_mail *out)
 {
 	struct asn_bsre_headers headers;
 	const char *subject, *const *authres = NULL, *message_id = NULL;
@@ -108,14 +135,13 @@ int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
 	if (mail_get_first_header_utf8(mail, "Subject", &subject) < 0)
 		return -1;
 	headers.subject = subject == NULL ? "" : subject;
-	while (*headers.subject == ' ' || *headers.subject == '\t')
-		headers.subject++;
-	if (!asn_bsre_is_candidate(headers.subject)) {
-		/* Ordinary mail: this is all it costs. */
+	if (asn_bsre_subject_tag(headers.subject) == ASN_BSRE_TAG_NONE) {
 		i_zero(out);
 		return 0;
 	}
 	headers.from = first_address(mail);
+	/* every Authentication-Results field, topmost first: the core
+	   decides which one counts */
 	if (mail_get_first_header(mail, "Message-ID", &message_id) < 0 ||
 	    mail_get_headers(mail, "Authentication-Results", &authres) < 0)
 		return -1;
@@ -125,6 +151,9 @@ int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
 	headers.date = date;
 	headers.authres = authres;
 	headers.authres_count = authres == NULL ? 0 : str_array_length(authres);
+	headers.to = to_addresses(mail, &headers.to_count);
+	headers.envelope_to = envelope_to;
+	headers.owner = owner;
 	asn_bsre_mail_from_headers(&headers, trust, out);
 
 	if (asn_bsre_mail_wants_body(out))

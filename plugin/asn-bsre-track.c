@@ -6,6 +6,7 @@
 #include "mail-storage.h"
 #include "mail-user.h"
 #include "mail-deliver.h"
+#include "smtp-address.h"
 #include "asn-bsre-plugin.h"
 #include "asn-bsre-record.h"
 #include "plugin-settings.h"
@@ -34,25 +35,19 @@ static void config_free(struct bsre_config *cfg)
 	asn_settings_free(&cfg->set);
 }
 
-/* The cheap test first, on the raw Subject: ordinary mail stops here.
-   Only a subject that starts with the tag, or has encoded words that may
-   decode to it, is looked at further. */
+/* The cheap test first, on the raw Subject: ordinary mail stops here,
+   after one header lookup.  Only then is the subject decoded and its tag
+   looked at (the core decides both). */
 static bool subject_is_candidate(struct mail *mail)
 {
 	const char *subject;
 
-	if (mail_get_first_header(mail, "Subject", &subject) <= 0)
+	if (mail_get_first_header(mail, "Subject", &subject) <= 0 ||
+	    !asn_bsre_subject_may_be_tagged(subject, strlen(subject)))
 		return FALSE;
-	while (*subject == ' ' || *subject == '\t')
-		subject++;
-	if (asn_bsre_is_candidate(subject))
-		return TRUE;
-	if (strstr(subject, "=?") == NULL ||
-	    mail_get_first_header_utf8(mail, "Subject", &subject) <= 0)
+	if (mail_get_first_header_utf8(mail, "Subject", &subject) <= 0)
 		return FALSE;
-	while (*subject == ' ' || *subject == '\t')
-		subject++;
-	return asn_bsre_is_candidate(subject);
+	return asn_bsre_subject_tag(subject) != ASN_BSRE_TAG_NONE;
 }
 
 static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, int ret,
@@ -67,7 +62,8 @@ static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, i
 			result->used_reserve ? " (disk full: the spool's reserve was used)" : "",
 			result->store_error.msg);
 	} else {
-		e_debug(event, "BSrE event %s (%s)%s", name, mail->trusted ? "trusted" : "untrusted",
+		e_debug(event, "BSrE event %s (%s)%s", name, mail->trusted ? "trusted" :
+			mail->replayed ? "replayed" : "untrusted",
 			result->duplicate ? ", already recorded" : "");
 		if (result->replayed > 0)
 			e_info(event, "database back: %u spooled BSrE events replayed",
@@ -79,7 +75,10 @@ static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, i
 			e_warning(event, "the BSrE spool's reserve cannot be made again: %s",
 				  result->reserve_error.msg);
 	}
-	if (!mail->trusted)
+	if (mail->replayed)
+		e_warning(event, "BSrE mail from %s (%s) is addressed to someone else: "
+			  "recorded as replayed, it moves nothing", mail->sender, mail->message_key);
+	else if (!mail->trusted)
 		e_warning(event, "untrusted BSrE-looking mail from %s (%s): possible phishing",
 			  mail->sender[0] != '\0' ? mail->sender : "(no From)", mail->message_key);
 }
@@ -102,7 +101,9 @@ void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 	config_read(user, event, &cfg);
 
 	i_zero(&spooled);
-	if (asn_bsre_read_mail(ctx->src_mail, &cfg.trust.trust, cfg.set.bsre_body_max, &spooled.mail) < 0) {
+	if (asn_bsre_read_mail(ctx->src_mail, &cfg.trust.trust, user->username,
+			       ctx->rcpt_to == NULL ? NULL : smtp_address_encode(ctx->rcpt_to),
+			       cfg.set.bsre_body_max, &spooled.mail) < 0) {
 		e_error(event, "cannot read the mail: %s",
 			mailbox_get_last_internal_error(ctx->src_mail->box, NULL));
 	} else if (spooled.mail.event != ASN_BSRE_NONE) {

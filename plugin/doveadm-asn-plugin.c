@@ -75,7 +75,8 @@ static void print_status(const struct asn_bsre_status *st)
 
 		str_printfa(events, "%s%s %s%s", i > 0 ? ", " : "",
 			    asn_time_iso(e->received_at, when, sizeof(when)),
-			    asn_bsre_event_name(e->type), e->trusted ? "" : " (untrusted)");
+			    asn_bsre_event_name(e->type), e->trusted ? "" :
+			    e->replayed ? " (replayed)" : " (untrusted)");
 	}
 	for (unsigned int i = 0; i < st->progress.diagnosis_count; i++) {
 		str_printfa(messages, "%s%s", i > 0 ? " " : "",

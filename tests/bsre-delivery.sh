@@ -26,7 +26,7 @@ corpus="$top_srcdir/tests/mail"
 lmtp_send() { "$top_builddir/tests/lmtp-send" 127.0.0.1 "$LMTP_PORT" "$@"; }
 # the events of a database, one line each, in a stable order
 events_of() {
-	sqlite3 -separator '|' "$1" "SELECT email, message_key, type, trusted, subject, sender,
+	sqlite3 -separator '|' "$1" "SELECT email, message_key, type, trusted, replayed, subject, sender,
 		coalesce(cert_serial, '-'), coalesce(cert_common_name, '-'),
 		coalesce(cert_organization, '-'), coalesce(cert_valid_until, '-')
 		FROM bsre_events ORDER BY email, message_key"
@@ -54,9 +54,9 @@ lmtp_send "$user" "$corpus"/*.eml >"$work/corpus" 2>&1
 mail_ok corpus "the whole corpus delivered over LMTP"
 [ "$(mails_of "$user")" = "$(ls "$corpus"/*.eml | wc -l)" ]
 ok $? "every corpus mail is in the mailbox"
-[ "$(count_events)" = 16 ]
-ok $? "16 BSrE events recorded (the forwarded and the ordinary mail are not BSrE mail): $(count_events)"
-[ "$(sqlite3 "$bsre_db" "SELECT count(DISTINCT type) FROM bsre_events")" = 8 ]
+[ "$(count_events)" = 23 ]
+ok $? "23 BSrE events recorded (the forwarded and the ordinary mail are not BSrE mail): $(count_events)"
+[ "$(sqlite3 "$bsre_db" "SELECT count(DISTINCT type) FROM bsre_events")" = 9 ]
 ok $? "every event type is in the corpus"
 cat >"$work/scan.conf" <<CONF
 asn_db = $work/scan/asn.db
@@ -64,17 +64,17 @@ asn_bsre_authserv_id = mx.jatimprov.go.id
 CONF
 "$ASNCTL" -c "$work/scan.conf" init >/dev/null
 "$ASNCTL" -c "$work/scan.conf" scan --user "$user" "$corpus" >"$work/scan.out" 2>&1
-contains "$work/scan.out" "16 BSrE mails: 16 recorded" "asnctl scan of the corpus files"
+contains "$work/scan.out" "23 BSrE mails: 23 recorded" "asnctl scan of the corpus files"
 events_of "$bsre_db" >"$work/events.lmtp"
 events_of "$work/scan/bsre/bsre.db" >"$work/events.scan"
 diff "$work/events.scan" "$work/events.lmtp" >"$work/diff" 2>&1
 ok $? "LMTP and scan record the same events (type, trust, subject, sender, key, certificate)"
 [ $? -eq 0 ] || sed 's/^/# /' "$work/diff" | head -20
-grep -q '|certificate_issued|1|.*|4F2A910C|SITI RAHMA|Pemerintah Provinsi Jawa Timur|2027-04-30$' "$work/events.lmtp"
+grep -q '|certificate_issued|1|0|.*|4F2A910C|SITI RAHMA|Pemerintah Provinsi Jawa Timur|2027-04-30$' "$work/events.lmtp"
 ok $? "certificate facts extracted at delivery (plain text body)"
 grep -q '|77AB|BUDI SANTOSO|.*|2028-08-01$' "$work/events.lmtp"
 ok $? "certificate facts extracted at delivery (HTML-only body)"
-grep -q "|set_passphrase|0|.*|forge1@evil.example|" "$work/events.lmtp" ||
+grep -q "|set_passphrase|0|0|.*|forge1@evil.example|" "$work/events.lmtp" ||
 grep -q "|set_passphrase|0|" "$work/events.lmtp"
 ok $? "the forged-DKIM mail is recorded untrusted"
 grep -q "|sha256:" "$work/events.lmtp"
@@ -82,9 +82,37 @@ ok $? "the mail without Message-ID has a digest key"
 
 # The stored copies (with the headers Dovecot added) scan to the same events.
 "$ASNCTL" -c "$work/asnctl.conf" scan --layout "$work/vmail/%d/%n" "$work/vmail" >"$work/rescan" 2>&1
-contains "$work/rescan" "0 recorded, 16 already known" "scanning the delivered Maildir adds nothing (--layout)"
+contains "$work/rescan" "0 recorded, 23 already known" "scanning the delivered Maildir adds nothing (--layout)"
 "$ASNCTL" -c "$work/asnctl.conf" progress >"$work/progress" 2>&1
 contains "$work/progress" "Diskominfo" "progress after delivery"
+
+# --- Forged trust over LMTP (issue 9)
+for key in arb1 arq1 ari1; do
+	[ "$(count_events "WHERE email = '$user' AND message_key = '$key@bssn.go.id' AND trusted = 0")" = 1 ]
+	ok $? "forged Authentication-Results ($key) delivered over LMTP: recorded untrusted"
+done
+for key in cyr1 zw1; do
+	[ "$(count_events "WHERE email = '$user' AND message_key = '$key@bssn.go.id' AND type = 'suspicious_bsre_mail' AND trusted = 0")" = 1 ]
+	ok $? "a look-alike tag ($key) from bssn.go.id is recorded as untrusted suspicious_bsre_mail"
+done
+[ "$(count_events "WHERE email = '$user' AND message_key = 'replay1@bssn.go.id' AND trusted = 0 AND replayed = 1")" = 1 ]
+ok $? "a genuine mail To budi delivered to siti is recorded as replayed"
+[ "$(count_events "WHERE email = '$user' AND message_key = 'noto1@bssn.go.id' AND trusted = 1")" = 1 ]
+ok $? "without To, the envelope recipient names the owner: trusted"
+# the same genuine mail, To ahmad, delivered into ahmad's and into bambang's mailbox
+victim=bambang.sutrisno@jatimprov.go.id
+sed -e "s/^To: $user/To: Ahmad Fauzi <$other>/" -e 's/act1@bssn.go.id/replay2@bssn.go.id/' \
+	"$corpus/activation.eml" >"$work/to-ahmad.eml"
+lmtp_send "$other,$victim" "$work/to-ahmad.eml" >"$work/replay" 2>&1
+mail_ok replay "a trusted mail To ahmad delivered to ahmad and to bambang"
+[ "$(count_events "WHERE email = '$other' AND message_key = 'replay2@bssn.go.id' AND trusted = 1 AND replayed = 0")" = 1 ]
+ok $? "trusted for ahmad, whom it names"
+[ "$(count_events "WHERE email = '$victim' AND message_key = 'replay2@bssn.go.id' AND trusted = 0 AND replayed = 1")" = 1 ]
+ok $? "replayed for bambang, whom it does not name"
+contains "$work/dovecot.log" "(replay2@bssn.go.id) is addressed to someone else: recorded as replayed" "the replay is logged"
+"$ASNCTL" -c "$work/asnctl.conf" status "$victim" >"$work/status-victim" 2>&1
+contains "$work/status-victim" "account_activation  REPLAYED" "asnctl status shows the replay"
+contains "$work/status-victim" "stage:        none" "and the replay moves no stage"
 
 # --- Ordinary mail, duplicates, several recipients, LDA
 before=$(count_events)

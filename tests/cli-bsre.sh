@@ -18,13 +18,14 @@ run 0 "a second OPD" -- asnctl add --opd BKD --name "Budi Santoso" --nip 1980010
 run 0 "scan the corpus: owners from Delivered-To" -- asnctl scan "$corpus"
 golden "$work/stdout" bsre-scan.out "scan summary"
 run 0 "scan again" -- asnctl scan "$corpus"
-contains "$work/stdout" "0 recorded, 16 already known" "scanning twice adds nothing"
+contains "$work/stdout" "0 recorded, 23 already known" "scanning twice adds nothing"
 
 # an mbox with two BSrE mails and an ordinary one, no Delivered-To
 {
 	for f in activation.eml ordinary.eml cert-issued-html.eml; do
 		echo "From noreply@bssn.go.id Mon Nov 16 10:15:00 2026"
-		grep -v -i '^Delivered-To:' "$corpus/$f" | sed 's/^From />From /'
+		grep -v -i '^Delivered-To:' "$corpus/$f" | sed 's/^From />From /' |
+			sed 's/^To: siti\.rahma@/To: budi.santoso@/'
 		echo
 	done
 } >"$work/budi.mbox"
@@ -37,8 +38,9 @@ contains "$work/stdout" "1 files, 3 mails, 2 BSrE mails: 2 recorded" "mbox: each
 # a Maildir tree found by --layout, Dovecot's own files skipped
 md="$work/vmail/jatimprov.go.id/made.sudarsana/Maildir"
 mkdir -p "$md/cur" "$md/new" "$md/tmp" "$md/.Arsip/cur"
-grep -v -i '^Delivered-To:' "$corpus/info-q-folded.eml" >"$md/cur/1700000000.M1P1.host:2,S"
-grep -v -i '^Delivered-To:' "$corpus/passphrase-upper.eml" >"$md/.Arsip/cur/1700000001.M2P1.host:2,S"
+to_made='s/^To: siti\.rahma@/To: made.sudarsana@/'
+grep -v -i '^Delivered-To:' "$corpus/info-q-folded.eml" | sed "$to_made" >"$md/cur/1700000000.M1P1.host:2,S"
+grep -v -i '^Delivered-To:' "$corpus/passphrase-upper.eml" | sed "$to_made" >"$md/.Arsip/cur/1700000001.M2P1.host:2,S"
 cp "$corpus/activation.eml" "$md/tmp/1700000002.M3P1.host"
 printf 'garbage' >"$md/dovecot.index.cache"
 run 0 "scan a Maildir tree with --layout" -- asnctl scan --layout "$work/vmail/%d/%n" "$work/vmail"
@@ -48,11 +50,11 @@ contains "$work/stdout" "set_passphrase" "the Maildir user's events are theirs"
 run 64 "a layout without the user's parts is refused" -- asnctl scan --layout "/var/vmail/%d" "$work/vmail"
 contains "$work/stderr" "needs %u, or %n and %d" "and says what it needs"
 run 64 "--user must be an address" -- asnctl scan --user siti "$corpus"
-run 0 "a user without an account here" -- asnctl scan --user tamu@jatimprov.go.id "$corpus/activation.eml"
+sed 's/^To: siti\.rahma@/To: tamu@/' "$corpus/activation.eml" >"$work/tamu.eml"
+run 0 "a user without an account here" -- asnctl scan --user tamu@jatimprov.go.id "$work/tamu.eml"
 run 0 "--dry-run records nothing" -- asnctl scan --dry-run --user tamu2@jatimprov.go.id "$corpus"
-contains "$work/stdout" "16 would be recorded" "--dry-run says what it would record"
+contains "$work/stdout" "23 would be recorded" "--dry-run says what it would record"
 run 67 "--dry-run really recorded nothing" -- asnctl status tamu2@jatimprov.go.id
-
 # --- status
 run 0 "status" -- asnctl status "$siti"
 golden "$work/stdout" bsre-status.txt "status text"
@@ -106,6 +108,47 @@ run 65 "a spool with an unreadable line" -- asnctl replay
 contains "$work/stdout" "1 unreadable lines kept in" "the line is kept aside"
 [ -s "$spool.bad" ] && [ ! -e "$spool" ]
 ok $? "the unreadable line is in .bad, the spool is gone"
+
+# --- replay into another mailbox
+# a genuine mail to siti found in another mailbox (issue 9): recorded as
+# replayed, it moves nothing
+run 0 "scan siti's mail as another user's" -- asnctl scan --user tamu3@jatimprov.go.id "$corpus/activation.eml"
+contains "$work/stderr" "is not addressed to tamu3@jatimprov.go.id: recorded as replayed" "scan names the replay"
+run 0 "status of the replay's victim" -- asnctl status tamu3@jatimprov.go.id
+contains "$work/stdout" "account_activation  REPLAYED" "status shows the event as replayed"
+contains "$work/stdout" "stage:        none" "a replayed event moves no stage"
+run 0 "status --json of the replay's victim" -- asnctl status --json tamu3@jatimprov.go.id
+contains "$work/stdout" '"trusted":false,"replayed":true' "JSON says replayed"
+
+# --- a certificate mail nested 20,000 deep (issue 9): read as Dovecot reads
+# it, down to 100 levels, and no further
+awk 'BEGIN {
+	print "From: BSrE <noreply@bssn.go.id>\nTo: tamu4@jatimprov.go.id"
+	print "Message-ID: <deep@bssn.go.id>\nSubject: [BSrE] Sertifikat Elektronik Terbit"
+	for (i = 0; i < 20000; i++)
+		printf "Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", i, i
+	print "Content-Type: text/plain\n\nSerial Number : DEEP"
+	for (i = 20000; i > 0; i--)
+		printf "--b%d--\n", i - 1
+}' >"$work/deep.eml"
+run 0 "scan a message nested 20,000 deep" -- asnctl scan --user tamu4@jatimprov.go.id "$work/deep.eml"
+contains "$work/stdout" "1 BSrE mails: 1 recorded" "the deep message is recorded"
+contains "$work/stderr" "deep.eml: MIME parts nested deeper than 100 levels" "the nesting bound is reported"
+run 0 "status of the deep message's user" -- asnctl status tamu4@jatimprov.go.id
+lacks "$work/stdout" "DEEP" "what lies below the bound is not read"
+
+# --- a BSrE database of schema version 1 (before replayed): init upgrades it
+old_db="$work/old/asn.db"
+sed "s|^asn_db = .*|asn_db = $old_db|" "$work/asnctl.conf" >"$work/old.conf"
+"$ASNCTL" -c "$work/old.conf" init >/dev/null 2>&1
+sqlite3 "$work/old/bsre/bsre.db" "ALTER TABLE bsre_events DROP COLUMN replayed; PRAGMA user_version = 1"
+run 75 "a version 1 BSrE database is refused until upgraded" -- \
+	"$ASNCTL" -c "$work/old.conf" scan --user tamu5@jatimprov.go.id "$corpus/replayed.eml"
+contains "$work/stderr" "run 'asnctl init' to upgrade" "and says how to upgrade"
+run 0 "asnctl init upgrades it" -- "$ASNCTL" -c "$work/old.conf" init
+run 0 "then the replay is recorded" -- "$ASNCTL" -c "$work/old.conf" scan --user tamu5@jatimprov.go.id "$corpus/replayed.eml"
+[ "$(sqlite3 "$work/old/bsre/bsre.db" "SELECT replayed FROM bsre_events")" = 1 ]
+ok $? "the upgraded table keeps replayed"
 
 # --- the database files: no secrets from the bodies
 ! grep -a -q -e SECRET -e "token=" "$work/db/bsre/bsre.db" "$work/db/asn.db"

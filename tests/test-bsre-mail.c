@@ -39,6 +39,62 @@ static const struct {
 	{ "ordinary.eml", ASN_BSRE_NONE, false, NULL, NULL, NULL, NULL },
 };
 
+/* The attacks of issue 9 on trust, as mails in siti.rahma's mailbox. */
+static const struct {
+	const char *file;
+	enum asn_bsre_event event;
+	bool trusted, replayed;
+	const char *why;
+} trust_cases[] = {
+	{ "replayed.eml", ASN_BSRE_ACCOUNT_ACTIVATION, false, true,
+	  "a genuine mail To budi found in siti's mailbox is replayed" },
+	{ "no-to.eml", ASN_BSRE_ACCOUNT_ACTIVATION, true, false,
+	  "no To: the envelope recipient names the owner" },
+	{ "cyrillic-tag.eml", ASN_BSRE_SUSPICIOUS, false, false,
+	  "a Cyrillic DZE in the tag is suspicious, even from bssn.go.id" },
+	{ "zero-width-tag.eml", ASN_BSRE_SUSPICIOUS, false, false,
+	  "a zero-width space before the tag is suspicious" },
+	{ "authres-forged-below.eml", ASN_BSRE_ACCOUNT_ACTIVATION, false, false,
+	  "the MTA's dkim=none on top wins over a forged pass below (upper-case id, version)" },
+	{ "authres-quoted.eml", ASN_BSRE_ACCOUNT_ACTIVATION, false, false,
+	  "a result inside a quoted local part is not a result" },
+	{ "authres-header-i.eml", ASN_BSRE_ACCOUNT_ACTIVATION, false, false,
+	  "header.i of bssn.go.id with header.d of another domain is not trusted" },
+};
+
+/* A message nested depth levels deep, text at the bottom. */
+static char *nested_message(unsigned int depth, size_t *size_r)
+{
+	struct asn_str s = { 0 };
+
+	asn_str_append(&s, "From: BSrE <noreply@bssn.go.id>\nTo: siti.rahma@jatimprov.go.id\n"
+		       "Message-ID: <deep@bssn.go.id>\n"
+		       "Subject: [BSrE] Sertifikat Elektronik Terbit\nMIME-Version: 1.0\n");
+	for (unsigned int i = 0; i < depth; i++)
+		asn_str_printfa(&s, "Content-Type: multipart/mixed; boundary=b%u\n\n--b%u\n", i, i);
+	asn_str_append(&s, "Content-Type: text/plain\n\nSerial Number : DEEP\n");
+	for (unsigned int i = depth; i > 0; i--)
+		asn_str_printfa(&s, "--b%u--\n", i - 1);
+	asn_str_c(&s);
+	*size_r = s.len;
+	return s.data;
+}
+
+/* The same with message/rfc822 parts, each a whole message. */
+static char *nested_rfc822(unsigned int depth, size_t *size_r)
+{
+	struct asn_str s = { 0 };
+
+	asn_str_append(&s, "From: BSrE <noreply@bssn.go.id>\nTo: siti.rahma@jatimprov.go.id\n"
+		       "Subject: [BSrE] Sertifikat Elektronik Terbit\nMIME-Version: 1.0\n");
+	for (unsigned int i = 0; i < depth; i++)
+		asn_str_append(&s, "Content-Type: message/rfc822\n\n");
+	asn_str_append(&s, "Content-Type: text/plain\n\nSerial Number : DEEP\n");
+	asn_str_c(&s);
+	*size_r = s.len;
+	return s.data;
+}
+
 static char *load(const char *name, size_t *size_r)
 {
 	struct asn_error err;
@@ -81,7 +137,7 @@ int main(void)
 			tap_ok(false, "%s: readable", cases[i].file);
 			continue;
 		}
-		tap_ok(asn_bsre_analyze(data, size, &trust, 256 * 1024, &m, &env, &err) == 0,
+		tap_ok(asn_bsre_analyze(data, size, &trust, NULL, 256 * 1024, &m, &env, &err) == 0,
 		       "%s: analysed (%s)", cases[i].file, err.msg);
 		tap_ok(m.event == cases[i].event, "%s: event %s (got %s)", cases[i].file,
 		       asn_bsre_event_name(cases[i].event), asn_bsre_event_name(m.event));
@@ -105,6 +161,74 @@ int main(void)
 		free(data);
 	}
 
+	for (size_t i = 0; i < sizeof(trust_cases) / sizeof(trust_cases[0]); i++) {
+		struct asn_bsre_mail m;
+		struct asn_error err = { .msg = "" };
+		size_t size;
+		char *data = load(trust_cases[i].file, &size);
+
+		memset(&m, 0, sizeof(m));
+		if (data != NULL)
+			asn_bsre_analyze(data, size, &trust, "siti.rahma@jatimprov.go.id", 4096, &m,
+					 NULL, &err);
+		tap_ok(m.event == trust_cases[i].event && m.trusted == trust_cases[i].trusted &&
+		       m.replayed == trust_cases[i].replayed, "%s: %s (%s, %s%s)",
+		       trust_cases[i].file, trust_cases[i].why, asn_bsre_event_name(m.event),
+		       m.trusted ? "trusted" : "untrusted", m.replayed ? ", replayed" : "");
+		free(data);
+	}
+	{
+		/* The owner taken from Delivered-To when none is given; a
+		   Dovecot user without a domain names the To's local part. */
+		struct asn_bsre_mail m;
+		struct asn_error err;
+		size_t size;
+		char *data = load("replayed.eml", &size);
+
+		asn_bsre_analyze(data, size, &trust, NULL, 4096, &m, NULL, &err);
+		tap_ok(m.replayed && !m.trusted, "replayed: Delivered-To is the owner by default");
+		asn_bsre_analyze(data, size, &trust, "budi.santoso", 4096, &m, NULL, &err);
+		tap_ok(m.trusted && !m.replayed, "owner without a domain: the To's local part names it");
+		asn_bsre_analyze(data, size, &trust, "BUDI.SANTOSO@JATIMPROV.GO.ID", 4096, &m, NULL, &err);
+		tap_ok(m.trusted, "owner compared without case");
+		free(data);
+	}
+	{
+		/* Nesting is bounded as Dovecot bounds it: a message nested
+		   20,000 deep is read down to the bound and no further; one
+		   nested 50 deep is read to the bottom. */
+		/* The bound is Dovecot's, 100 levels (the number, not the
+		   constant, which a change could raise unseen); at most one
+		   part per level is visited. */
+		static const struct {
+			char *(*make)(unsigned int depth, size_t *size_r);
+			unsigned int depth, want_depth;
+			bool limited;
+			const char *name;
+		} nests[] = {
+			{ nested_message, 20000, 100, true, "20,000 nested multiparts: stop at the bound" },
+			{ nested_message, 50, 50, false, "50 nested multiparts: read to the bottom" },
+			{ nested_rfc822, 20000, 100, true, "20,000 nested message/rfc822: stop at the bound" },
+			{ nested_rfc822, 3, 3, false, "a certificate forwarded as message/rfc822 is read" },
+		};
+
+		for (size_t i = 0; i < sizeof(nests) / sizeof(nests[0]); i++) {
+			struct asn_bsre_body_stats stats;
+			size_t size;
+			char *data = nests[i].make(nests[i].depth, &size);
+			char *text = asn_bsre_body_text(data, size, 4096, &stats);
+			bool found = text != NULL && strstr(text, "Serial Number : DEEP") != NULL;
+
+			tap_ok(stats.limited == nests[i].limited && stats.depth == nests[i].want_depth &&
+			       stats.parts <= nests[i].want_depth + 1 && found == !nests[i].limited,
+			       "%s (%u parts, depth %u, %s, text %s)", nests[i].name, stats.parts,
+			       stats.depth, stats.limited ? "limited" : "not limited",
+			       found ? "read" : "not read");
+			free(text);
+			free(data);
+		}
+	}
+
 	/* Keys: the Message-ID, or a digest of the headers that is the same
 	   for the same mail delivered twice. */
 	{
@@ -113,15 +237,15 @@ int main(void)
 		size_t size;
 		char *data = load("no-message-id.eml", &size);
 
-		asn_bsre_analyze(data, size, &trust, 4096, &a, NULL, &err);
-		asn_bsre_analyze(data, size, &trust, 4096, &b, NULL, &err);
+		asn_bsre_analyze(data, size, &trust, NULL, 4096, &a, NULL, &err);
+		asn_bsre_analyze(data, size, &trust, NULL, 4096, &b, NULL, &err);
 		tap_ok(strncmp(a.message_key, "sha256:", 7) == 0 && strlen(a.message_key) == 7 + 64,
 		       "no Message-ID: a SHA-256 digest of subject, sender and date");
 		tap_is_str(a.message_key, b.message_key, "the digest is stable");
 		tap_ok(a.date == 1794902400, "Date header read (%lld)", (long long)a.date);
 		free(data);
 		data = load("activation.eml", &size);
-		asn_bsre_analyze(data, size, &trust, 4096, &a, NULL, &err);
+		asn_bsre_analyze(data, size, &trust, NULL, 4096, &a, NULL, &err);
 		tap_is_str(a.message_key, "act1@bssn.go.id", "Message-ID is the key");
 		tap_ok(a.date == 1794798900, "Date with +0700 converted to UTC (%lld)", (long long)a.date);
 		tap_is_str(a.sender, "noreply@bssn.go.id", "sender address");
@@ -135,7 +259,7 @@ int main(void)
 		size_t size;
 		char *data = load("forged-dkim-fail.eml", &size);
 
-		asn_bsre_analyze(data, size, &loose, 4096, &m, NULL, &err);
+		asn_bsre_analyze(data, size, &loose, NULL, 4096, &m, NULL, &err);
 		tap_ok(m.trusted, "no asn_bsre_authserv_id: a bssn.go.id From is trusted");
 		free(data);
 	}

@@ -60,7 +60,7 @@ static int collect_event(const struct asn_bsre_stored_event *ev, void *context)
 	struct asn_str *out = context;
 
 	asn_str_printfa(out, "%s/%s/%s;", asn_bsre_event_name(ev->type),
-			ev->trusted ? "t" : "u", ev->has_certificate ? ev->cert_valid_until : "-");
+			ev->trusted ? "t" : ev->replayed ? "r" : "u", ev->has_certificate ? ev->cert_valid_until : "-");
 	return 0;
 }
 
@@ -119,6 +119,13 @@ static void test_spool_lines(void)
 	tap_ok(back.received_at == 42 && back.mail.event == ASN_BSRE_CERTIFICATE_ISSUED &&
 	       back.mail.trusted && back.mail.has_certificate, "spool: time, type, flags");
 	tap_is_str(back.mail.sender_domain, "bssn.go.id", "spool: sender domain derived");
+	free(line);
+	ev.mail.trusted = false;
+	ev.mail.replayed = true;
+	line = asn_bsre_spool_format_line(&ev);
+	line[strlen(line) - 1] = '\0';
+	tap_ok(asn_bsre_spool_parse_line(line, &back, &err) == 0 && back.mail.replayed &&
+	       !back.mail.trusted, "spool: a replayed event stays replayed, untrusted (%s)", err.msg);
 	free(line);
 	for (size_t i = 0; i < ASN_N_ELEMENTS(bad); i++) {
 		tap_ok(asn_bsre_spool_parse_line(bad[i].line, &back, &err) < 0,
@@ -298,20 +305,25 @@ int main(void)
 	ev = make_event("siti.rahma@jatimprov.go.id", "fake@evil", ASN_BSRE_SET_PASSPHRASE, 2000);
 	ev.mail.trusted = false;
 	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
+	ev = make_event("siti.rahma@jatimprov.go.id", "budi-renew@bssn.go.id", ASN_BSRE_RENEWAL, 2500);
+	ev.mail.trusted = false;
+	ev.mail.replayed = true;
+	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
 	ev = make_event("outsider@jatimprov.go.id", "o@bssn.go.id", ASN_BSRE_ACCOUNT_INFO, 5);
 	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
 
 	asn_store_bsre_events(store, "SITI.RAHMA@jatimprov.go.id", collect_event, &timeline, &err);
 	tap_is_str(asn_str_c(&timeline),
-		   "account_activation/t/-;set_passphrase/u/-;certificate_issued/t/2027-04-30;",
-		   "timeline in time order, trust and certificate kept");
+		   "account_activation/t/-;set_passphrase/u/-;renewal/r/-;"
+		   "certificate_issued/t/2027-04-30;",
+		   "timeline in time order, trust (replayed too) and certificate kept");
 	asn_str_free(&timeline);
 
 	memset(&c, 0, sizeof(c));
 	c.ordered = true;
 	tap_ok(asn_store_bsre_users(store, NULL, collect_user, &c, &err) == 0, "users: all");
-	tap_ok(c.users == 3 && c.events == 5 && c.unprovisioned == 1 && c.ordered,
-	       "users: 2 accounts and 1 user without one, 5 events in order (%u, %u, %u)",
+	tap_ok(c.users == 3 && c.events == 6 && c.unprovisioned == 1 && c.ordered,
+	       "users: 2 accounts and 1 user without one, 6 events in order (%u, %u, %u)",
 	       c.users, c.events, c.unprovisioned);
 	memset(&c, 0, sizeof(c));
 	c.ordered = true;

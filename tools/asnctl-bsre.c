@@ -39,7 +39,8 @@ static void status_text(const struct asn_bsre_status *st)
 
 		printf("  %s  %-19s %-9s %s <%s>\n",
 		       asnctl_format_time(e->received_at, when, sizeof(when)),
-		       asn_bsre_event_name(e->type), e->trusted ? "trusted" : "UNTRUSTED",
+		       asn_bsre_event_name(e->type), e->trusted ? "trusted" :
+		       e->replayed ? "REPLAYED" : "UNTRUSTED",
 		       e->subject, e->sender);
 	}
 	printf("diagnosis:    %s\n", st->progress.diagnosis_count == 0 ? "none" : "");

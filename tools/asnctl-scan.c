@@ -28,13 +28,14 @@ struct scan {
 	bool dry_run, verbose, in_transaction;
 	unsigned int uncommitted;
 	unsigned long files, mails, bsre, recorded, known, no_owner, unreadable;
+	unsigned long replayed;
 	int error;
 };
 
-/* Only a subject that may be a BSrE one is worth a MIME parse: one that
-   starts with the tag, or an encoded or folded one (decided after
-   decoding).  Returns 1 maybe, 0 no (another subject, or none in the
-   header), -1 when the data ends inside the header before a Subject. */
+/* Only a subject that may be a BSrE one is worth a MIME parse: the
+   core's cheap test on the raw value (with its folded lines).  Returns 1
+   maybe, 0 no (another subject, or none in the header), -1 when the data
+   ends inside the header before the Subject field ends. */
 static int subject_may_be_bsre(const char *data, size_t size)
 {
 	const char *p = data, *end = data + size;
@@ -49,15 +50,17 @@ static int subject_may_be_bsre(const char *data, size_t size)
 		if (len == 0 || (len == 1 && p[0] == '\r'))
 			return 0;		/* end of the header, no Subject */
 		if (len >= 8 && strncasecmp(p, "subject:", 8) == 0) {
-			const char *v = p + 8, *line_end = eol;
+			const char *v = p + 8;
 
-			while (v < line_end && (*v == ' ' || *v == '\t'))
-				v++;
-			if (line_end - v >= 6 && strncasecmp(v, "[bsre]", 6) == 0)
-				return 1;
-			if (line_end - v <= 1 || memmem(v, (size_t)(line_end - v), "=?", 2) != NULL)
-				return 1;	/* folded or encoded: let the parser decide */
-			return 0;
+			/* the field goes on over lines that start with white space */
+			while (eol + 1 < end && (eol[1] == ' ' || eol[1] == '\t')) {
+				eol = memchr(eol + 1, '\n', (size_t)(end - eol - 1));
+				if (eol == NULL)
+					return -1;
+			}
+			if (eol + 1 >= end)
+				return -1;	/* a continuation may follow the peek */
+			return asn_bsre_subject_may_be_tagged(v, (size_t)(eol - v)) ? 1 : 0;
 		}
 		p = eol + 1;
 	}
@@ -111,8 +114,14 @@ static void scan_message(struct scan *s, const char *path, const char *data, siz
 	int added;
 
 	s->mails++;
-	if (asn_bsre_analyze(data, size, &s->trust, s->ctl->set.bsre_body_max, &mail, &env,
-			     &err) < 0) {
+	/* The owner is known from the command line or the path before the
+	   mail is read; else the mail's Delivered-To names it. */
+	if (s->user != NULL)
+		snprintf(owner, sizeof(owner), "%s", s->user);
+	else if (s->layout == NULL || !layout_owner(s->layout, path, owner, sizeof(owner)))
+		owner[0] = '\0';
+	if (asn_bsre_analyze(data, size, &s->trust, owner[0] != '\0' ? owner : NULL,
+			     s->ctl->set.bsre_body_max, &mail, &env, &err) < 0) {
 		s->unreadable++;
 		if (s->verbose)
 			asnctl_warning("%s: %s", path, err.msg);
@@ -121,24 +130,31 @@ static void scan_message(struct scan *s, const char *path, const char *data, siz
 	if (mail.event == ASN_BSRE_NONE)
 		return;
 	s->bsre++;
-	if (s->user != NULL)
-		snprintf(owner, sizeof(owner), "%s", s->user);
-	else if (s->layout != NULL && layout_owner(s->layout, path, owner, sizeof(owner)))
-		;
-	else if (env.delivered_to[0] != '\0')
+	if (env.body.limited)
+		asnctl_warning("%s: MIME parts nested deeper than %u levels or more than %u parts: "
+			       "the rest of the mail is not read", path, ASN_BSRE_MIME_NESTING_MAX,
+			       ASN_BSRE_MIME_PARTS_MAX);
+	if (owner[0] == '\0' && env.delivered_to[0] != '\0')
 		snprintf(owner, sizeof(owner), "%s", env.delivered_to);
-	else {
+	if (owner[0] == '\0') {
 		s->no_owner++;
 		asnctl_warning("%s: %s mail without an owner (no Delivered-To or X-Original-To; "
 			       "use --user or --layout)", path, asn_bsre_event_name(mail.event));
 		return;
+	}
+	if (mail.replayed) {
+		s->replayed++;
+		asnctl_warning("%s: %s mail from %s is not addressed to %s: recorded as replayed, "
+			       "it moves nothing", path, asn_bsre_event_name(mail.event), mail.sender,
+			       owner);
 	}
 	/* When our server took it: the newest Received line, else Date,
 	   else the file's time. */
 	when = env.received_at != 0 ? env.received_at : mail.date != 0 ? mail.date : mtime;
 	if (s->verbose)
 		printf("%s: %s %s %s (%s)\n", path, owner, asn_bsre_event_name(mail.event),
-		       mail.trusted ? "trusted" : "UNTRUSTED", mail.message_key);
+		       mail.trusted ? "trusted" : mail.replayed ? "REPLAYED" : "UNTRUSTED",
+		       mail.message_key);
 	if (s->dry_run) {
 		s->recorded++;
 		return;

@@ -13,6 +13,7 @@ struct asn_bsre_status_event {
 	enum asn_bsre_event type;
 	time_t received_at;
 	bool trusted;
+	bool replayed;			/* trusted mail addressed to someone else */
 	char *subject, *sender, *source;
 	bool has_certificate;
 	char *serial, *common_name, *organization, *valid_until;

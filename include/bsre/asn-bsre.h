@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "asn-util.h"
+#include "asn-bsre-authres.h"
 
 /* BSrE mails: which ones they are, whether to trust them, and the
    certificate facts they carry.  Pure functions over decoded text: the
@@ -21,30 +22,44 @@ enum asn_bsre_event {
 	ASN_BSRE_RENEWAL,
 	ASN_BSRE_PASSWORD_RESET,
 	ASN_BSRE_OTHER,			/* "[BSrE] ..." we do not know: kept */
+	ASN_BSRE_SUSPICIOUS,		/* a look-alike tag: never trusted */
 };
 
 /* Stable identifiers used in output: "account_activation", ... */
 const char *asn_bsre_event_name(enum asn_bsre_event event);
 int asn_bsre_event_parse(const char *name, enum asn_bsre_event *event_r);
 
-/* Whitespace collapsed and trimmed (folded headers arrive unfolded but
-   with runs of spaces and tabs).  Caller frees. */
-char *asn_bsre_subject_normalize(const char *subject);
+/* Whether a Subject is a BSrE candidate: the one home of that rule,
+   in two steps.  First a cheap test on the raw header value (undecoded,
+   maybe folded): false when it cannot hold a tag, genuine or look-alike
+   (no '[', no byte >= 0x80, no "=?" encoded word), so that ordinary mail
+   costs one Subject lookup. */
+bool asn_bsre_subject_may_be_tagged(const char *raw, size_t len);
 
-/* Only subjects that start with the tag "[BSrE]" (any case) are
-   candidates: "Fwd: [BSrE] ..." or a tag elsewhere is not. */
-bool asn_bsre_is_candidate(const char *normalized_subject);
+/* Then on the decoded subject: only one that starts with "[BSrE]" (any
+   case, after white space) is genuine: "Fwd: [BSrE] ..." is not a
+   candidate.  A subject that becomes the tag once look-alike letters
+   (Cyrillic "[BЅrE]", fullwidth brackets...) are mapped and invisible
+   characters (zero-width, bidi controls, soft hyphen) dropped is a
+   look-alike: phishing aimed at ASN, from whoever sends it. */
+enum asn_bsre_tag {
+	ASN_BSRE_TAG_NONE,
+	ASN_BSRE_TAG_GENUINE,
+	ASN_BSRE_TAG_LOOKALIKE,
+};
+enum asn_bsre_tag asn_bsre_subject_tag(const char *subject);
 
-/* The event type of a candidate subject.  Patterns are matched
-   case-insensitively as substrings of the subject after the tag, in table
-   order; NULL uses the built-in table. */
+/* The event type of a subject: NONE without a tag, SUSPICIOUS for a
+   look-alike tag; else patterns are matched case-insensitively as
+   substrings of the subject after the tag, in table order, and OTHER
+   when none matches.  NULL uses the built-in table, which is the
+   setting's default (asn_bsre_default_patterns_spec). */
 struct asn_bsre_pattern {
 	enum asn_bsre_event event;
 	const char *substring;
 };
-extern const struct asn_bsre_pattern asn_bsre_default_patterns[];
 enum asn_bsre_event asn_bsre_classify_subject(const struct asn_bsre_pattern *patterns,
-					      const char *normalized_subject);
+					      const char *subject);
 
 /* Trust of the sender domain: equal to one of the trusted domains or a
    subdomain of it at a dot boundary ("mail.bssn.go.id" is trusted for
@@ -56,12 +71,11 @@ bool asn_bsre_domain_trusted(const char *domain, const char *const *trusted);
    <info.bsre@bssn.go.id>"), lowercased into out; false if none. */
 bool asn_bsre_from_domain(const char *from, char *out, size_t size);
 
-/* Authentication-Results (RFC 8601): true when the header's authserv-id is
-   exactly authserv_id and it reports dkim=pass for a trusted domain
-   (header.d=, or header.i= with that domain).  Headers from another
-   authserv-id prove nothing and are ignored. */
-bool asn_bsre_authres_dkim_pass(const char *header_value, const char *authserv_id,
-				const char *const *trusted);
+/* Whether an address names a mailbox's owner: the same address
+   (case-insensitively: the store keeps emails without case, and Dovecot
+   user names are lower case), or, for an owner without a domain (a
+   Dovecot user "siti"), the same local part. */
+bool asn_bsre_address_names_owner(const char *address, const char *owner);
 
 /* Facts of a "[BSrE] Sertifikat Elektronik Terbit" mail, from its text. */
 struct asn_bsre_certificate {
@@ -90,10 +104,18 @@ struct asn_bsre_trust {
 	const char *const *senders;	/* trusted sender domains */
 	const char *authserv_id;	/* NULL/"": From domain alone decides */
 };
+/* Trust: the From domain must be one of senders and, when authserv_id is
+   set, the site's own Authentication-Results must report a dkim pass for
+   one of them (asn_bsre_authres_dkim_pass()).  A trusted mail must also
+   be addressed to the mailbox's owner (To, or the envelope recipient when
+   there is no To): one that is not was replayed into another mailbox and
+   is recorded as replayed, which moves nothing. */
 
 struct asn_bsre_mail {
 	enum asn_bsre_event event;	/* ASN_BSRE_NONE: not a BSrE mail */
 	bool trusted;
+	bool replayed;			/* trusted, but addressed to someone else:
+					   then trusted is false */
 	bool has_certificate;
 	char subject[512];		/* decoded, whitespace collapsed */
 	char sender[256];		/* From addr-spec */
@@ -124,8 +146,12 @@ struct asn_bsre_headers {
 	const char *from;		/* addr-spec of the first From mailbox, or NULL */
 	const char *message_id;		/* with or without <>, or NULL */
 	time_t date;			/* Date header, 0 when missing or bad */
-	const char *const *authres;	/* Authentication-Results values */
+	const char *const *authres;	/* Authentication-Results values, topmost first */
 	size_t authres_count;
+	const char *const *to;		/* addr-specs of the To header */
+	size_t to_count;		/* 0: no To (or no address in it) */
+	const char *envelope_to;	/* the envelope recipient, or NULL */
+	const char *owner;		/* the mailbox's user; NULL: not checked */
 };
 
 /* Subject first: for an ordinary mail only out->event (NONE) and

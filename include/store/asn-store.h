@@ -11,7 +11,7 @@
    this interface, so that a PostgreSQL backend can be added beside it. */
 
 #define ASN_SCHEMA_VERSION 1
-#define ASN_BSRE_SCHEMA_VERSION 1
+#define ASN_BSRE_SCHEMA_VERSION 2
 
 enum asn_store_status {
 	ASN_STORE_OK = 0,
@@ -128,6 +128,7 @@ struct asn_bsre_stored_event {
 	enum asn_bsre_event type;
 	time_t received_at;
 	bool trusted;
+	bool replayed;			/* addressed to someone else: moves nothing */
 	const char *subject, *sender, *message_key, *source;
 	time_t recorded_at;
 	/* certificate facts; has_certificate false when none was found */

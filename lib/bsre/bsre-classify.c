@@ -1,7 +1,9 @@
 /* BSrE mail classification, trust and certificate facts. */
 #include "asn-bsre.h"
+#include "bsre-private.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +20,7 @@ static const char *const event_names[] = {
 	[ASN_BSRE_RENEWAL] = "renewal",
 	[ASN_BSRE_PASSWORD_RESET] = "password_reset",
 	[ASN_BSRE_OTHER] = "other",
+	[ASN_BSRE_SUSPICIOUS] = "suspicious_bsre_mail",
 };
 
 const char *asn_bsre_event_name(enum asn_bsre_event event)
@@ -38,34 +41,55 @@ int asn_bsre_event_parse(const char *name, enum asn_bsre_event *event_r)
 	return -1;
 }
 
-/* Order matters: the first match wins ("Reset Passphrase" is a reset). */
-const struct asn_bsre_pattern asn_bsre_default_patterns[] = {
-	{ ASN_BSRE_ACCOUNT_ACTIVATION, "aktivasi akun" },
-	{ ASN_BSRE_ACCOUNT_ACTIVATION, "aktifasi akun" },
-	{ ASN_BSRE_ACCOUNT_ACTIVATION, "aktivasi" },
-	{ ASN_BSRE_ACCOUNT_ACTIVATION, "aktifasi" },
-	{ ASN_BSRE_ACCOUNT_INFO, "informasi akun" },
-	{ ASN_BSRE_PASSWORD_RESET, "reset" },
-	{ ASN_BSRE_PASSWORD_RESET, "lupa" },
-	{ ASN_BSRE_SET_PASSPHRASE, "set passphrase" },
-	{ ASN_BSRE_SET_PASSPHRASE, "setting passphrase" },
-	{ ASN_BSRE_SET_PASSPHRASE, "passphrase" },
-	{ ASN_BSRE_CERTIFICATE_ISSUED, "sertifikat elektronik terbit" },
-	{ ASN_BSRE_CERTIFICATE_ISSUED, "sertifikat terbit" },
-	{ ASN_BSRE_ISSUANCE_SUCCEEDED, "permohonan penerbitan berhasil" },
-	{ ASN_BSRE_RENEWAL, "perpanjang" },
-	{ ASN_BSRE_RENEWAL, "renewal" },
-	{ ASN_BSRE_NONE, NULL }
-};
-
-char *asn_bsre_subject_normalize(const char *subject)
+bool asn_bsre_subject_may_be_tagged(const char *raw, size_t len)
 {
-	return asn_str_clean(subject);
+	/* A tag, genuine or look-alike, needs a '[' or a byte of a non-ASCII
+	   bracket or letter, or an encoded word that may decode to either. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)raw[i];
+
+		if (c == '[' || c >= 0x80 || (c == '=' && i + 1 < len && raw[i + 1] == '?'))
+			return true;
+	}
+	return false;
 }
 
-bool asn_bsre_is_candidate(const char *subject)
+static bool tag_at(const char *s)
 {
-	return strncasecmp(subject, BSRE_TAG, strlen(BSRE_TAG)) == 0;
+	return strncasecmp(s, BSRE_TAG, strlen(BSRE_TAG)) == 0;
+}
+
+enum asn_bsre_tag asn_bsre_subject_tag(const char *subject)
+{
+	const char *p = subject;
+	char norm[sizeof(BSRE_TAG)];
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (tag_at(p))
+		return ASN_BSRE_TAG_GENUINE;
+	/* Not the tag as written: is it the tag once look-alikes are mapped
+	   and invisible characters dropped? */
+	while (n < strlen(BSRE_TAG)) {
+		uint32_t cp;
+		size_t used = asn_bsre_utf8_next(p, &cp);
+		char c;
+
+		if (used == 0)
+			return ASN_BSRE_TAG_NONE;	/* the end, or not UTF-8 */
+		p += used;
+		c = asn_bsre_confusable_ascii(cp);
+		if (c == '\0' && (cp == ' ' || cp == '\t') && n == 0)
+			continue;	/* leading white space */
+		if (c == '\0' && asn_bsre_is_invisible(cp))
+			continue;
+		if (c == '\0')
+			return ASN_BSRE_TAG_NONE;
+		norm[n++] = c;
+	}
+	norm[n] = '\0';
+	return tag_at(norm) ? ASN_BSRE_TAG_LOOKALIKE : ASN_BSRE_TAG_NONE;
 }
 
 static bool contains_nocase(const char *haystack, const char *needle)
@@ -82,18 +106,38 @@ static bool contains_nocase(const char *haystack, const char *needle)
 enum asn_bsre_event asn_bsre_classify_subject(const struct asn_bsre_pattern *patterns,
 					      const char *subject)
 {
-	const char *rest;
+	enum asn_bsre_event event = ASN_BSRE_OTHER;
+	struct asn_bsre_pattern *builtin = NULL;
+	const char *rest = subject;
 
-	if (!asn_bsre_is_candidate(subject))
+	switch (asn_bsre_subject_tag(subject)) {
+	case ASN_BSRE_TAG_NONE:
 		return ASN_BSRE_NONE;
-	if (patterns == NULL)
-		patterns = asn_bsre_default_patterns;
-	rest = subject + strlen(BSRE_TAG);
-	for (size_t i = 0; patterns[i].substring != NULL; i++) {
-		if (contains_nocase(rest, patterns[i].substring))
-			return patterns[i].event;
+	case ASN_BSRE_TAG_LOOKALIKE:
+		return ASN_BSRE_SUSPICIOUS;
+	case ASN_BSRE_TAG_GENUINE:
+		break;
 	}
-	return ASN_BSRE_OTHER;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	rest += strlen(BSRE_TAG);
+	if (patterns == NULL) {
+		/* The setting's default is the one spelling of the built-in
+		   table; it always parses (test-bsre checks). */
+		struct asn_error err;
+
+		if (asn_bsre_patterns_parse(asn_bsre_default_patterns_spec, &builtin, &err) < 0)
+			return ASN_BSRE_OTHER;
+		patterns = builtin;
+	}
+	for (size_t i = 0; patterns[i].substring != NULL; i++) {
+		if (contains_nocase(rest, patterns[i].substring)) {
+			event = patterns[i].event;
+			break;
+		}
+	}
+	free(builtin);
+	return event;
 }
 
 bool asn_bsre_domain_trusted(const char *domain, const char *const *trusted)
@@ -147,90 +191,6 @@ bool asn_bsre_from_domain(const char *from, char *out, size_t size)
 		out[i] = (char)tolower((unsigned char)start[i]);
 	out[len] = '\0';
 	return true;
-}
-
-/* Copies value without RFC 5322 comments "( ... )", nested ones too. */
-static char *strip_comments(const char *value)
-{
-	char *out = asn_xmalloc(strlen(value) + 1), *p = out;
-	int depth = 0;
-	bool quoted = false;
-
-	for (; *value != '\0'; value++) {
-		if (*value == '"' && depth == 0)
-			quoted = !quoted;
-		if (!quoted && *value == '(') {
-			depth++;
-			continue;
-		}
-		if (!quoted && *value == ')' && depth > 0) {
-			depth--;
-			continue;
-		}
-		if (depth == 0)
-			*p++ = *value;
-	}
-	*p = '\0';
-	return out;
-}
-
-static bool resinfo_is_trusted_dkim_pass(char *resinfo, const char *const *trusted)
-{
-	char *save = NULL, *token;
-	bool dkim_pass = false, domain_ok = false;
-	bool first = true;
-
-	for (token = strtok_r(resinfo, " \t\r\n", &save); token != NULL;
-	     token = strtok_r(NULL, " \t\r\n", &save)) {
-		char *eq = strchr(token, '=');
-
-		if (eq == NULL)
-			continue;
-		*eq = '\0';
-		if (first) {
-			first = false;
-			if (strcasecmp(token, "dkim") != 0)
-				return false;
-			dkim_pass = strcasecmp(eq + 1, "pass") == 0;
-			continue;
-		}
-		if (strcasecmp(token, "header.d") == 0) {
-			domain_ok = domain_ok || asn_bsre_domain_trusted(eq + 1, trusted);
-		} else if (strcasecmp(token, "header.i") == 0) {
-			const char *at = strchr(eq + 1, '@');
-
-			domain_ok = domain_ok ||
-				asn_bsre_domain_trusted(at != NULL ? at + 1 : eq + 1, trusted);
-		}
-	}
-	return dkim_pass && domain_ok;
-}
-
-bool asn_bsre_authres_dkim_pass(const char *header_value, const char *authserv_id,
-				const char *const *trusted)
-{
-	char *value, *save = NULL, *part, *id_end;
-	bool found = false;
-
-	if (authserv_id == NULL || authserv_id[0] == '\0')
-		return false;
-	value = strip_comments(header_value);
-	part = strtok_r(value, ";", &save);
-	if (part != NULL) {
-		/* authserv-id [version] */
-		while (isspace((unsigned char)*part))
-			part++;
-		id_end = part;
-		while (*id_end != '\0' && !isspace((unsigned char)*id_end))
-			id_end++;
-		*id_end = '\0';
-		if (strcasecmp(part, authserv_id) == 0) {
-			while (!found && (part = strtok_r(NULL, ";", &save)) != NULL)
-				found = resinfo_is_trusted_dkim_pass(part, trusted);
-		}
-	}
-	free(value);
-	return found;
 }
 
 static const struct {

@@ -3,15 +3,17 @@
    (libetpan), so that both record the same event for the same mail. */
 #include "asn-bsre.h"
 #include "asn-settings.h"
+#include "bsre-private.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char asn_bsre_default_patterns_spec[] = ASN_BSRE_DEFAULT_SUBJECTS;
 
-static void copy_clean(char *out, size_t size, const char *in)
+void asn_bsre_copy_clean(char *out, size_t size, const char *in)
 {
 	char *clean = asn_str_clean(in == NULL ? "" : in);
 
@@ -40,7 +42,7 @@ static void message_key(const struct asn_bsre_headers *h, struct asn_bsre_mail *
 	char id[sizeof(out->message_key)];
 	size_t len;
 
-	copy_clean(id, sizeof(id), h->message_id);
+	asn_bsre_copy_clean(id, sizeof(id), h->message_id);
 	len = strlen(id);
 	if (len >= 2 && id[0] == '<' && id[len - 1] == '>') {
 		memmove(id, id + 1, len - 2);
@@ -61,30 +63,54 @@ static void message_key(const struct asn_bsre_headers *h, struct asn_bsre_mail *
 	}
 }
 
+bool asn_bsre_address_names_owner(const char *address, const char *owner)
+{
+	const char *at = strrchr(address, '@');
+
+	if (owner[0] == '\0')
+		return false;
+	if (strchr(owner, '@') != NULL)
+		return strcasecmp(address, owner) == 0;
+	return at != NULL && (size_t)(at - address) == strlen(owner) &&
+		strncasecmp(address, owner, strlen(owner)) == 0;
+}
+
+/* The To header names the owner, or, with no To, the envelope does. */
+static bool addressed_to_owner(const struct asn_bsre_headers *h)
+{
+	if (h->to_count == 0)
+		return h->envelope_to != NULL &&
+			asn_bsre_address_names_owner(h->envelope_to, h->owner);
+	for (size_t i = 0; i < h->to_count; i++) {
+		if (asn_bsre_address_names_owner(h->to[i], h->owner))
+			return true;
+	}
+	return false;
+}
+
 void asn_bsre_mail_from_headers(const struct asn_bsre_headers *h,
 				const struct asn_bsre_trust *trust, struct asn_bsre_mail *out)
 {
 	memset(out, 0, sizeof(*out));
-	copy_clean(out->subject, sizeof(out->subject), h->subject);
+	asn_bsre_copy_clean(out->subject, sizeof(out->subject), h->subject);
 	out->event = asn_bsre_classify_subject(trust->patterns, out->subject);
 	if (out->event == ASN_BSRE_NONE)
 		return;		/* ordinary mail: nothing else is looked at */
 
-	copy_clean(out->sender, sizeof(out->sender), h->from);
+	asn_bsre_copy_clean(out->sender, sizeof(out->sender), h->from);
 	if (!asn_bsre_from_domain(out->sender, out->sender_domain, sizeof(out->sender_domain)))
 		out->sender_domain[0] = '\0';
 	out->date = h->date;
 	message_key(h, out);
 
-	out->trusted = out->sender_domain[0] != '\0' &&
+	out->trusted = out->event != ASN_BSRE_SUSPICIOUS && out->sender_domain[0] != '\0' &&
 		asn_bsre_domain_trusted(out->sender_domain, trust->senders);
-	if (out->trusted && trust->authserv_id != NULL && trust->authserv_id[0] != '\0') {
-		bool dkim = false;
-
-		for (size_t i = 0; i < h->authres_count && !dkim; i++)
-			dkim = asn_bsre_authres_dkim_pass(h->authres[i], trust->authserv_id,
-							  trust->senders);
-		out->trusted = dkim;
+	if (out->trusted && trust->authserv_id != NULL && trust->authserv_id[0] != '\0')
+		out->trusted = asn_bsre_authres_dkim_pass(h->authres, h->authres_count,
+							  trust->authserv_id, trust->senders);
+	if (out->trusted && h->owner != NULL && !addressed_to_owner(h)) {
+		out->trusted = false;
+		out->replayed = true;
 	}
 }
 
@@ -133,7 +159,7 @@ int asn_bsre_patterns_parse(const char *spec, struct asn_bsre_pattern **patterns
 		for (char *e = colon; e > name && (e[-1] == ' ' || e[-1] == '\t'); e--)
 			e[-1] = '\0';
 		if (asn_bsre_event_parse(name, &event) < 0 || event == ASN_BSRE_NONE ||
-		    event == ASN_BSRE_OTHER) {
+		    event == ASN_BSRE_OTHER || event == ASN_BSRE_SUSPICIOUS) {
 			asn_error_set(err, "'%s' is not an event type (account_activation, "
 				      "account_info, set_passphrase, certificate_issued, "
 				      "issuance_succeeded, renewal, password_reset)", name);

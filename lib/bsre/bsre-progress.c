@@ -192,6 +192,7 @@ void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_
 			break;
 		case ASN_BSRE_PASSWORD_RESET:
 		case ASN_BSRE_OTHER:
+		case ASN_BSRE_SUSPICIOUS:
 		case ASN_BSRE_NONE:
 			break;
 		}

@@ -39,6 +39,7 @@ static int status_add_event(const struct asn_bsre_stored_event *ev, void *contex
 	out->type = ev->type;
 	out->received_at = ev->received_at;
 	out->trusted = ev->trusted;
+	out->replayed = ev->replayed;
 	out->subject = asn_xstrdup(ev->subject);
 	out->sender = asn_xstrdup(ev->sender);
 	out->source = asn_xstrdup(ev->source);
@@ -178,6 +179,8 @@ void asn_bsre_status_json(const struct asn_bsre_status *st, struct asn_str *out)
 		asn_str_append_c(out, ',');
 		json_key_string(out, "received_at", asn_time_iso(e->received_at, when, sizeof(when)));
 		asn_str_printfa(out, ",\"trusted\":%s,", e->trusted ? "true" : "false");
+		if (e->replayed)
+			asn_str_append(out, "\"replayed\":true,");
 		json_key_string(out, "subject", e->subject);
 		asn_str_append_c(out, ',');
 		json_key_string(out, "sender", e->sender);

@@ -45,7 +45,9 @@ char *asn_bsre_spool_format_line(const struct asn_bsre_spooled *ev)
 	append_escaped(&out, number);
 	append_escaped(&out, ev->source);
 	append_escaped(&out, asn_bsre_event_name(m->event));
-	append_escaped(&out, m->trusted ? "1" : "0");
+	/* trust: 1 trusted, 0 not, 2 replayed (trusted but addressed to
+	   someone else) */
+	append_escaped(&out, m->trusted ? "1" : m->replayed ? "2" : "0");
 	append_escaped(&out, m->message_key);
 	append_escaped(&out, m->subject);
 	append_escaped(&out, m->sender);
@@ -155,8 +157,11 @@ int asn_bsre_spool_parse_line(const char *line, struct asn_bsre_spooled *out,
 		asn_error_set(err, "field type: '%s' is not an event type", type);
 		return -1;
 	}
-	if (!parse_flag(flag, &m->trusted) || !parse_flag(flag2, &m->has_certificate)) {
-		asn_error_set(err, "field trusted/has_certificate: expected 0 or 1");
+	m->replayed = strcmp(flag, "2") == 0;
+	if ((!m->replayed && !parse_flag(flag, &m->trusted)) ||
+	    !parse_flag(flag2, &m->has_certificate)) {
+		asn_error_set(err, "field trusted/has_certificate: expected 0 or 1 (trusted: 2 "
+			      "replayed)");
 		return -1;
 	}
 	if (m->message_key[0] == '\0') {

@@ -24,8 +24,8 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 	if (asn_store_prepare(store,
 		"INSERT INTO bsre.bsre_events (email, message_key, type, received_at, trusted, "
 		"subject, sender, source, recorded_at, cert_serial, cert_common_name, "
-		"cert_organization, cert_valid_until) "
-		"VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+		"cert_organization, cert_valid_until, replayed) "
+		"VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
 		"ON CONFLICT (email, message_key) DO NOTHING", &stmt, err) < 0)
 		return -1;
 	asn_store_bind_text(stmt, 1, email);
@@ -41,6 +41,7 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 	bind_optional(stmt, 11, cert, mail->certificate.common_name);
 	bind_optional(stmt, 12, cert, mail->certificate.organization);
 	bind_optional(stmt, 13, cert, mail->certificate.valid_until);
+	sqlite3_bind_int(stmt, 14, mail->replayed ? 1 : 0);
 	if (asn_store_step_done(store, stmt, "recording a BSrE event", err) < 0)
 		return -1;
 	return sqlite3_changes(store->db) > 0 ? 1 : 0;
@@ -75,7 +76,7 @@ int asn_store_bsre_events(struct asn_store *store, const char *email,
 	if (asn_store_prepare(store,
 		"SELECT type, received_at, trusted, subject, sender, message_key, source, "
 		"recorded_at, cert_serial IS NOT NULL, cert_serial, cert_common_name, "
-		"cert_organization, cert_valid_until "
+		"cert_organization, cert_valid_until, replayed "
 		"FROM bsre.bsre_events WHERE email = ?1 ORDER BY received_at, id", &stmt, err) < 0)
 		return -1;
 	asn_store_bind_text(stmt, 1, email);
@@ -94,6 +95,7 @@ int asn_store_bsre_events(struct asn_store *store, const char *email,
 			.cert_common_name = column_text(stmt, 10),
 			.cert_organization = column_text(stmt, 11),
 			.cert_valid_until = column_text(stmt, 12),
+			.replayed = sqlite3_column_int(stmt, 13) != 0,
 		};
 		ret = callback(&ev, context);
 	}

@@ -84,6 +84,14 @@ const struct asn_migration asn_bsre_migrations[] = {
 		");\n"
 		"CREATE INDEX bsre_events_email ON bsre_events(email, received_at);\n"
 	},
+	{
+		"replayed BSrE events",
+		/* A trusted BSrE mail addressed to someone else than the
+		   mailbox's owner: kept with trusted = 0, so that it moves no
+		   stage for any reader, old or new. */
+		"ALTER TABLE bsre_events ADD COLUMN replayed INTEGER NOT NULL DEFAULT 0 "
+		"CHECK (replayed IN (0, 1));\n"
+	},
 };
 
 const unsigned int asn_bsre_migrations_count =
