@@ -12,6 +12,19 @@ ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
 	fi
 }
 
+# skip REASON: one check not run here.  Counted as a SKIP by automake and
+# by ./run-tests, which fails in CI (CI=true) on any skip.
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP $1"
+}
+
+# skip_all REASON: the whole test cannot run here (a SKIP, as above).
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
 # run EXPECTED-EXIT DESCRIPTION -- COMMAND...: runs, keeps stdout/stderr in
 # $out/$err files, checks the exit code.
 run() {
@@ -46,6 +59,16 @@ golden() {	# golden FILE NAME DESCRIPTION: compare with tests/golden/NAME
 	r=$?
 	ok $r "$3 (golden $2)"
 	[ $r -eq 0 ] || sed 's/^/# /' "$work/diff" | head -40
+}
+
+# asn_real_binary PROGRAM: the program itself, not libtool's wrapper script
+# (which only runs from its build tree).
+asn_real_binary() {
+	if [ "$(head -c 2 "$1")" = "#!" ] && [ -x "$(dirname "$1")/.libs/$(basename "$1")" ]; then
+		echo "$(dirname "$1")/.libs/$(basename "$1")"
+	else
+		echo "$1"
+	fi
 }
 
 tap_setup() {
