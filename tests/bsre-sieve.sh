@@ -4,10 +4,8 @@
 # folder, or discards, is still recorded.
 . "$top_srcdir/tests/tap.sh"
 tap_setup
-if [ ! -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]; then
-	echo "1..0 # SKIP Pigeonhole (dovecot-sieve) is not installed"
-	exit 0
-fi
+[ -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ] ||
+	skip_all "Pigeonhole (dovecot-sieve) is not installed"
 ASN_SYSTEM_MODULES=lib90_sieve_plugin.so
 DOVECOT_EXTRA_CONF="protocol lmtp {
   mail_plugins = \$mail_plugins sieve

@@ -2,14 +2,17 @@
 tap_n=0
 tap_failed=0
 
-ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
+# ok CONDITION-EXIT-STATUS DESCRIPTION: returns the check's own status, so
+# that "ok $? ...; [ $? -eq 0 ] || diagnostics" shows them when it fails.
+ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $tap_n - $2"
-	else
-		echo "not ok $tap_n - $2"
-		tap_failed=$((tap_failed + 1))
+		return 0
 	fi
+	echo "not ok $tap_n - $2"
+	tap_failed=$((tap_failed + 1))
+	return 1
 }
 
 # skip REASON: one check not run here.  Counted as a SKIP by automake and
