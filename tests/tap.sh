@@ -49,9 +49,12 @@ contains() {	# contains FILE TEXT DESCRIPTION
 	[ $r -eq 0 ] || { echo "# '$2' not in:"; sed 's/^/#   /' "$1" | head -20; }
 }
 
-lacks() {	# lacks FILE TEXT DESCRIPTION
-	! grep -qF -- "$2" "$1"
+lacks() {	# lacks FILE TEXT DESCRIPTION (a missing FILE fails: grep's 2 is no 1)
+	grep -qF -- "$2" "$1"
+	r=$?
+	[ $r -eq 1 ]
 	ok $? "$3"
+	[ $r -eq 1 ] || { [ $r -eq 0 ] && echo "# '$2' found in $1" || echo "# cannot read $1"; }
 }
 
 golden() {	# golden FILE NAME DESCRIPTION: compare with tests/golden/NAME
