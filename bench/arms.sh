@@ -3,7 +3,11 @@
 # arms named "with" and "bare", each from a copy of $root/db.
 #
 #   start_arm NAME EXTRA-CONFIG   starts it; sets imap_port_NAME, lmtp_port_NAME
-#   median                        the median of the numbers on stdin
+#   median                        the median of the numbers on stdin (median.sh)
+# A run that cannot start its Dovecots stops with a message and exit 1.
+
+# tests/dovecot-env.sh skips a test it cannot run; a benchmark fails instead
+skip_all() { echo "$0: cannot run: $1" >&2; exit 1; }
 
 top_srcdir=$src; top_builddir=$build
 DOVEADM=$(command -v doveadm); export top_srcdir top_builddir DOVEADM
@@ -22,10 +26,11 @@ start_arm() {
 	cp -a "$root/db/." "$work/db/"
 	. "$src/tests/dovecot-env.sh"
 	DOVECOT_EXTRA_CONF="$2"
-	dovecot_start >/dev/null || { echo "dovecot ($1) did not start"; exit 1; }
+	dovecot_start >"$root/start-$1.out" ||
+		{ echo "$0: Dovecot ($1) did not start:" >&2; cat "$root/start-$1.out" >&2; exit 1; }
 	# dovecot_start sets its own exit trap
 	[ -n "${ASN_KEEP:-}" ] && trap - EXIT || trap arms_cleanup EXIT
 	eval "imap_port_$1=$IMAP_PORT; lmtp_port_$1=$LMTP_PORT"
 }
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+. "$src/bench/median.sh"

@@ -64,7 +64,7 @@ for round in 1 2 3; do
 	"$asnctl" -c "$root/scan.conf" scan --layout "$tree/%d/%n" "$tree" >"$root/scan.out"
 	awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }' >>"$root/scan.t"
 done
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+. "$src/bench/median.sh"
 g=$(median <"$root/grep.t"); s=$(median <"$root/scan.t")
 echo "grep -rl: $(wc -l <"$root/grep.out") files found"
 echo "asnctl scan: $(cat "$root/scan.out")"

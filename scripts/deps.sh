@@ -17,8 +17,10 @@ asn_install_deps() {
 }
 
 # asn_install_webmail_deps [NODE-DIR]: Roundcube, PHP, Chromium; with
-# NODE-DIR, also Node.js (if missing) and playwright-core from npm there
-# (never a browser download: the test drives Debian's Chromium).
+# NODE-DIR, also Node.js (if missing) and, there, the npm packages pinned by
+# tests/e2e/package-lock.json (npm ci: exactly the locked versions, checked
+# against the lock's hashes; never a browser download: the test drives
+# Debian's Chromium).  A NODE-DIR installed from another lock is replaced.
 asn_install_webmail_deps() {
 	# Debian's roundcube would otherwise try to set up a PostgreSQL
 	# database; the tests and the demo use their own SQLite one.
@@ -29,10 +31,16 @@ asn_install_webmail_deps() {
 	[ -n "${1:-}" ] && ! command -v node >/dev/null && extra="nodejs npm"
 	asn_install_packages $ASN_DEB_WEBMAIL_PACKAGES $extra || return 1
 	[ -z "${1:-}" ] && return 0
-	[ -d "$1/node_modules/playwright-core" ] && return 0
+	# $src: the tree's top, set by the scripts that source this one
+	lock_dir="$src/tests/e2e"
+	if cmp -s "$lock_dir/package-lock.json" "$1/package-lock.json" &&
+		[ -d "$1/node_modules/playwright-core" ]; then
+		return 0
+	fi
 	mkdir -p "$1" &&
-	(cd "$1" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
-		playwright-core@1 >/dev/null) || { echo "npm install playwright-core failed" >&2; return 1; }
+	cp "$lock_dir/package.json" "$lock_dir/package-lock.json" "$1/" &&
+	(cd "$1" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent \
+		>/dev/null) || { echo "npm ci in $1 (tests/e2e/package-lock.json) failed" >&2; return 1; }
 }
 
 asn_install_packages() {

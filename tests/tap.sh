@@ -2,14 +2,30 @@
 tap_n=0
 tap_failed=0
 
-ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
+# ok CONDITION-EXIT-STATUS DESCRIPTION: returns the check's own status, so
+# that "ok $? ...; [ $? -eq 0 ] || diagnostics" shows them when it fails.
+ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $tap_n - $2"
-	else
-		echo "not ok $tap_n - $2"
-		tap_failed=$((tap_failed + 1))
+		return 0
 	fi
+	echo "not ok $tap_n - $2"
+	tap_failed=$((tap_failed + 1))
+	return 1
+}
+
+# skip REASON: one check not run here.  Counted as a SKIP by automake and
+# by ./run-tests, which fails in CI (CI=true) on any skip.
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP $1"
+}
+
+# skip_all REASON: the whole test cannot run here (a SKIP, as above).
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
 }
 
 # run EXPECTED-EXIT DESCRIPTION -- COMMAND...: runs, keeps stdout/stderr in
@@ -33,9 +49,12 @@ contains() {	# contains FILE TEXT DESCRIPTION
 	[ $r -eq 0 ] || { echo "# '$2' not in:"; sed 's/^/#   /' "$1" | head -20; }
 }
 
-lacks() {	# lacks FILE TEXT DESCRIPTION
-	! grep -qF -- "$2" "$1"
+lacks() {	# lacks FILE TEXT DESCRIPTION (a missing FILE fails: grep's 2 is no 1)
+	grep -qF -- "$2" "$1"
+	r=$?
+	[ $r -eq 1 ]
 	ok $? "$3"
+	[ $r -eq 1 ] || { [ $r -eq 0 ] && echo "# '$2' found in $1" || echo "# cannot read $1"; }
 }
 
 golden() {	# golden FILE NAME DESCRIPTION: compare with tests/golden/NAME
@@ -46,6 +65,16 @@ golden() {	# golden FILE NAME DESCRIPTION: compare with tests/golden/NAME
 	r=$?
 	ok $r "$3 (golden $2)"
 	[ $r -eq 0 ] || sed 's/^/# /' "$work/diff" | head -40
+}
+
+# asn_real_binary PROGRAM: the program itself, not libtool's wrapper script
+# (which only runs from its build tree).
+asn_real_binary() {
+	if [ "$(head -c 2 "$1")" = "#!" ] && [ -x "$(dirname "$1")/.libs/$(basename "$1")" ]; then
+		echo "$(dirname "$1")/.libs/$(basename "$1")"
+	else
+		echo "$1"
+	fi
 }
 
 tap_setup() {

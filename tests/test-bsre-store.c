@@ -68,7 +68,7 @@ static void add_account(struct asn_store *store, const char *email, const char *
 			const char *opd)
 {
 	struct asn_account a;
-	struct asn_error err;
+	struct asn_error err = { .msg = "" };
 
 	memset(&a, 0, sizeof(a));
 	a.email = (char *)email;
@@ -79,8 +79,8 @@ static void add_account(struct asn_store *store, const char *email, const char *
 	a.must_change = true;
 	a.password_set_at = 1;
 	a.created_at = 1;
-	if (asn_store_account_insert(store, &a, &err) < 0)
-		printf("# %s\n", err.msg);
+	tap_ok(asn_store_account_insert(store, &a, &err) == 0, "account %s added%s%s", email,
+	       err.msg[0] != '\0' ? ": " : "", err.msg);
 }
 
 static void test_spool_lines(void)
@@ -163,7 +163,8 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *bs
 	}
 	/* Replays run while the writers append: nothing may be lost or
 	   counted twice. */
-	asn_store_open(set, true, &store, &err);
+	tap_ok(asn_store_open(set, true, &store, &err) == 0, "concurrent spool: open (%s)",
+	       err.msg);
 	for (int round = 0; round < 200; round++) {
 		if (asn_bsre_spool_replay(store, spool, &stats, &err) < 0)
 			printf("# replay: %s\n", err.msg);
@@ -177,7 +178,8 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *bs
 		waitpid(pids[w], &st, 0);
 		exits_ok += WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	}
-	asn_bsre_spool_replay(store, spool, &stats, &err);
+	tap_ok(asn_bsre_spool_replay(store, spool, &stats, &err) >= 0,
+	       "concurrent spool: the last replay (%s)", err.msg);
 	total.recorded += stats.recorded;
 	total.duplicates += stats.duplicates;
 	asn_store_close(&store);
@@ -258,7 +260,7 @@ int main(void)
 	/* A site from before BSrE tracking: accounts only; init adds the
 	   BSrE database in its own directory, the accounts stay. */
 	tap_ok(asn_store_init(&set, NULL, &from, &err) == 0, "init");
-	asn_store_open(&set, true, &store, &err);
+	tap_ok(asn_store_open(&set, true, &store, &err) == 0, "open (%s)", err.msg);
 	add_account(store, "siti.rahma@jatimprov.go.id", "198503122010012003", "Diskominfo");
 	add_account(store, "budi@jatimprov.go.id", "198001012005011001", "BKD");
 	asn_store_close(&store);
@@ -301,18 +303,23 @@ int main(void)
 			ASN_BSRE_CERTIFICATE_ISSUED, 3000);
 	ev.mail.has_certificate = true;
 	snprintf(ev.mail.certificate.valid_until, sizeof(ev.mail.certificate.valid_until), "2027-04-30");
-	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
+	       "certificate event recorded");
 	ev = make_event("siti.rahma@jatimprov.go.id", "fake@evil", ASN_BSRE_SET_PASSPHRASE, 2000);
 	ev.mail.trusted = false;
-	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
+	       "untrusted event recorded");
 	ev = make_event("siti.rahma@jatimprov.go.id", "budi-renew@bssn.go.id", ASN_BSRE_RENEWAL, 2500);
 	ev.mail.trusted = false;
 	ev.mail.replayed = true;
-	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
+	       "replayed event recorded");
 	ev = make_event("outsider@jatimprov.go.id", "o@bssn.go.id", ASN_BSRE_ACCOUNT_INFO, 5);
-	asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err);
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
+	       "event of a user without an account recorded");
 
-	asn_store_bsre_events(store, "SITI.RAHMA@jatimprov.go.id", collect_event, &timeline, &err);
+	tap_ok(asn_store_bsre_events(store, "SITI.RAHMA@jatimprov.go.id", collect_event, &timeline,
+				     &err) == 0, "timeline read (%s)", err.msg);
 	tap_is_str(asn_str_c(&timeline),
 		   "account_activation/t/-;set_passphrase/u/-;renewal/r/-;"
 		   "certificate_issued/t/2027-04-30;",
@@ -327,7 +334,7 @@ int main(void)
 	       c.users, c.events, c.unprovisioned);
 	memset(&c, 0, sizeof(c));
 	c.ordered = true;
-	asn_store_bsre_users(store, "BKD", collect_user, &c, &err);
+	tap_ok(asn_store_bsre_users(store, "BKD", collect_user, &c, &err) == 0, "users: BKD");
 	tap_ok(c.users == 1 && c.events == 1 && strcmp(c.first_email, "budi@jatimprov.go.id") == 0,
 	       "users: one OPD only");
 	asn_store_close(&store);

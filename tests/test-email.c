@@ -60,13 +60,17 @@ int main(void)
 			       derive_cases[i].name);
 	}
 	{
-		char out[ASN_EMAIL_LOCAL_MAX + 1];
-		struct asn_error err;
+		char out[ASN_EMAIL_LOCAL_MAX + 1] = "";
+		struct asn_error err = { .msg = "" };
 		const char *longname = "Abcdefghijabcdefghijabcdefghijabcdefghij "
 			"Klmnopqrstklmnopqrstklmnopqrstklmnopqrst";
 
-		tap_ok(asn_email_local_from_name(longname, out, &err) == 0 && strlen(out) <= 60,
-		       "derive: long names fit in 60 characters (%zu)", strlen(out));
+		int ret = asn_email_local_from_name(longname, out, &err);
+
+		/* after a failure out is not read: it may hold anything */
+		tap_ok(ret == 0 && strlen(out) <= 60,
+		       "derive: long names fit in 60 characters (%s)",
+		       ret == 0 ? out : err.msg);
 	}
 	for (size_t i = 0; i < sizeof(normalize_cases) / sizeof(normalize_cases[0]); i++) {
 		char out[ASN_EMAIL_MAX + 1];

@@ -74,8 +74,8 @@ int main(void)
 	       st.st_mode & 0777);
 	snprintf(other, sizeof(other), "%s/sub", dir);
 	tap_ok(stat(other, &st) == 0 && (st.st_mode & 0777) == 0750, "directory mode 0750");
-	tap_ok(count_rows(path, "PRAGMA journal_mode") < 0 ||
-	       count_rows(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1,
+	/* -1 (the database cannot be opened) fails too */
+	tap_ok(count_rows(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1,
 	       "WAL journal mode");
 	tap_ok(asn_store_init(&set, NULL, &from, &err) == 0 && from == ASN_SCHEMA_VERSION,
 	       "init again: up to date");
