@@ -51,7 +51,7 @@ void asn_address_book_free(struct asn_address_book **book);
 void asn_address_book_reserve(struct asn_address_book *book, const char *address);
 bool asn_address_book_reserved(struct asn_address_book *book, const char *address);
 /* Derives the next free address for local@domain and reserves it.
-   Returns 0, or -1 (store error, or no free suffix below 10000). */
+   Returns 0, or -1 (store error, or no free suffix below 100000). */
 int asn_address_book_derive(struct asn_address_book *book, const char *local,
 			    const char *domain, char out[ASN_EMAIL_MAX + 1],
 			    struct asn_error *err);

@@ -304,7 +304,9 @@ int asn_address_book_derive(struct asn_address_book *book, const char *local,
 	   still are: reservations only grow, the store is not written
 	   during the derivation. */
 	(void)asn_str_map_get(book->next, base, &n);
-	for (; n < 10000; n++) {
+	/* Five digits at most: first.last is cut to 59 characters, the local
+	   part may have 64. */
+	for (; n < 100000; n++) {
 		int ret;
 
 		if (n == 1)
