@@ -117,4 +117,61 @@ contains "$work/stderr" "read it as Windows-1252" "warns about the encoding"
 [ "$(sqlite3 "$db" "select email from accounts where nip = '199001012015031099'")" = "jose.ramirez@jatimprov.go.id" ]
 ok $? "accented name transliterated in the address"
 
+# Namesakes: first.last, first.last2, ... in list order, skipping the
+# addresses in the database (siti.rahma and siti.rahma2 from the Diskominfo
+# list) and the ones the list gives, even further down.
+printf 'Nama;NIP;Email\n' >"$work/namesakes.csv"
+for i in 1 2 3 4 5; do printf 'Siti Rahma;19850101201001200%d;\n' "$i"; done >>"$work/namesakes.csv"
+printf 'Siti Rahma Lain;198501012010012006;siti.rahma4@jatimprov.go.id\n' >>"$work/namesakes.csv"
+run 0 "namesakes: dry run" -- asnctl import --dry-run --opd X "$work/namesakes.csv"
+cut -f1 "$work/stdout" | sed -n 's/^would create //p' | tr '\n' ' ' >"$work/namesakes.out"
+[ "$(cat "$work/namesakes.out")" = "siti.rahma3@jatimprov.go.id siti.rahma5@jatimprov.go.id siti.rahma6@jatimprov.go.id siti.rahma7@jatimprov.go.id siti.rahma8@jatimprov.go.id siti.rahma4@jatimprov.go.id " ]
+ok $? "derived addresses skip the database and an address given later in the list ($(cat "$work/namesakes.out"))"
+run 0 "namesakes imported" -- asnctl import --opd X --sheet "$work/namesakes-sheet.csv" "$work/namesakes.csv"
+[ "$(sqlite3 "$db" "select count(*) from accounts where email like 'siti.rahma%'")" = 8 ]
+ok $? "every namesake has an address of its own"
+awk 'BEGIN { print "Nama;NIP"; for (i = 1; i <= 1500; i++) printf "Muhammad Rizki;%d01012010011%03d\n", 1950 + int((i - 1) / 999), 1 + (i - 1) % 999 }' >"$work/many.csv"
+run 0 "1500 namesakes: dry run" -- asnctl import --dry-run --opd X "$work/many.csv"
+[ "$(grep -c '^would create muhammad.rizki' "$work/stdout")" = 1500 ] &&
+	grep -q '^would create muhammad.rizki1500@' "$work/stdout" &&
+	[ "$(cut -f1 "$work/stdout" | sort | uniq -d | wc -l)" = 0 ]
+ok $? "1500 namesakes get muhammad.rizki .. muhammad.rizki1500, no address twice"
+
+# Hidden characters (bidi controls, zero-width) are refused like controls.
+printf 'Nama;NIP;Jabatan;OPD\nSiti \342\200\256amhaR;198601012010012001;Staf;Dinkes\nBudi Zero\342\200\213;198601012010011002;Staf;Dinkes\nAni;198601012010012003;Ka\342\201\247si;Dinkes\nTono;198601012010011004;Staf;Din\357\273\277kes\n' >"$work/hidden.csv"
+run 65 "names with bidi or zero-width characters refused" -- asnctl import --sheet "$work/hidden-sheet.csv" "$work/hidden.csv"
+contains "$work/stderr" "hidden.csv:2: Nama: contains U+202E, a bidirectional control" "bidi override named with FILE:LINE"
+contains "$work/stderr" "hidden.csv:3: Nama: contains U+200B, an invisible zero-width character" "zero-width space named"
+contains "$work/stderr" "hidden.csv:4: Jabatan: contains U+2067" "in the position too"
+contains "$work/stderr" "hidden.csv:5: OPD: contains U+FEFF" "in the OPD too"
+[ ! -e "$work/hidden-sheet.csv" ]; ok $? "no sheet for a list with hidden characters"
+run 65 "add --name with a bidi override refused" -- asnctl add --name "$(printf 'Siti \342\200\256Rahma')" --nip 198601012010012001 --opd X --sheet "$work/add-hidden.csv"
+contains "$work/stderr" "--name: contains U+202E" "names the option"
+run 65 "import --opd with a zero-width joiner refused" -- asnctl import --opd "$(printf 'Din\342\200\215kes')" --sheet "$work/opd-hidden.csv" "$work/new.csv"
+contains "$work/stderr" "--opd: contains U+200D" "names --opd"
+
+# A list mixing UTF-8 and Windows-1252 is refused, unless told how to read it.
+printf 'Nama;NIP\r\nJos\303\251 Santos;198701012010011001\r\nRen\351 Putra;198701012010011002\r\n' >"$work/mixed.csv"
+run 65 "mixed UTF-8 and Windows-1252 refused" -- asnctl import --opd X --sheet "$work/mixed-sheet.csv" "$work/mixed.csv"
+contains "$work/stderr" "mixed.csv:3: not UTF-8, but line 2 is" "names the first non-UTF-8 line and a UTF-8 one"
+[ ! -e "$work/mixed-sheet.csv" ]; ok $? "no sheet for a mixed list"
+run 64 "unknown --encoding" -- asnctl import --encoding latin9 --opd X --sheet "$work/mixed-sheet.csv" "$work/mixed.csv"
+run 65 "--encoding utf-8 refuses the Windows-1252 line" -- asnctl import --encoding utf-8 --opd X --sheet "$work/mixed-sheet.csv" "$work/mixed.csv"
+contains "$work/stderr" "mixed.csv:3: not valid UTF-8" "names the line"
+run 0 "--encoding mixed reads each line as it is" -- asnctl import --encoding mixed --opd X --sheet "$work/mixed-sheet.csv" "$work/mixed.csv"
+contains "$work/stderr" "the first is line 3" "warns which lines were converted"
+[ "$(sqlite3 "$db" "select group_concat(name, '|') from accounts where nip like '19870101201001100_' order by nip")" = "$(printf 'Jos\303\251 Santos|Ren\303\251 Putra')" ]
+ok $? "both names stored without mojibake"
+
+# The credential sheet is not written where any user could replace it.
+mkdir -p "$work/open" && chmod 0777 "$work/open"
+printf 'Nama;NIP\nDewi Open;198801012010012001\n' >"$work/open.csv"
+run 73 "sheet in a world-writable directory without sticky bit refused" -- asnctl import --opd X --sheet "$work/open/sheet.csv" "$work/open.csv"
+contains "$work/stderr" "is writable by every user and has no sticky bit" "says why"
+[ ! -e "$work/open/sheet.csv" ]; ok $? "no sheet written there"
+[ "$(sqlite3 "$db" "select count(*) from accounts where nip = '198801012010012001'")" = 0 ]; ok $? "no account created"
+chmod 1777 "$work/open"
+run 0 "sheet in a sticky world-writable directory (like /tmp) accepted" -- asnctl import --opd X --sheet "$work/open/sheet.csv" "$work/open.csv"
+[ "$(stat -c %a "$work/open/sheet.csv")" = 600 ]; ok $? "that sheet is 0600"
+
 tap_finish

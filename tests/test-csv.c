@@ -76,6 +76,54 @@ static void test_encodings(void)
 	free(utf8);
 }
 
+
+/* What names must not hide, and how a list's encoding is surveyed. */
+static void test_hidden_and_mixed(void)
+{
+	static const struct {
+		const char *text;
+		unsigned int cp;	/* 0: clean */
+	} hidden[] = {
+		{ "Siti Rahma", 0 }, { "Jos\xC3\xA9 M\xC3\xBCller", 0 }, { "\xE2\x82\xAC 5", 0 },
+		{ "A\tB", 0x09 }, { "A\x7F", 0x7F }, { "A\xC2\x9B", 0x9B },
+		{ "\xE2\x80\xAE" "amhaR", 0x202E }, { "a\xE2\x80\xAA", 0x202A }, { "a\xE2\x81\xA9", 0x2069 },
+		{ "a\xE2\x80\x8E", 0x200E }, { "a\xD8\x9C", 0x061C }, { "a\xE2\x80\x8B", 0x200B },
+		{ "a\xE2\x80\x8D", 0x200D }, { "a\xE2\x81\xA0", 0x2060 }, { "a\xEF\xBB\xBF", 0xFEFF },
+		{ "a\xC2\xAD", 0x00AD }, { "a\xE2\x80\xA9", 0x2029 }, { "a\xF3\xA0\x80\x81", 0xE0001 },
+		{ "a\xE2\x80\x8C", 0x200C }, { "a\xE2\x80\x8A", 0 },
+	};
+	struct asn_encoding_survey survey;
+	const char *mixed;
+	size_t size;
+	char *out;
+
+	for (size_t i = 0; i < ASN_N_ELEMENTS(hidden); i++) {
+		unsigned int cp = 0;
+		const char *kind = asn_text_hidden_char(hidden[i].text, &cp);
+
+		if (hidden[i].cp == 0)
+			tap_ok(kind == NULL, "hidden: text %zu is clean", i + 1);
+		else
+			tap_ok(kind != NULL && cp == hidden[i].cp, "hidden: U+%04X found (U+%04X, %s)",
+			       hidden[i].cp, cp, kind != NULL ? kind : "none");
+	}
+
+	mixed = "a\r\nb\xC3\xA9\rc\xE9\n\nd\xE9\r\ne\xC3\xA9";
+	asn_encoding_survey(mixed, strlen(mixed), &survey);
+	tap_ok(survey.first_not_utf8 == 3 && survey.first_utf8 == 2,
+	       "survey: first not UTF-8 on line 3, UTF-8 on line 2 (%u, %u)",
+	       survey.first_not_utf8, survey.first_utf8);
+	out = asn_mixed_to_utf8(mixed, strlen(mixed), &size);
+	tap_is_str(out, "a\r\nb\xC3\xA9\rc\xC3\xA9\n\nd\xC3\xA9\r\ne\xC3\xA9",
+		   "mixed: each line in its encoding, line breaks kept");
+	tap_ok(size == strlen(out), "mixed: size");
+	free(out);
+	asn_encoding_survey("abc\n", 4, &survey);
+	tap_ok(survey.first_not_utf8 == 0 && survey.first_utf8 == 0, "survey: ASCII");
+	asn_encoding_survey("Jos\xE9\nRen\xE9", 9, &survey);
+	tap_ok(survey.first_not_utf8 == 1 && survey.first_utf8 == 0, "survey: Windows-1252 only");
+}
+
 static void test_writer(void)
 {
 	struct asn_str out = { 0 };
@@ -135,6 +183,7 @@ int main(void)
 		asn_csv_reader_free(&reader);
 	}
 	test_encodings();
+	test_hidden_and_mixed();
 	test_writer();
 	return tap_done();
 }

@@ -3,8 +3,10 @@
 #include "asn-hash-pool.h"
 #include "asn-policy.h"
 
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct pending {
@@ -34,41 +36,39 @@ static void progress_bar(size_t done, size_t total, void *context)
 	fflush(stderr);
 }
 
-static bool address_taken(struct asn_store *store, const struct pending *pending, size_t count,
-			  const char *email, struct asn_error *err, int *ret_r)
+static int address_in_store(const char *address, void *context, struct asn_error *err)
 {
+	struct asn_store *store = context;
 	char *owner = NULL;
+	int ret = asn_store_email_owner(store, address, &owner, err);
 
-	for (size_t i = 0; i < count; i++) {
-		if (strcmp(pending[i].email, email) == 0)
-			return true;
-	}
-	*ret_r = asn_store_email_owner(store, email, &owner, err);
 	free(owner);
-	return *ret_r != 0;
+	return ret;
 }
 
-/* first.last, then first.last2, first.last3, ... in list order, skipping
-   addresses already in the database: deterministic for the same list and
-   database. */
-static int derive_address(struct asn_store *store, const struct pending *pending, size_t count,
-			  const char *local, const char *domain, char out[ASN_EMAIL_MAX + 1],
-			  struct asn_error *err)
+/* The sheet holds every new password.  In a directory every user may
+   write to, any of them could rename or remove it and put their own file
+   in its place, for the admin to hand over; the sticky bit (as /tmp has)
+   leaves that to the file's owner, and the sheet is created O_EXCL, 0600.
+   The directory itself is checked, not its parents. */
+static int check_sheet_directory(const char *path)
 {
-	for (unsigned int n = 1; n < 10000; n++) {
-		int ret = 0;
+	char *copy = asn_xstrdup(path);
+	const char *dir = dirname(copy);
+	struct stat st;
+	int ret = EX_OK;
 
-		if (n == 1)
-			snprintf(out, ASN_EMAIL_MAX + 1, "%s@%s", local, domain);
-		else
-			snprintf(out, ASN_EMAIL_MAX + 1, "%s%u@%s", local, n, domain);
-		if (!address_taken(store, pending, count, out, err, &ret))
-			return 0;
-		if (ret < 0)
-			return -1;
+	/* A directory that cannot be read is the open's to report. */
+	if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH) != 0 &&
+	    (st.st_mode & S_ISVTX) == 0) {
+		asnctl_error("%s: the directory %s (mode %04o) is writable by every user and "
+			     "has no sticky bit: another user could rename or replace the "
+			     "credential sheet; write it to a private directory (or chmod +t %s)",
+			     path, dir, (unsigned int)(st.st_mode & 07777), dir);
+		ret = EX_CANTCREAT;
 	}
-	asn_error_set(err, "no free address for %s@%s", local, domain);
-	return -1;
+	free(copy);
+	return ret;
 }
 
 static void print_problems(struct asn_roster *roster, const char *source)
@@ -176,6 +176,8 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	struct asn_error err;
 	struct asnctl_sheet sheet;
 	struct pending *pending;
+	enum { ROW_SKIP, ROW_CREATE } *state;
+	struct asn_address_book *book;
 	char (*hashes)[ASN_PASSWORD_HASH_MAX] = NULL;
 	const char **passwords = NULL;
 	struct asn_hash_pool *pool;
@@ -188,11 +190,14 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	if (ret != EX_OK)
 		return ret;
 	pending = asn_xcalloc(roster->count + 1, sizeof(*pending));
+	state = asn_xcalloc(roster->count + 1, sizeof(*state));
+	book = asn_address_book_new(address_in_store, store);
 
-	/* Decide every row before anything is written. */
+	/* Decide every row before anything is written.  First the rows that
+	   exist and the addresses the list gives, so that no derived address
+	   takes one of those, wherever it is in the list. */
 	for (size_t i = 0; i < roster->count; i++) {
 		struct asn_person *person = &roster->people[i];
-		char local[ASN_EMAIL_LOCAL_MAX + 1];
 
 		ret = asn_store_nip_exists(store, person->nip, &err);
 		if (ret < 0)
@@ -218,6 +223,18 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 				free(owner);
 				continue;
 			}
+			asn_address_book_reserve(book, person->email);
+		}
+		state[i] = ROW_CREATE;
+	}
+	/* Then the addresses derived from names, in list order. */
+	for (size_t i = 0; i < roster->count; i++) {
+		struct asn_person *person = &roster->people[i];
+		char local[ASN_EMAIL_LOCAL_MAX + 1];
+
+		if (state[i] != ROW_CREATE)
+			continue;
+		if (person->email != NULL) {
 			snprintf(pending[count].email, sizeof(pending[count].email), "%s",
 				 person->email);
 		} else {
@@ -232,8 +249,8 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 						       roster->header[ASN_COL_NAME], err.msg);
 				continue;
 			}
-			if (derive_address(store, pending, count, local, opts->domain,
-					   pending[count].email, &err) < 0)
+			if (asn_address_book_derive(book, local, opts->domain,
+						    pending[count].email, &err) < 0)
 				goto store_error;
 		}
 		pending[count++].person = person;
@@ -267,6 +284,9 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	}
 
 	/* The sheet first: if it cannot be created, no hashing is wasted. */
+	ret = check_sheet_directory(opts->sheet_path);
+	if (ret != EX_OK)
+		goto out;
 	ret = asnctl_sheet_create(&sheet, opts->sheet_path, opts->sheet_delim);
 	if (ret != EX_OK)
 		goto out;
@@ -330,6 +350,8 @@ store_error:
 out:
 	wipe_pending(pending, roster->count);
 	free(pending);
+	free(state);
+	asn_address_book_free(&book);
 	free(passwords);
 	if (hashes != NULL) {
 		asn_secure_zero(hashes, count * sizeof(*hashes));

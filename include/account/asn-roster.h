@@ -42,6 +42,8 @@ struct asn_roster {
 	size_t problem_count;
 	char delimiter;
 	bool converted_from_cp1252;
+	/* First line read as Windows-1252 (converted or mixed), else 0. */
+	unsigned int cp1252_first_line;
 	/* Header text of each column found, NULL when absent. */
 	char *header[ASN_COL_COUNT];
 };
@@ -52,6 +54,21 @@ struct asn_roster {
    left out of people[]. */
 int asn_roster_parse(const char *data, size_t size, const char *default_opd,
 		     time_t now, struct asn_roster *roster_r, struct asn_error *err);
+/* The same with the encoding chosen: ASN_ENCODING_AUTO (what
+   asn_roster_parse does) reads UTF-8, or Windows-1252 when no line is
+   UTF-8, and refuses a file that mixes the two, naming the first line that
+   is not UTF-8 and the first that is; UTF8 refuses anything else;
+   WINDOWS_1252 converts every line; MIXED keeps the UTF-8 lines and reads
+   the others as Windows-1252. */
+enum asn_encoding {
+	ASN_ENCODING_AUTO,
+	ASN_ENCODING_UTF8,
+	ASN_ENCODING_WINDOWS_1252,
+	ASN_ENCODING_MIXED,
+};
+int asn_roster_parse_encoded(const char *data, size_t size, enum asn_encoding encoding,
+			     const char *default_opd, time_t now,
+			     struct asn_roster *roster_r, struct asn_error *err);
 void asn_roster_free(struct asn_roster *roster);
 
 /* Records a problem of the row on `line` (0: not from a file), as the

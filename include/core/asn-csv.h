@@ -42,4 +42,23 @@ bool asn_utf8_valid(const char *data, size_t size);
 /* Windows-1252 (what Excel writes as "CSV" on Windows) to UTF-8. */
 char *asn_cp1252_to_utf8(const char *data, size_t size, size_t *size_r);
 
+/* Lists mixing encodings: the first physical line (numbered as the reader
+   numbers them) that is not UTF-8, and the first that is UTF-8 with
+   non-ASCII characters; 0 when there is none. */
+struct asn_encoding_survey {
+	unsigned int first_not_utf8;
+	unsigned int first_utf8;
+};
+void asn_encoding_survey(const char *data, size_t size, struct asn_encoding_survey *survey_r);
+/* Each line on its own: kept when it is UTF-8, else read as Windows-1252. */
+char *asn_mixed_to_utf8(const char *data, size_t size, size_t *size_r);
+
+/* Characters a name must not hide: C0/C1 controls, bidirectional
+   controls (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C),
+   zero-width and other invisible characters (U+200B..U+200D, U+2060,
+   U+FEFF, U+00AD soft hyphen, ...), line separators.  Returns what the
+   first one is ("a bidirectional control, ...") with its code point, or
+   NULL.  The text must be valid UTF-8. */
+const char *asn_text_hidden_char(const char *utf8, unsigned int *cp_r);
+
 #endif

@@ -1,5 +1,6 @@
 /* Mailbox addresses: derivation from names, validation of given ones. */
 #include "asn-email.h"
+#include "asn-str-map.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -251,4 +252,79 @@ int asn_email_normalize(const char *input, char out[ASN_EMAIL_MAX + 1],
 	snprintf(out, ASN_EMAIL_MAX + 1, "%s", clean);
 	free(clean);
 	return 0;
+}
+
+struct asn_address_book {
+	struct asn_str_map *reserved;	/* addresses of this import */
+	struct asn_str_map *next;	/* "local@domain" -> next suffix to try */
+	asn_address_taken_fn *taken;
+	void *context;
+};
+
+struct asn_address_book *asn_address_book_new(asn_address_taken_fn *taken, void *context)
+{
+	struct asn_address_book *book = asn_xcalloc(1, sizeof(*book));
+
+	book->reserved = asn_str_map_new();
+	book->next = asn_str_map_new();
+	book->taken = taken;
+	book->context = context;
+	return book;
+}
+
+void asn_address_book_free(struct asn_address_book **book)
+{
+	if (*book == NULL)
+		return;
+	asn_str_map_free(&(*book)->reserved);
+	asn_str_map_free(&(*book)->next);
+	free(*book);
+	*book = NULL;
+}
+
+void asn_address_book_reserve(struct asn_address_book *book, const char *address)
+{
+	asn_str_map_set(book->reserved, address, 1);
+}
+
+bool asn_address_book_reserved(struct asn_address_book *book, const char *address)
+{
+	return asn_str_map_get(book->reserved, address, NULL);
+}
+
+int asn_address_book_derive(struct asn_address_book *book, const char *local,
+			    const char *domain, char out[ASN_EMAIL_MAX + 1],
+			    struct asn_error *err)
+{
+	char base[ASN_EMAIL_MAX + 1];
+	unsigned int n = 1;
+
+	snprintf(base, sizeof(base), "%s@%s", local, domain);
+	/* Suffixes below next were reserved or taken when last tried, and
+	   still are: reservations only grow, the store is not written
+	   during the derivation. */
+	(void)asn_str_map_get(book->next, base, &n);
+	/* Five digits at most: first.last is cut to 59 characters, the local
+	   part may have 64. */
+	for (; n < 100000; n++) {
+		int ret;
+
+		if (n == 1)
+			snprintf(out, ASN_EMAIL_MAX + 1, "%s", base);
+		else
+			snprintf(out, ASN_EMAIL_MAX + 1, "%s%u@%s", local, n, domain);
+		if (asn_address_book_reserved(book, out))
+			continue;
+		ret = book->taken(out, book->context, err);
+		if (ret < 0)
+			return -1;
+		if (ret > 0)
+			continue;
+		asn_str_map_set(book->next, base, n + 1);
+		asn_address_book_reserve(book, out);
+		return 0;
+	}
+	asn_str_map_set(book->next, base, n);
+	asn_error_set(err, "no free address for %s", base);
+	return -1;
 }

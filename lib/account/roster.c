@@ -1,6 +1,7 @@
 /* OPD lists: header mapping and per-row validation. */
 #include "asn-roster.h"
 #include "asn-csv.h"
+#include "asn-str-map.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -72,37 +73,39 @@ void asn_roster_add_problem(struct asn_roster *roster, unsigned int line, const 
 	problem->message = asn_xstrdup(buf);
 }
 
-static bool has_control_chars(const char *s)
+/* Checks a text field (name, position, OPD) for length and for
+   characters that would hide or disguise what it says, in the database
+   and on the credential sheet.  Returns false with a problem recorded. */
+static bool text_field_ok(struct asn_roster *roster, unsigned int line, const char *header,
+			  const char *text, size_t max_len)
 {
-	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s < 0x20)
-			return true;
+	const char *kind;
+	unsigned int cp;
+
+	if (strlen(text) > max_len) {
+		asn_roster_add_problem(roster, line, "%s: too long (more than %zu bytes)",
+				       header, max_len);
+		return false;
 	}
-	return false;
+	kind = asn_text_hidden_char(text, &cp);
+	if (kind != NULL) {
+		asn_roster_add_problem(roster, line, "%s: contains U+%04X, %s; remove it",
+				       header, cp, kind);
+		return false;
+	}
+	return true;
 }
 
-/* Returns the line of an earlier valid person with this address, or 0.
-   (Repeated NIPs are found in the list of every NIP seen, valid rows or
-   not.) */
-static unsigned int find_earlier_email(const struct asn_roster *roster, const char *email)
-{
-	for (size_t i = 0; i < roster->count; i++) {
-		const struct asn_person *p = &roster->people[i];
-
-		if (p->email != NULL && strcmp(p->email, email) == 0)
-			return p->line;
-	}
-	return 0;
-}
-
-struct seen_nip {
-	char nip[ASN_NIP_LEN + 1];
-	unsigned int line;
+/* Repeats inside the file name the line of their first occurrence:
+   constant time per row, so that a list of any size stays linear. */
+struct seen {
+	struct asn_str_map *nips;	/* every NIP parsed, valid row or not */
+	struct asn_str_map *emails;	/* addresses of valid people */
 };
 
 static void parse_row(struct asn_roster *roster, const struct asn_csv_record *rec,
 		      const int colmap[ASN_COL_COUNT], const char *default_opd, time_t now,
-		      struct seen_nip **seen, size_t *seen_count)
+		      struct seen *seen)
 {
 	struct asn_person person;
 	struct asn_nip nip;
@@ -125,10 +128,8 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 	if (clean[ASN_COL_NAME][0] == '\0') {
 		asn_roster_add_problem(roster, rec->line, "%s: empty", HDR(ASN_COL_NAME));
 		ok = false;
-	} else if (strlen(clean[ASN_COL_NAME]) > NAME_MAX_LEN ||
-		   has_control_chars(clean[ASN_COL_NAME])) {
-		asn_roster_add_problem(roster, rec->line, "%s: too long or contains control characters",
-			    HDR(ASN_COL_NAME));
+	} else if (!text_field_ok(roster, rec->line, HDR(ASN_COL_NAME), clean[ASN_COL_NAME],
+				  NAME_MAX_LEN)) {
 		ok = false;
 	}
 
@@ -138,22 +139,12 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 	} else {
 		/* Repeats inside the file name the first line, whether or not
 		   that first row was itself valid otherwise. */
-		earlier = 0;
-		for (size_t i = 0; i < *seen_count; i++) {
-			if (strcmp((*seen)[i].nip, nip.digits) == 0) {
-				earlier = (*seen)[i].line;
-				break;
-			}
-		}
-		if (earlier != 0) {
+		if (asn_str_map_get(seen->nips, nip.digits, &earlier)) {
 			asn_roster_add_problem(roster, rec->line, "%s: %s is repeated, first on line %u",
 				    HDR(ASN_COL_NIP), nip.digits, earlier);
 			ok = false;
 		} else {
-			*seen = asn_xrealloc(*seen, (*seen_count + 1) * sizeof(**seen));
-			memcpy((*seen)[*seen_count].nip, nip.digits, sizeof(nip.digits));
-			(*seen)[*seen_count].line = rec->line;
-			(*seen_count)++;
+			asn_str_map_set(seen->nips, nip.digits, rec->line);
 		}
 		memcpy(person.nip, nip.digits, sizeof(person.nip));
 	}
@@ -168,7 +159,7 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 		if (asn_email_normalize(clean[ASN_COL_EMAIL], email, &err) < 0) {
 			asn_roster_add_problem(roster, rec->line, "%s: %s", HDR(ASN_COL_EMAIL), err.msg);
 			ok = false;
-		} else if ((earlier = find_earlier_email(roster, email)) != 0) {
+		} else if (asn_str_map_get(seen->emails, email, &earlier)) {
 			asn_roster_add_problem(roster, rec->line, "%s: %s is repeated, first on line %u",
 				    HDR(ASN_COL_EMAIL), email, earlier);
 			ok = false;
@@ -177,23 +168,27 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 		}
 	}
 
-	if (clean[ASN_COL_OPD][0] != '\0')
-		person.opd = asn_xstrdup(clean[ASN_COL_OPD]);
-	else if (default_opd != NULL && default_opd[0] != '\0')
+	if (clean[ASN_COL_OPD][0] != '\0') {
+		if (text_field_ok(roster, rec->line, HDR(ASN_COL_OPD), clean[ASN_COL_OPD],
+				  TEXT_MAX_LEN))
+			person.opd = asn_xstrdup(clean[ASN_COL_OPD]);
+		else
+			ok = false;
+	} else if (default_opd != NULL && default_opd[0] != '\0')
 		person.opd = asn_xstrdup(default_opd);
 	else {
 		asn_roster_add_problem(roster, rec->line, "OPD: empty (add an OPD column or give --opd)");
 		ok = false;
 	}
-	if (strlen(clean[ASN_COL_POSITION]) > TEXT_MAX_LEN ||
-	    has_control_chars(clean[ASN_COL_POSITION])) {
-		asn_roster_add_problem(roster, rec->line, "%s: too long or contains control characters",
-			    HDR(ASN_COL_POSITION));
+	if (!text_field_ok(roster, rec->line, HDR(ASN_COL_POSITION), clean[ASN_COL_POSITION],
+			   TEXT_MAX_LEN))
 		ok = false;
-	}
 #undef HDR
 
 	if (ok) {
+		/* An address is taken by the first valid row that gives it. */
+		if (person.email != NULL)
+			asn_str_map_set(seen->emails, person.email, person.line);
 		person.name = clean[ASN_COL_NAME];
 		person.position = clean[ASN_COL_POSITION];
 		clean[ASN_COL_NAME] = NULL;
@@ -209,16 +204,73 @@ static void parse_row(struct asn_roster *roster, const struct asn_csv_record *re
 		free(clean[c]);
 }
 
+/* Returns the text to parse (data itself, or a converted copy in
+   *converted_r), or NULL with err set. */
+static const char *decode_list(const char *data, size_t *size, enum asn_encoding encoding,
+			       struct asn_roster *roster, char **converted_r,
+			       struct asn_error *err)
+{
+	struct asn_encoding_survey survey;
+
+	*converted_r = NULL;
+	if (encoding == ASN_ENCODING_WINDOWS_1252) {
+		/* A BOM says UTF-8, but the admin knows better: drop it
+		   rather than convert it into "\xC3\xAF\xC2\xBB\xC2\xBF". */
+		if (*size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+			data += 3;
+			*size -= 3;
+		}
+		*converted_r = asn_cp1252_to_utf8(data, *size, size);
+		return *converted_r;
+	}
+	asn_encoding_survey(data, *size, &survey);
+	if (survey.first_not_utf8 == 0)
+		return data;
+	switch (encoding) {
+	case ASN_ENCODING_UTF8:
+		asn_error_set(err, "line %u: not valid UTF-8 (as --encoding utf-8 requires)",
+			      survey.first_not_utf8);
+		return NULL;
+	case ASN_ENCODING_MIXED:
+		*converted_r = asn_mixed_to_utf8(data, *size, size);
+		roster->cp1252_first_line = survey.first_not_utf8;
+		return *converted_r;
+	case ASN_ENCODING_AUTO:
+	case ASN_ENCODING_WINDOWS_1252:
+		break;
+	}
+	if (survey.first_utf8 != 0) {
+		/* Converting it all would turn the UTF-8 names into mojibake. */
+		asn_error_set(err, "line %u: not UTF-8, but line %u is: the file mixes UTF-8 "
+			      "and another encoding (Windows-1252?); save it again as UTF-8, or "
+			      "choose with --encoding utf-8|windows-1252|mixed",
+			      survey.first_not_utf8, survey.first_utf8);
+		return NULL;
+	}
+	*converted_r = asn_cp1252_to_utf8(data, *size, size);
+	roster->converted_from_cp1252 = true;
+	roster->cp1252_first_line = survey.first_not_utf8;
+	return *converted_r;
+}
+
 int asn_roster_parse(const char *data, size_t size, const char *default_opd,
 		     time_t now, struct asn_roster *roster_r, struct asn_error *err)
+{
+	return asn_roster_parse_encoded(data, size, ASN_ENCODING_AUTO, default_opd, now,
+					roster_r, err);
+}
+
+int asn_roster_parse_encoded(const char *data, size_t size, enum asn_encoding encoding,
+			     const char *default_opd, time_t now,
+			     struct asn_roster *roster_r, struct asn_error *err)
 {
 	struct asn_roster *roster = roster_r;
 	struct asn_csv_reader *reader;
 	struct asn_csv_record rec;
-	struct seen_nip *seen = NULL;
-	size_t seen_count = 0;
+	struct seen seen;
 	char *converted = NULL;
 	int colmap[ASN_COL_COUNT];
+	unsigned int cp;
 	int ret;
 
 	memset(roster, 0, sizeof(*roster));
@@ -227,11 +279,9 @@ int asn_roster_parse(const char *data, size_t size, const char *default_opd,
 			      "is it an Excel workbook (.xlsx) rather than CSV?");
 		return -1;
 	}
-	if (!asn_utf8_valid(data, size)) {
-		converted = asn_cp1252_to_utf8(data, size, &size);
-		data = converted;
-		roster->converted_from_cp1252 = true;
-	}
+	data = decode_list(data, &size, encoding, roster, &converted, err);
+	if (data == NULL)
+		return -1;
 	reader = asn_csv_reader_new(data, size);
 	roster->delimiter = asn_csv_reader_delimiter(reader);
 
@@ -261,6 +311,16 @@ int asn_roster_parse(const char *data, size_t size, const char *default_opd,
 		}
 		colmap[column] = (int)i;
 		roster->header[column] = asn_str_clean(rec.fields[i]);
+		if (asn_text_hidden_char(roster->header[column], &cp) != NULL) {
+			/* Headers are quoted in every row's problem. */
+			asn_error_set(err, "line %u: header %zu contains U+%04X; remove it",
+				      rec.line, i + 1, cp);
+			asn_csv_record_clear(&rec);
+			asn_csv_reader_free(&reader);
+			asn_roster_free(roster);
+			free(converted);
+			return -1;
+		}
 	}
 	if (colmap[ASN_COL_NAME] < 0 || colmap[ASN_COL_NIP] < 0) {
 		asn_error_set(err, "line %u: the header has no %s column (expected e.g. "
@@ -280,11 +340,14 @@ int asn_roster_parse(const char *data, size_t size, const char *default_opd,
 	}
 	asn_csv_record_clear(&rec);
 
+	seen.nips = asn_str_map_new();
+	seen.emails = asn_str_map_new();
 	while ((ret = asn_csv_next(reader, &rec, err)) > 0) {
-		parse_row(roster, &rec, colmap, default_opd, now, &seen, &seen_count);
+		parse_row(roster, &rec, colmap, default_opd, now, &seen);
 		asn_csv_record_clear(&rec);
 	}
-	free(seen);
+	asn_str_map_free(&seen.nips);
+	asn_str_map_free(&seen.emails);
 	asn_csv_reader_free(&reader);
 	free(converted);
 	if (ret < 0) {

@@ -329,3 +329,149 @@ char *asn_cp1252_to_utf8(const char *data, size_t size, size_t *size_r)
 	*size_r = out.len;
 	return out.data;
 }
+
+/* Decodes the UTF-8 sequence at *p (already validated) and advances. */
+static unsigned int utf8_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	unsigned int cp;
+	size_t n;
+
+	if (s[0] < 0x80) {
+		*p = s + 1;
+		return s[0];
+	}
+	if ((s[0] & 0xE0) == 0xC0) {
+		cp = s[0] & 0x1F; n = 1;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		cp = s[0] & 0x0F; n = 2;
+	} else {
+		cp = s[0] & 0x07; n = 3;
+	}
+	for (size_t i = 1; i <= n; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			/* Not UTF-8 after all: step over the lead byte only. */
+			*p = s + 1;
+			return 0xFFFD;
+		}
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	*p = s + n + 1;
+	return cp;
+}
+
+const char *asn_text_hidden_char(const char *utf8, unsigned int *cp_r)
+{
+	const unsigned char *p = (const unsigned char *)utf8;
+
+	while (*p != '\0') {
+		unsigned int cp = utf8_next(&p);
+		const char *kind = NULL;
+
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+			kind = "a control character";
+		else if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+			 cp == 0x200E || cp == 0x200F || cp == 0x061C)
+			kind = "a bidirectional control, which reorders how the text is shown";
+		else if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF ||
+			 cp == 0x180E || (cp >= 0x2061 && cp <= 0x2064) ||
+			 (cp >= 0x206A && cp <= 0x206F))
+			kind = "an invisible zero-width character";
+		else if (cp == 0x00AD)
+			kind = "an invisible soft hyphen";
+		else if (cp == 0x2028 || cp == 0x2029)
+			kind = "a line separator";
+		else if ((cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xE0000 && cp <= 0xE007F))
+			kind = "an invisible format character";
+		if (kind != NULL) {
+			*cp_r = cp;
+			return kind;
+		}
+	}
+	return NULL;
+}
+
+/* Calls back with each physical line (CRLF, LF or CR ends one, as the
+   reader counts them), without its line break. */
+static void each_line(const char *data, size_t size,
+		      void (*callback)(const char *line, size_t len, unsigned int number,
+				       void *context), void *context)
+{
+	unsigned int number = 1;
+	size_t start = 0, i = 0;
+
+	while (i < size) {
+		if (data[i] != '\r' && data[i] != '\n') {
+			i++;
+			continue;
+		}
+		callback(data + start, i - start, number++, context);
+		if (data[i] == '\r' && i + 1 < size && data[i + 1] == '\n')
+			i++;
+		start = ++i;
+	}
+	if (start < size)
+		callback(data + start, size - start, number, context);
+}
+
+static void survey_line(const char *line, size_t len, unsigned int number, void *context)
+{
+	struct asn_encoding_survey *survey = context;
+
+	if (!asn_utf8_valid(line, len)) {
+		if (survey->first_not_utf8 == 0)
+			survey->first_not_utf8 = number;
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)line[i] >= 0x80) {
+			if (survey->first_utf8 == 0)
+				survey->first_utf8 = number;
+			break;
+		}
+	}
+}
+
+void asn_encoding_survey(const char *data, size_t size, struct asn_encoding_survey *survey_r)
+{
+	survey_r->first_not_utf8 = 0;
+	survey_r->first_utf8 = 0;
+	each_line(data, size, survey_line, survey_r);
+}
+
+struct line_convert {
+	struct asn_str out;
+	const char *data;
+	size_t size;
+};
+
+static void convert_line(const char *line, size_t len, unsigned int number, void *context)
+{
+	struct line_convert *conv = context;
+	const char *end = line + len, *data_end = conv->data + conv->size;
+
+	(void)number;
+	if (asn_utf8_valid(line, len)) {
+		asn_str_append_n(&conv->out, line, len);
+	} else {
+		size_t size;
+		char *utf8 = asn_cp1252_to_utf8(line, len, &size);
+
+		asn_str_append_n(&conv->out, utf8, size);
+		free(utf8);
+	}
+	/* The line break as it was. */
+	if (end < data_end)
+		asn_str_append_n(&conv->out, end,
+				 end[0] == '\r' && end + 1 < data_end && end[1] == '\n' ? 2 : 1);
+}
+
+char *asn_mixed_to_utf8(const char *data, size_t size, size_t *size_r)
+{
+	struct line_convert conv = { .data = data, .size = size };
+
+	each_line(data, size, convert_line, &conv);
+	asn_str_c(&conv.out);
+	*size_r = conv.out.len;
+	return conv.out.data;
+}

@@ -1,0 +1,70 @@
+#!/bin/sh
+# Import cost without hashing: namesakes against distinct names.
+#
+# A dry run (CSV, row checks, address derivation against the database)
+# of N rows that all carry the same name (siti.rahma, siti.rahma2, ...)
+# and of N rows whose names are all different; the ratio identical /
+# distinct is 1 when collisions cost nothing more, and stays flat as N
+# grows when the derivation is linear.  Then a real import of the distinct
+# list with near-free hashes (Argon2id t=1, m=8K): everything an import
+# does but the hashing (password generation with the policy, SQLite, the
+# sheet's fsync), per 1,000 rows.  Each figure is the median of 3 runs.
+# usage: bench/import-collisions.sh [BUILD-DIR] [N...]   (default 1000 5000 20000)
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
+[ $# -gt 0 ] && shift
+sizes=${*:-1000 5000 20000}
+asnctl="$build/tools/asnctl"
+make -s -C "$build" >/dev/null
+[ -x "$asnctl" ] || { echo "import-collisions.sh: no $asnctl" >&2; exit 1; }
+work=$(mktemp -d /tmp/asn-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+printf 'asn_db = %s/asn.db\nasn_domain = bench.go.id\nasn_argon2_opslimit = 1\nasn_argon2_memlimit = 8K\n' \
+	"$work" >"$work/asnctl.conf"
+"$asnctl" -c "$work/asnctl.conf" init >/dev/null
+
+# seconds COMMAND...: wall time of one run; fails loudly if the run does.
+seconds() {
+	start=$(date +%s.%N)
+	if ! "$@" >"$work/out" 2>"$work/err"; then
+		echo "import-collisions.sh: failed: $*" >&2
+		cat "$work/err" >&2
+		exit 1
+	fi
+	end=$(date +%s.%N)
+	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f\n", e - s }'
+}
+median3() { printf '%s\n%s\n%s\n' "$1" "$2" "$3" | sort -g | sed -n 2p; }
+dry() { seconds "$asnctl" -c "$work/asnctl.conf" import --dry-run --opd Bench "$1"; }
+
+echo "dry-run import (no hashing, nothing written), median of 3 runs"
+printf '%8s %12s %12s %8s %14s %14s\n' rows "identical s" "distinct s" ratio \
+	"identical us/row" "distinct us/row"
+for rows in $sizes; do
+	"$src/bench/gen-list.sh" "$rows" identical >"$work/identical.csv"
+	"$src/bench/gen-list.sh" "$rows" distinct >"$work/distinct.csv"
+	i=$(median3 "$(dry "$work/identical.csv")" "$(dry "$work/identical.csv")" "$(dry "$work/identical.csv")")
+	[ "$(grep -c '^would create' "$work/out")" = "$rows" ] || { echo "import-collisions.sh: $rows identical rows not all accepted" >&2; exit 1; }
+	d=$(median3 "$(dry "$work/distinct.csv")" "$(dry "$work/distinct.csv")" "$(dry "$work/distinct.csv")")
+	[ "$(grep -c '^would create' "$work/out")" = "$rows" ] || { echo "import-collisions.sh: $rows distinct rows not all accepted" >&2; exit 1; }
+	awk -v r="$rows" -v i="$i" -v d="$d" 'BEGIN {
+		printf "%8d %12.3f %12.3f %8.2f %14.1f %14.1f\n", r, i, d, i / d, i / r * 1e6, d / r * 1e6 }'
+done
+
+echo "import with near-free hashes (Argon2id t=1 m=8K): all but hashing, median of 3 runs"
+printf '%8s %10s %18s\n' rows "import s" "s per 1,000 rows"
+for rows in $sizes; do
+	"$src/bench/gen-list.sh" "$rows" distinct >"$work/distinct.csv"
+	runs=""
+	for run in 1 2 3; do
+		rm -f "$work"/asn.db* "$work/sheet.csv"
+		"$asnctl" -c "$work/asnctl.conf" init >/dev/null
+		runs="$runs $(seconds "$asnctl" -c "$work/asnctl.conf" import --opd Bench --sheet "$work/sheet.csv" "$work/distinct.csv")"
+		grep -q "^$work/distinct.csv: $rows created" "$work/out" || { echo "import-collisions.sh: $rows rows not all created" >&2; exit 1; }
+	done
+	# shellcheck disable=SC2086
+	t=$(median3 $runs)
+	awk -v r="$rows" -v t="$t" 'BEGIN { printf "%8d %10.3f %18.3f\n", r, t, t / r * 1000 }'
+done
