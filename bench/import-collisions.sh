@@ -12,6 +12,7 @@
 # usage: bench/import-collisions.sh [BUILD-DIR] [N...]   (default 1000 5000 20000)
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/bench/median.sh"
 build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
 [ $# -gt 0 ] && shift
 sizes=${*:-1000 5000 20000}
@@ -36,7 +37,7 @@ seconds() {
 	end=$(date +%s.%N)
 	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f\n", e - s }'
 }
-median3() { printf '%s\n%s\n%s\n' "$1" "$2" "$3" | sort -g | sed -n 2p; }
+median3() { printf '%s\n' "$@" | median; }
 dry() { seconds "$asnctl" -c "$work/asnctl.conf" import --dry-run --opd Bench "$1"; }
 
 echo "dry-run import (no hashing, nothing written), median of 3 runs"
