@@ -2,7 +2,8 @@
    are neither listed nor opened, created, renamed or deleted.  The user
    can read the notice and change the password in the webmail; nothing
    else is lost, and the restriction ends at the next login after the
-   change. */
+   change.  IMAP NOTIFY (RFC 5465) learns of mailboxes from the list's
+   notify records, not from its iteration: those are filtered too. */
 #include "lib.h"
 #include "mail-storage-private.h"
 #include "mailbox-list-private.h"
@@ -113,6 +114,29 @@ asn_mailbox_list_iter_next(struct mailbox_list_iterate_context *ctx)
 	}
 }
 
+/* A record is kept only when every name in it is INBOX (a rename away
+   from or into INBOX would name the other mailbox). */
+static int
+asn_mailbox_list_notify_next(struct mailbox_list_notify *notify,
+			     const struct mailbox_list_notify_rec **rec_r)
+{
+	struct asn_mailbox_list *alist = ASN_LIST_CONTEXT(notify->list);
+	const struct mailbox_list_notify_rec *rec;
+	int ret;
+
+	if (alist->module_ctx.super.notify_next == NULL)
+		return -1;
+	while ((ret = alist->module_ctx.super.notify_next(notify, &rec)) > 0) {
+		if (asn_is_inbox_vname(notify->list, rec->vname) &&
+		    (rec->old_vname == NULL ||
+		     asn_is_inbox_vname(notify->list, rec->old_vname))) {
+			*rec_r = rec;
+			return ret;
+		}
+	}
+	return ret;
+}
+
 void asn_mailbox_list_created(struct mailbox_list *list)
 {
 	struct mailbox_list_vfuncs *v = list->vlast;
@@ -124,5 +148,8 @@ void asn_mailbox_list_created(struct mailbox_list *list)
 	alist->module_ctx.super = *v;
 	list->vlast = &alist->module_ctx.super;
 	v->iter_next = asn_mailbox_list_iter_next;
+	/* The list index, which implements NOTIFY, may hook in after us:
+	   Dovecot's hook building then puts its function in our super. */
+	v->notify_next = asn_mailbox_list_notify_next;
 	MODULE_CONTEXT_SET(list, asn_mailbox_list_module, alist);
 }

@@ -39,6 +39,33 @@ contains "$work/imap2" "exists: 1" "after a second login the notice is still the
 doveadm_t mailbox list -u "$user" >"$work/out" 2>&1
 contains "$work/out" "Arsip" "the other folder still exists (doveadm sees it)"
 
+# --- NOTIFY (RFC 5465) must not name the folders LIST hides: another
+# client creates and subscribes a folder, then a mail reaches INBOX (its
+# STATUS marks the end of the events).
+notify_probe() {	# notify_probe USER PASSWORD FOLDER
+	imap_probe "$1" "$2" \
+		raw "NOTIFY SET STATUS (personal (MessageNew MessageExpunge MailboxName SubscriptionChange))" \
+		shell "$DOVEADM -c $dovecot_conf_dir/dovecot.conf mailbox create -s -u $1 $3 &&
+		       $top_builddir/tests/lmtp-probe 127.0.0.1 $LMTP_PORT sender@example.org $1 Penanda" \
+		wait-for "STATUS INBOX" 10
+}
+quiet=made.sudarsana@jatimprov.go.id
+quiet_pw=$(pw_of $quiet)
+imap_probe "$quiet" "$quiet_pw" >/dev/null 2>&1	# the notice, first
+doveadm_t mailbox create -u "$quiet" Arsip >/dev/null 2>&1
+notify_probe "$quiet" "$quiet_pw" Rahasia >"$work/notify" 2>&1
+contains "$work/notify" "OK NOTIFY completed" "NOTIFY SET accepted in the restricted session"
+contains "$work/notify" "wait-for: STATUS INBOX" "NOTIFY still reports INBOX in the restricted session"
+notify_names() {	# notify_names FILE: the folder named by each LIST/STATUS
+	awk '/^(raw|untagged): \* LIST / { print $NF } /^(raw|untagged): \* STATUS / { print $4 }' "$1"
+}
+! notify_names "$work/notify" | tr -d '"' | grep -qvx INBOX
+ok $? "NOTIFY names no folder but INBOX in the restricted session (neither the new one nor Arsip)"
+notify_names "$work/notify" | tr -d '"' | grep -vx INBOX | sed 's/^/# leaked: /'
+printf '%s\n%s\n' "$quiet_pw" "Kq#9zVw2Lp7Xm" | asnctl passwd "$quiet" --stdin >/dev/null
+notify_probe "$quiet" "Kq#9zVw2Lp7Xm" Baru >"$work/notify2" 2>&1
+contains "$work/notify2" 'untagged: * LIST () "." Baru' "after the change NOTIFY reports a new folder (the check above can fail)"
+
 # --- POP3
 pop3_probe "$(echo "$user")" "$pw" >"$work/pop3" 2>&1
 contains "$work/pop3" "login: OK" "POP3 login with the default password"

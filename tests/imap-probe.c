@@ -1,17 +1,26 @@
 /* A real IMAP client for the tests (libetpan): logs in, runs commands,
    prints what a user would see, one fact per line.
    usage: imap-probe HOST PORT USER PASSWORD [list | create NAME | select NAME |
-          examine NAME | delete NAME | rename FROM TO | fetch-subjects]...
+          examine NAME | delete NAME | rename FROM TO | fetch-subjects |
+          raw LINE | shell CMD | wait-for TEXT SECONDS]...
    Prints "login: OK" or "login: NO <text>", "alert: <text>" for [ALERT]
    responses (also those right after the login reply), "list: NAME" per
    mailbox, "create NAME: OK|NO <text>", "select NAME: ...", "exists: N",
    "subject: TEXT" (fetch-subjects, of the selected mailbox).
+   For commands libetpan does not know (NOTIFY): "raw LINE" sends LINE
+   with a tag and prints each server line as "raw: ..." up to the tagged
+   reply; "shell CMD" runs CMD (another client acting meanwhile);
+   "wait-for TEXT SECONDS" prints every line the server sends unasked as
+   "untagged: ..." until one contains TEXT ("wait-for: TEXT") or SECONDS
+   pass ("wait-for: timeout").
    Exit 0 when the dialogue ran (refusals included), 69 when the server
    could not be reached. */
 #include <libetpan/libetpan.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* IMAP_PROBE_TRACE=1: every line the server sends, as "S: ...", so that
    tests can check response codes ([NOPERM]) and their order. */
@@ -33,6 +42,60 @@ static void trace_logger(mailimap *imap, int log_type, const char *str, size_t s
 		size -= len + 1;
 		str = eol + 1;
 	}
+}
+
+/* One line from the server, NULL when none comes within timeout_ms (or
+   the connection ends).  Lines libetpan already buffered come first. */
+static const char *read_raw_line(mailimap *imap, int timeout_ms)
+{
+	struct pollfd pfd = {
+		.fd = mailstream_low_get_fd(mailstream_get_low(imap->imap_stream)),
+		.events = POLLIN,
+	};
+
+	if (imap->imap_stream->read_buffer_len == 0 && poll(&pfd, 1, timeout_ms) <= 0)
+		return NULL;
+	return mailstream_read_line_remove_eol(imap->imap_stream, imap->imap_stream_buffer);
+}
+
+static int raw_command(mailimap *imap, const char *line)
+{
+	static unsigned int tag_n;
+	char tag[32];
+	const char *reply;
+
+	snprintf(tag, sizeof(tag), "r%u ", ++tag_n);
+	if (mailstream_write(imap->imap_stream, tag, strlen(tag)) < 0 ||
+	    mailstream_write(imap->imap_stream, line, strlen(line)) < 0 ||
+	    mailstream_write(imap->imap_stream, "\r\n", 2) < 0 ||
+	    mailstream_flush(imap->imap_stream) < 0)
+		return -1;
+	while ((reply = read_raw_line(imap, 15000)) != NULL) {
+		printf("raw: %s\n", reply);
+		if (strncmp(reply, tag, strlen(tag)) == 0) {
+			printf("raw %s: %s\n", line, reply + strlen(tag));
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void wait_for(mailimap *imap, const char *text, int seconds)
+{
+	time_t end = time(NULL) + seconds;
+	const char *line;
+
+	while (time(NULL) < end) {
+		line = read_raw_line(imap, 200);
+		if (line == NULL)
+			continue;
+		printf("untagged: %s\n", line);
+		if (strstr(line, text) != NULL) {
+			printf("wait-for: %s\n", text);
+			return;
+		}
+	}
+	printf("wait-for: timeout\n");
 }
 
 static void print_alert(mailimap *imap)
@@ -125,6 +188,16 @@ int main(int argc, char **argv)
 			r = mailimap_rename(imap, argv[i + 1], argv[i + 2]);
 			snprintf(what, sizeof(what), "rename %s %s", argv[i + 1], argv[i + 2]);
 			print_result(imap, what, r);
+			i += 2;
+		} else if (strcmp(argv[i], "raw") == 0 && i + 1 < argc) {
+			if (raw_command(imap, argv[++i]) < 0)
+				printf("raw %s: no reply\n", argv[i]);
+		} else if (strcmp(argv[i], "shell") == 0 && i + 1 < argc) {
+			fflush(stdout);
+			if (system(argv[++i]) != 0)
+				printf("shell: failed\n");
+		} else if (strcmp(argv[i], "wait-for") == 0 && i + 2 < argc) {
+			wait_for(imap, argv[i + 1], atoi(argv[i + 2]));
 			i += 2;
 		} else if (strcmp(argv[i], "fetch-subjects") == 0) {
 			struct mailimap_set *set = mailimap_set_new_interval(1, 0);
