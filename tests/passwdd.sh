@@ -181,6 +181,25 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 --interface 127.0.0.
 wait $slow_pid
 echo "# slow-client, 200 sockets for 8 s: $(cat "$work/slow")"
 
+# The shipped unit: valid, and root without capabilities in a sandbox
+# (it was root with every capability: exposure 6.2).
+unit="$top_srcdir/conf.d/asn-passwdd.service"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	sed "s#^ExecStart=/usr/sbin/asn-passwdd#ExecStart=$passwdd#" "$unit" >"$work/asn-passwdd.service"
+	systemd-analyze verify "$work/asn-passwdd.service" >"$work/verify" 2>&1
+	ok $? "systemd-analyze verify accepts the unit"
+	[ -s "$work/verify" ] && sed 's/^/# /' "$work/verify"
+	systemd-analyze security --offline=true "$work/asn-passwdd.service" >"$work/security" 2>&1
+	level=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$work/security")
+	awk -v l="${level:-99}" 'BEGIN { exit !(l <= 2.0) }'
+	ok $? "systemd-analyze security: exposure ${level:-?} <= 2.0"
+	grep -q '^CapabilityBoundingSet=$' "$unit"; ok $? "the unit drops every capability"
+else
+	echo "ok $((tap_n + 1)) # SKIP systemd-analyze is missing (package systemd)"; tap_n=$((tap_n + 1))
+	echo "ok $((tap_n + 1)) # SKIP systemd-analyze is missing"; tap_n=$((tap_n + 1))
+	grep -q '^CapabilityBoundingSet=$' "$unit"; ok $? "the unit drops every capability"
+fi
+
 # The log: one line per request, never a password.
 leaked=0
 for secret in "$pw" "Kq#9zVw2Lp7Xm" "Wrong#Pass99x" "SitiRahma#2026x" "$(pw_of $lim)" "Wrong#Pass9x"; do
