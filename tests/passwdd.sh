@@ -163,6 +163,19 @@ CURL_FROM="--interface 127.0.0.4 -H X-Forwarded-For:10.0.0.9"
 expect 403 "salah" "an untrusted peer's X-Forwarded-For ..." -- "ghost10@jatimprov.go.id" "Wrong#Pass9x" "y"
 contains "$work/passwdd.log" "403 ghost10@jatimprov.go.id: unknown user or wrong current password (client 127.0.0.4)" "... is ignored"
 CURL_FROM=
+# Our Roundcube driver names the ASN's address (REMOTE_ADDR) in the header.
+if command -v php >/dev/null 2>&1 && [ -f /usr/share/php/GuzzleHttp/autoload.php ]; then
+	php "$top_srcdir/tests/asnpasswdd-driver.php" "$top_srcdir/contrib/roundcube/asnpasswdd.php" \
+		"http://127.0.0.1:$port/password" 127.0.0.3 10.0.0.42 ghost11@jatimprov.go.id \
+		"Wrong#Pass9x" "Kq#9zVw2Lp7Xm" >"$work/driver" 2>&1
+	contains "$work/driver" "error: Kata sandi saat ini salah." "the driver shows the reason"
+	contains "$work/passwdd.log" "403 ghost11@jatimprov.go.id: unknown user or wrong current password (client 10.0.0.42)" \
+		"the driver sends the ASN's address, which asn-passwdd counts"
+else
+	for i in 1 2; do
+		echo "ok $((tap_n + 1)) # SKIP php or Guzzle (roundcube-core) is missing"; tap_n=$((tap_n + 1))
+	done
+fi
 
 # Slow clients: a request must arrive whole within
 # asn_passwdd_request_timeout (3 s here), however it trickles...
