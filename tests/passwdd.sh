@@ -133,7 +133,7 @@ sed 's/^asn_argon2_.*//' "$work/asnctl.conf" >"$work/asnctl-real-cost.conf"
 par=$(sqlite3 "$db" "select email from accounts where nip = '199202022019022002'")
 pids=
 for i in $(seq 1 50); do
-	curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 --interface "127.0.1.$i" -X POST \
+	curl -s -o /dev/null -w '%{http_code}\n' --max-time 300 --interface "127.0.1.$i" -X POST \
 		--data-urlencode "user=$par" --data-urlencode "curpass=Wrong#Pass$i" \
 		--data-urlencode "newpass=Kq#9zVw2Lp7Xm" "http://127.0.0.1:$port/password" \
 		>"$work/par.$i" &

@@ -199,6 +199,7 @@ int main(int argc, char **argv)
 	if (daemon == NULL) {
 		passwdd_log(&d, LOG_ERR, "cannot listen on %s: %s", d.set.passwdd_listen,
 			    strerror(errno));
+		passwdd_conns_free(&d.conns);
 		return EX_UNAVAILABLE;
 	}
 	passwdd_log(&d, LOG_INFO, "listening on %s, database %s", d.set.passwdd_listen, d.set.db);
