@@ -193,9 +193,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	daemon = passwdd_http_start(&d, &addr.sa,
-				    (unsigned int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
-						   sysconf(_SC_NPROCESSORS_ONLN) : 2));
+	sem_init(&d.work_slots, 0, (unsigned int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
+						  sysconf(_SC_NPROCESSORS_ONLN) : 2));
+	daemon = passwdd_http_start(&d, &addr.sa);
 	if (daemon == NULL) {
 		passwdd_log(&d, LOG_ERR, "cannot listen on %s: %s", d.set.passwdd_listen,
 			    strerror(errno));
@@ -208,6 +208,7 @@ int main(int argc, char **argv)
 	passwdd_log(&d, LOG_INFO, "stopping (signal %d)", (int)stop_signal);
 	MHD_stop_daemon(daemon);
 	passwdd_conns_free(&d.conns);
+	sem_destroy(&d.work_slots);
 	passwdd_limits_free(&d.limits);
 	free(d.proxies);
 	asn_policy_deinit(&d.policy);

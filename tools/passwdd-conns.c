@@ -8,8 +8,8 @@
    - a request must arrive whole within asn_passwdd_request_timeout of the
      connection's start: a watcher thread shuts down the socket of one that
      has not, and libmicrohttpd then closes it as a client that went away.
-   Bytes the client sent but a busy worker has not read yet do not count
-   against it.  Each connection carries one request (replies say Connection: close), so
+   Each connection has its own thread, so that no verify delays the
+   reading of another request.  Each connection carries one request (replies say Connection: close), so
    the bound covers everything a client sends. */
 #include "passwdd.h"
 
@@ -17,7 +17,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <syslog.h>
 
 struct tracked_conn {
@@ -90,15 +89,9 @@ static void *watch(void *cls)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		for (struct tracked_conn *c = conns->head; c != NULL; c = c->next) {
 			char addr[INET6_ADDRSTRLEN + 1];
-			int unread = 0;
 
 			if (c->received || c->cut ||
 			    elapsed_ms(&c->start, &now) < (long)conns->timeout_ms)
-				continue;
-			/* Bytes waiting in the kernel: the client sent them and
-			   its worker thread is busy (a verify): the slow one is
-			   us, not the client. */
-			if (ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0)
 				continue;
 			/* The socket stays libmicrohttpd's: it is closed only
 			   after the CLOSED notification, which needs this lock. */

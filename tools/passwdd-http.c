@@ -257,6 +257,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 {
 	struct passwdd *d = cls;
 	struct request *req = *con_cls;
+	enum MHD_Result ret;
 
 	if (req == NULL) {
 		/* First call: headers only. */
@@ -282,7 +283,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		return MHD_YES;
 	}
 	passwdd_conns_received(d->conns, conn);
-	return handle_change(d, conn, req);
+	/* Argon2id costs time and memory: one verify or hash per core at
+	   once; the others wait here, in their own connection's thread. */
+	while (sem_wait(&d->work_slots) < 0)
+		;
+	ret = handle_change(d, conn, req);
+	sem_post(&d->work_slots);
+	return ret;
 }
 
 static void completed(void *cls ASN_UNUSED, struct MHD_Connection *conn ASN_UNUSED,
@@ -299,16 +306,15 @@ static void completed(void *cls ASN_UNUSED, struct MHD_Connection *conn ASN_UNUS
 	*con_cls = NULL;
 }
 
-struct MHD_Daemon *passwdd_http_start(struct passwdd *d, const struct sockaddr *addr,
-				      unsigned int threads)
+struct MHD_Daemon *passwdd_http_start(struct passwdd *d, const struct sockaddr *addr)
 {
 	/* The idle timeout restarts with every byte: the whole-request bound
 	   of passwdd-conns.c is the one that holds against slow clients. */
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+				MHD_USE_ERROR_LOG |
 				(addr->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				0, passwdd_conns_accept, d->conns, handler, d,
 				MHD_OPTION_SOCK_ADDR, addr,
-				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_CONNECTION_LIMIT, PASSWDD_CONNS_TOTAL,
 				MHD_OPTION_CONNECTION_TIMEOUT, d->set.passwdd_request_timeout,
 				MHD_OPTION_NOTIFY_CONNECTION, passwdd_conns_notify, d->conns,

@@ -1,6 +1,7 @@
 #ifndef PASSWDD_H
 #define PASSWDD_H
 
+#include <semaphore.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -14,10 +15,12 @@
 
 /* Connection slots: one address holds at most CONNS_PER_ADDRESS of them
    (a trusted proxy, which carries every webmail user, CONNS_PER_PROXY), so
-   CONNS_TOTAL - CONNS_PER_PROXY always remain for the others. */
-#define PASSWDD_CONNS_TOTAL 64U
+   CONNS_TOTAL - CONNS_PER_PROXY always remain for the others.  A slot is
+   a thread (one per connection, so that a verify never stalls the reading
+   of another request) and ~32 KB; verifies run at most one per core. */
+#define PASSWDD_CONNS_TOTAL 256U
 #define PASSWDD_CONNS_PER_ADDRESS 8U
-#define PASSWDD_CONNS_PER_PROXY 48U
+#define PASSWDD_CONNS_PER_PROXY 128U
 
 /* An address as compared: IPv4 as its IPv4-mapped IPv6 form. */
 struct passwdd_addr {
@@ -29,6 +32,8 @@ struct passwdd {
 	struct asn_policy policy;
 	struct passwdd_limits *limits;
 	struct passwdd_conns *conns;
+	/* Password work (Argon2id: time and memory) at once, at most. */
+	sem_t work_slots;
 	/* asn_passwdd_trusted_proxies, parsed */
 	struct passwdd_addr *proxies;
 	unsigned int proxy_count;
@@ -85,7 +90,6 @@ void passwdd_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_
 void passwdd_conns_received(struct passwdd_conns *conns, struct MHD_Connection *conn);
 
 /* The HTTP side (libmicrohttpd). */
-struct MHD_Daemon *passwdd_http_start(struct passwdd *d, const struct sockaddr *addr,
-				      unsigned int threads);
+struct MHD_Daemon *passwdd_http_start(struct passwdd *d, const struct sockaddr *addr);
 
 #endif
