@@ -25,6 +25,8 @@ static const struct {
 	{ "Aaaaaaaa#9753b", ASN_POLICY_SIMPLE },
 	{ "Kq#9mnopqrVw2", ASN_POLICY_SIMPLE },
 	{ "Kt4#mPq9!z\tRw2x", ASN_POLICY_INVALID_CHARS },
+	{ "Kt4#mPq9!z\xe9Rw2x", ASN_POLICY_NOT_UTF8 },	/* Latin-1 e-acute */
+	{ "Kt4#mPq9!zRw2x\xc3", ASN_POLICY_NOT_UTF8 },	/* a cut sequence */
 	{ "Kt4#mPq9!zRw2xKt4#mPq9!zRw2xKt4#mPq9!zRw2xKt4#mPq9!zRw2xKt4#mPq9!zRw2x"
 	  "Kt4#mPq9!zRw2xKt4#mPq9!zRw2xKt4#mPq9!zRw2xKt4#mPq9!zRw2xKt4#mPq9!zRw2x", ASN_POLICY_TOO_LONG },
 };
@@ -106,7 +108,7 @@ int main(void)
 	}
 	tap_ok(all_ok, "300 generated passwords all pass the policy");
 
-	for (int code = ASN_POLICY_OK; code <= ASN_POLICY_INVALID_CHARS; code++) {
+	for (int code = ASN_POLICY_OK; code <= ASN_POLICY_NOT_UTF8; code++) {
 		asn_policy_message(code, "id", &set, msg, sizeof(msg));
 		tap_ok(strlen(msg) > 10 &&
 		       (code == ASN_POLICY_OK) == (strcmp(asn_policy_code_name(code), "ok") == 0),

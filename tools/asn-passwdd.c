@@ -157,6 +157,10 @@ int main(int argc, char **argv)
 			    d.set.passwdd_listen);
 		return EX_USAGE;
 	}
+	if (passwdd_proxies_init(&d, &err) < 0) {
+		passwdd_log(&d, LOG_ERR, "%s", err.msg);
+		return EX_CONFIG;
+	}
 	if (asn_password_lib_init(&err) < 0 || asn_policy_init(&d.policy, &d.set, &err) < 0) {
 		passwdd_log(&d, LOG_ERR, "%s", err.msg);
 		return EX_SOFTWARE;
@@ -176,6 +180,12 @@ int main(int argc, char **argv)
 	d.limits = passwdd_limits_new(d.set.passwdd_max_user_failures,
 				      d.set.passwdd_max_client_failures,
 				      d.set.passwdd_failure_window);
+	d.conns = passwdd_conns_new(&d, d.set.passwdd_request_timeout);
+	if (d.conns == NULL) {
+		passwdd_log(&d, LOG_ERR, "cannot start the connection watcher: %s",
+			    strerror(errno));
+		return EX_OSERR;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -183,12 +193,13 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	daemon = passwdd_http_start(&d, &addr.sa,
-				    (unsigned int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
-						   sysconf(_SC_NPROCESSORS_ONLN) : 2));
+	sem_init(&d.work_slots, 0, (unsigned int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
+						  sysconf(_SC_NPROCESSORS_ONLN) : 2));
+	daemon = passwdd_http_start(&d, &addr.sa);
 	if (daemon == NULL) {
 		passwdd_log(&d, LOG_ERR, "cannot listen on %s: %s", d.set.passwdd_listen,
 			    strerror(errno));
+		passwdd_conns_free(&d.conns);
 		return EX_UNAVAILABLE;
 	}
 	passwdd_log(&d, LOG_INFO, "listening on %s, database %s", d.set.passwdd_listen, d.set.db);
@@ -196,7 +207,10 @@ int main(int argc, char **argv)
 		pause();
 	passwdd_log(&d, LOG_INFO, "stopping (signal %d)", (int)stop_signal);
 	MHD_stop_daemon(daemon);
+	passwdd_conns_free(&d.conns);
+	sem_destroy(&d.work_slots);
 	passwdd_limits_free(&d.limits);
+	free(d.proxies);
 	asn_policy_deinit(&d.policy);
 	asn_settings_free(&d.set);
 	return EX_OK;

@@ -1,12 +1,14 @@
 /* asn-passwdd's HTTP side: POST /password with form fields user, curpass,
    newpass (what Roundcube's httpapi password driver sends).
      200 "ok"            changed
-     400 one line        malformed request
+     400 one line        malformed request, a field sent twice
      403 one line        wrong current password or unknown user (one answer),
                          disabled account, expired default password
      404 / 405           other paths / methods
      422 one line        the policy refused the new password (Bahasa Indonesia)
-     429 + Retry-After   too many failures for this user or client
+     429 + Retry-After   too many failures for this account (before any
+                         verify), or a wrong password from an address over
+                         its limit (a right one still changes)
      503                 database unavailable or busy
    Nothing but a 200 changes state. */
 #include "passwdd.h"
@@ -32,6 +34,7 @@ struct request {
 	size_t body_len;
 	bool malformed;
 	bool seen_user, seen_curpass, seen_newpass;
+	const char *repeated;	/* a field sent twice */
 };
 
 static const char *msg_denied = "Kata sandi saat ini salah.";
@@ -41,6 +44,8 @@ static const char *msg_expired =
 static const char *msg_busy = "Layanan sedang sibuk. Coba lagi sebentar lagi.";
 static const char *msg_limit =
 	"Terlalu banyak percobaan yang gagal. Coba lagi nanti.";
+static const char *msg_incomplete =
+	"Permintaan tidak lengkap: user, curpass dan newpass wajib diisi.";
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 			     const char *body, unsigned int retry_after)
@@ -52,6 +57,9 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* One request per connection: the bound on receiving a request
+	   (passwdd-conns.c) then covers everything a client sends. */
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (retry_after > 0) {
 		char value[32];
 
@@ -69,21 +77,32 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind ASN_UNUSED,
 				  const char *key, const char *filename ASN_UNUSED,
 				  const char *content_type ASN_UNUSED,
 				  const char *transfer_encoding ASN_UNUSED,
-				  const char *data, uint64_t off ASN_UNUSED, size_t size)
+				  const char *data, uint64_t off, size_t size)
 {
 	struct request *req = cls;
 	char *buf;
 	size_t *len;
 	bool *seen;
+	const char *name;
 
 	if (strcmp(key, "user") == 0) {
-		buf = req->user; len = &req->user_len; seen = &req->seen_user;
+		buf = req->user; len = &req->user_len; seen = &req->seen_user; name = "user";
 	} else if (strcmp(key, "curpass") == 0) {
 		buf = req->curpass; len = &req->curpass_len; seen = &req->seen_curpass;
+		name = "curpass";
 	} else if (strcmp(key, "newpass") == 0) {
 		buf = req->newpass; len = &req->newpass_len; seen = &req->seen_newpass;
+		name = "newpass";
 	} else {
 		return MHD_YES;	/* other fields are ignored */
+	}
+	/* A value comes in pieces (off > 0); a second field of the same
+	   name starts again at 0.  Joining them would read user=a&user=@b
+	   as "a@b": refuse instead. */
+	if (*seen && off == 0) {
+		req->repeated = name;
+		req->malformed = true;
+		return MHD_NO;
 	}
 	*seen = true;
 	if (*len + size > FIELD_MAX) {
@@ -96,22 +115,6 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind ASN_UNUSED,
 	return MHD_YES;
 }
 
-static void client_address(struct MHD_Connection *conn, char *out, size_t size)
-{
-	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-	snprintf(out, size, "?");
-	if (info == NULL || info->client_addr == NULL)
-		return;
-	if (info->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)info->client_addr)->sin_addr,
-			  out, (socklen_t)size);
-	else if (info->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)info->client_addr)->sin6_addr,
-			  out, (socklen_t)size);
-}
-
 static bool has_control_chars(const char *s)
 {
 	for (; *s != '\0'; s++) {
@@ -121,6 +124,25 @@ static bool has_control_chars(const char *s)
 	return false;
 }
 
+/* The key the failures of USER count under: its account, whichever of
+   its names was typed, or the name itself when it is no account. */
+static int account_key(struct asn_store *store, const char *user, char *key, size_t size,
+		       struct asn_error *err)
+{
+	struct asn_account account;
+	int ret = asn_store_account_find(store, user, &account, err);
+
+	if (ret < 0)
+		return -1;
+	if (ret == 0) {
+		snprintf(key, size, "n:%s", user);
+		return 0;
+	}
+	snprintf(key, size, "id:%lld", (long long)account.id);
+	asn_account_free(&account);
+	return 0;
+}
+
 static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *conn,
 				     struct request *req)
 {
@@ -128,32 +150,45 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 	struct asn_store *store = NULL;
 	struct asn_error err;
 	char client[INET6_ADDRSTRLEN + 1], user[FIELD_MAX + 1], via[128], msg[256];
-	unsigned int wait;
+	char account[FIELD_MAX + 32];
+	unsigned int wait, client_wait;
+	enum asn_change_result result;
 	time_t now = asn_now();
 	enum MHD_Result ret;
 
-	client_address(conn, client, sizeof(client));
+	passwdd_client_address(d, conn, client, sizeof(client));
+	if (req->repeated != NULL) {
+		passwdd_log(d, LOG_NOTICE, "400 field %s sent more than once (client %s)",
+			    req->repeated, client);
+		snprintf(msg, sizeof(msg), "Permintaan ditolak: kolom %s dikirim lebih dari "
+			 "sekali.", req->repeated);
+		return reply(conn, MHD_HTTP_BAD_REQUEST, msg, 0);
+	}
 	if (req->malformed || !req->seen_user || !req->seen_curpass || !req->seen_newpass ||
 	    req->user_len == 0 || req->curpass_len == 0 || req->newpass_len == 0 ||
 	    strlen(req->user) != req->user_len || has_control_chars(req->user) ||
 	    strlen(req->curpass) != req->curpass_len || strlen(req->newpass) != req->newpass_len) {
 		passwdd_log(d, LOG_NOTICE, "400 malformed request from %s", client);
-		return reply(conn, MHD_HTTP_BAD_REQUEST,
-			     "Permintaan tidak lengkap: user, curpass dan newpass wajib diisi.", 0);
+		return reply(conn, MHD_HTTP_BAD_REQUEST, msg_incomplete, 0);
 	}
 	for (size_t i = 0; i <= req->user_len; i++)
 		user[i] = (char)tolower((unsigned char)req->user[i]);
 
-	wait = passwdd_limits_check(d->limits, user, client, now);
-	if (wait > 0) {
-		passwdd_log(d, LOG_WARNING, "429 %s from %s: too many failures, retry in %us",
-			    user, client, wait);
-		return reply(conn, MHD_HTTP_TOO_MANY_REQUESTS, msg_limit, wait);
-	}
-
 	if (asn_store_open(&d->set, true, &store, &err) < 0) {
 		passwdd_log(d, LOG_ERR, "503: %s", err.msg);
 		return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg_busy, 5);
+	}
+	if (account_key(store, user, account, sizeof(account), &err) < 0) {
+		passwdd_log(d, LOG_ERR, "503 %s: %s", user, err.msg);
+		asn_store_close(&store);
+		return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg_busy, 5);
+	}
+	wait = passwdd_limits_reserve(d->limits, account, client, now, &client_wait);
+	if (wait > 0) {
+		passwdd_log(d, LOG_WARNING, "429 %s from %s: too many failures for the account, "
+			    "retry in %us", user, client, wait);
+		asn_store_close(&store);
+		return reply(conn, MHD_HTTP_TOO_MANY_REQUESTS, msg_limit, wait);
 	}
 	snprintf(via, sizeof(via), "asn-passwdd (client %s)", client);
 	{
@@ -162,15 +197,26 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 			.actor = "asn-passwdd", .via = via,
 		};
 
-		switch (asn_password_change(store, &d->set, &d->policy, &change, &outcome, &err)) {
+		result = asn_password_change(store, &d->set, &d->policy, &change, &outcome, &err);
+		switch (result) {
 		case ASN_CHANGE_OK:
-			passwdd_limits_success(d->limits, user);
+			passwdd_limits_success(d->limits, account);
 			passwdd_log(d, LOG_INFO, "200 %s: password changed (client %s)",
 				    outcome.email, client);
 			ret = reply(conn, MHD_HTTP_OK, "ok", 0);
 			break;
 		case ASN_CHANGE_DENIED:
-			passwdd_limits_fail(d->limits, user, client, now);
+			/* The account's count already holds this failure. */
+			passwdd_limits_fail_client(d->limits, client, now);
+			if (client_wait > 0) {
+				/* Verified all the same: a right password from
+				   a busy address (the webmail's) still changes. */
+				passwdd_log(d, LOG_WARNING, "429 %s: unknown user or wrong current "
+					    "password from %s, over its limit", user, client);
+				ret = reply(conn, MHD_HTTP_TOO_MANY_REQUESTS, msg_limit,
+					    client_wait);
+				break;
+			}
 			passwdd_log(d, LOG_NOTICE, "403 %s: unknown user or wrong current password "
 				    "(client %s)", user, client);
 			ret = reply(conn, MHD_HTTP_FORBIDDEN, msg_denied, 0);
@@ -198,6 +244,8 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 			break;
 		}
 	}
+	if (result != ASN_CHANGE_OK && result != ASN_CHANGE_DENIED)
+		passwdd_limits_release(d->limits, account);
 	asn_store_close(&store);
 	return ret;
 }
@@ -208,6 +256,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 {
 	struct passwdd *d = cls;
 	struct request *req = *con_cls;
+	enum MHD_Result ret;
 
 	if (req == NULL) {
 		/* First call: headers only. */
@@ -232,7 +281,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return handle_change(d, conn, req);
+	passwdd_conns_received(d->conns, conn);
+	/* Argon2id costs time and memory: one verify or hash per core at
+	   once; the others wait here, in their own connection's thread. */
+	while (sem_wait(&d->work_slots) < 0)
+		;
+	ret = handle_change(d, conn, req);
+	sem_post(&d->work_slots);
+	return ret;
 }
 
 static void completed(void *cls ASN_UNUSED, struct MHD_Connection *conn ASN_UNUSED,
@@ -249,16 +305,18 @@ static void completed(void *cls ASN_UNUSED, struct MHD_Connection *conn ASN_UNUS
 	*con_cls = NULL;
 }
 
-struct MHD_Daemon *passwdd_http_start(struct passwdd *d, const struct sockaddr *addr,
-				      unsigned int threads)
+struct MHD_Daemon *passwdd_http_start(struct passwdd *d, const struct sockaddr *addr)
 {
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	/* The idle timeout restarts with every byte: the whole-request bound
+	   of passwdd-conns.c is the one that holds against slow clients. */
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+				MHD_USE_ERROR_LOG |
 				(addr->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-				0, NULL, NULL, handler, d,
+				0, passwdd_conns_accept, d->conns, handler, d,
 				MHD_OPTION_SOCK_ADDR, addr,
-				MHD_OPTION_THREAD_POOL_SIZE, threads,
-				MHD_OPTION_CONNECTION_LIMIT, 64U,
-				MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+				MHD_OPTION_CONNECTION_LIMIT, PASSWDD_CONNS_TOTAL,
+				MHD_OPTION_CONNECTION_TIMEOUT, d->set.passwdd_request_timeout,
+				MHD_OPTION_NOTIFY_CONNECTION, passwdd_conns_notify, d->conns,
 				MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 				MHD_OPTION_END);
 }

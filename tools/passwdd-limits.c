@@ -1,8 +1,14 @@
 /* Failure counters for asn-passwdd: a small table of keys with the times
-   of their recent failures.  A user (or a client address) with too many
-   failures inside the window gets 429 until the oldest of them leaves the
-   window: guessing current passwords through the service is as slow as
-   through IMAP. */
+   of their recent failures.  An account with too many failures inside the
+   window gets 429 until the oldest of them leaves the window: guessing
+   current passwords through the service is as slow as through IMAP.  The
+   key is the account ("a:ID", whichever name, email or NIP, was typed) or,
+   for a name that is no account, the name ("n:NAME").
+   The per-account count is the hard limit: an attempt is counted (reserved)
+   under the lock before its password is verified, so N parallel guesses
+   cannot all see "below the limit".  The per-address count only tells the
+   caller that an address is over its limit; it never refuses by itself, as
+   every user behind one webmail (or one NAT) shares an address. */
 #include "passwdd.h"
 
 #include <pthread.h>
@@ -21,18 +27,18 @@ struct failure_entry {
 
 struct passwdd_limits {
 	pthread_mutex_t lock;
-	unsigned int max_user, max_client, window;
+	unsigned int max_account, max_client, window;
 	struct failure_entry *entries;
 	size_t count, size;
 };
 
-struct passwdd_limits *passwdd_limits_new(unsigned int max_user, unsigned int max_client,
+struct passwdd_limits *passwdd_limits_new(unsigned int max_account, unsigned int max_client,
 					  unsigned int window_secs)
 {
 	struct passwdd_limits *limits = asn_xcalloc(1, sizeof(*limits));
 
 	pthread_mutex_init(&limits->lock, NULL);
-	limits->max_user = max_user;
+	limits->max_account = max_account;
 	limits->max_client = max_client;
 	limits->window = window_secs;
 	return limits;
@@ -88,22 +94,6 @@ static unsigned int blocked_for(const struct failure_entry *e, unsigned int max,
 	return until > now ? (unsigned int)(until - now) : 0;
 }
 
-unsigned int passwdd_limits_check(struct passwdd_limits *limits, const char *user,
-				  const char *client, time_t now)
-{
-	char key[KEY_MAX];
-	unsigned int a, b;
-
-	pthread_mutex_lock(&limits->lock);
-	expire(limits, now);
-	snprintf(key, sizeof(key), "u:%s", user);
-	a = blocked_for(find(limits, key), limits->max_user, limits->window, now);
-	snprintf(key, sizeof(key), "c:%s", client);
-	b = blocked_for(find(limits, key), limits->max_client, limits->window, now);
-	pthread_mutex_unlock(&limits->lock);
-	return a > b ? a : b;
-}
-
 static void record(struct passwdd_limits *limits, const char *key, unsigned int max, time_t now)
 {
 	struct failure_entry *e = find(limits, key);
@@ -130,26 +120,59 @@ static void record(struct passwdd_limits *limits, const char *key, unsigned int 
 	e->last = now;
 }
 
-void passwdd_limits_fail(struct passwdd_limits *limits, const char *user,
-			 const char *client, time_t now)
+unsigned int passwdd_limits_reserve(struct passwdd_limits *limits, const char *account,
+				    const char *client, time_t now,
+				    unsigned int *client_wait_r)
 {
 	char key[KEY_MAX];
+	unsigned int wait;
 
 	pthread_mutex_lock(&limits->lock);
-	snprintf(key, sizeof(key), "u:%s", user);
-	record(limits, key, limits->max_user, now);
+	expire(limits, now);
 	snprintf(key, sizeof(key), "c:%s", client);
-	record(limits, key, limits->max_client, now);
+	*client_wait_r = blocked_for(find(limits, key), limits->max_client, limits->window, now);
+	snprintf(key, sizeof(key), "a:%s", account);
+	wait = blocked_for(find(limits, key), limits->max_account, limits->window, now);
+	if (wait == 0)
+		record(limits, key, limits->max_account, now);
 	pthread_mutex_unlock(&limits->lock);
+	return wait;
 }
 
-void passwdd_limits_success(struct passwdd_limits *limits, const char *user)
+void passwdd_limits_release(struct passwdd_limits *limits, const char *account)
 {
 	char key[KEY_MAX];
 	struct failure_entry *e;
 
 	pthread_mutex_lock(&limits->lock);
-	snprintf(key, sizeof(key), "u:%s", user);
+	snprintf(key, sizeof(key), "a:%s", account);
+	e = find(limits, key);
+	/* Take back the newest failure: the times differ by the few seconds
+	   parallel attempts take, if at all. */
+	if (e != NULL && e->count > 0 && limits->max_account > 0) {
+		e->next = (e->next + limits->max_account - 1) % limits->max_account;
+		e->count--;
+	}
+	pthread_mutex_unlock(&limits->lock);
+}
+
+void passwdd_limits_fail_client(struct passwdd_limits *limits, const char *client, time_t now)
+{
+	char key[KEY_MAX];
+
+	pthread_mutex_lock(&limits->lock);
+	snprintf(key, sizeof(key), "c:%s", client);
+	record(limits, key, limits->max_client, now);
+	pthread_mutex_unlock(&limits->lock);
+}
+
+void passwdd_limits_success(struct passwdd_limits *limits, const char *account)
+{
+	char key[KEY_MAX];
+	struct failure_entry *e;
+
+	pthread_mutex_lock(&limits->lock);
+	snprintf(key, sizeof(key), "a:%s", account);
 	e = find(limits, key);
 	if (e != NULL) {
 		free(e->times);

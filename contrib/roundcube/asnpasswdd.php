@@ -17,8 +17,16 @@
  *   $config['password_driver'] = 'asnpasswdd';
  *   $config['password_asnpasswdd_url'] = 'http://127.0.0.1:8089/password';
  *
+ * It also names the ASN's own address in X-Forwarded-For (Roundcube's view
+ * of it: rcube_utils::remote_addr(), which honours proxy_whitelist), so
+ * that asn-passwdd counts failures per ASN rather than for the webmail as
+ * a whole.  asn-passwdd believes the header only from the addresses in its
+ * asn_passwdd_trusted_proxies: list the webmail's there (127.0.0.1 ::1
+ * when both run on one host).
+ *
  * Replies of asn-passwdd: 200 "ok"; 403, 422, 429 with the reason in the
- * body (first line); 503 busy.  Nothing here logs a password.
+ * body (first line); 400 malformed; 503 busy.  Nothing here logs a
+ * password.
  *
  * Part of dovecot-asn.  License: the same as Roundcube's password plugin
  * (GPL-3.0-or-later), as it runs inside it.
@@ -32,10 +40,16 @@ class rcube_asnpasswdd_password
     {
         $rcmail = rcmail::get_instance();
         $url = $rcmail->config->get('password_asnpasswdd_url', 'http://127.0.0.1:8089/password');
+        $client = rcube_utils::remote_addr();
+        $headers = [];
+        if (filter_var($client, FILTER_VALIDATE_IP) !== false) {
+            $headers['X-Forwarded-For'] = $client;
+        }
 
         try {
             $response = password::get_http_client()->request('POST', $url, [
                 'form_params' => ['user' => $username, 'curpass' => $curpass, 'newpass' => $newpass],
+                'headers' => $headers,
                 // 4xx replies carry the reason: read them, do not throw
                 'http_errors' => false,
                 'timeout' => 30,

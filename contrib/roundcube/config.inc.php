@@ -9,6 +9,11 @@ $config['plugins'][] = 'password';
 // ASN why a password is refused.
 $config['password_driver'] = 'asnpasswdd';
 $config['password_asnpasswdd_url'] = 'http://127.0.0.1:8089/password';
+// The driver names the ASN's address in X-Forwarded-For; asn-passwdd
+// believes it from the webmail's address only: in asnctl.conf,
+//   asn_passwdd_trusted_proxies = 127.0.0.1 ::1
+// (Behind a reverse proxy, list it in Roundcube's proxy_whitelist too, so
+// that Roundcube itself knows the ASN's address.)
 
 // Or the stock driver, which says only "could not save" on a refusal:
 // $config['password_driver'] = 'httpapi';

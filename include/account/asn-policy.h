@@ -21,6 +21,7 @@ enum asn_policy_code {
 	ASN_POLICY_SAME_AS_CURRENT,
 	ASN_POLICY_REUSED,		/* one of the last N */
 	ASN_POLICY_INVALID_CHARS,	/* control characters */
+	ASN_POLICY_NOT_UTF8,		/* cannot be typed again reliably */
 };
 
 struct asn_policy_context {

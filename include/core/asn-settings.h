@@ -54,6 +54,8 @@ struct asn_settings {
 	unsigned int passwdd_max_user_failures;	/* asn_passwdd_max_user_failures */
 	unsigned int passwdd_max_client_failures; /* asn_passwdd_max_client_failures */
 	unsigned int passwdd_failure_window;	/* asn_passwdd_failure_window, seconds */
+	char *passwdd_trusted_proxies;		/* asn_passwdd_trusted_proxies, addresses */
+	unsigned int passwdd_request_timeout;	/* asn_passwdd_request_timeout, seconds */
 
 	/* BSrE tracking */
 	char *bsre_senders;			/* asn_bsre_senders: domains, space separated */

@@ -4,6 +4,7 @@
 #include "asn-policy.h"
 #include "asn-email.h"
 #include "asn-policy-wording.h"
+#include "asn-csv.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -285,6 +286,10 @@ int asn_policy_check(struct asn_policy *policy, const char *password,
 		if (*p < 0x20 || *p == 0x7F)
 			return ASN_POLICY_INVALID_CHARS;
 	}
+	/* Bytes that are not UTF-8 (Latin-1 from an old form, a cut
+	   sequence) differ by keyboard and browser: not typeable twice. */
+	if (!asn_utf8_valid(password, strlen(password)))
+		return ASN_POLICY_NOT_UTF8;
 	if (utf8_length(password) < set->password_min_length)
 		return ASN_POLICY_TOO_SHORT;
 	if (strlen(password) > ASN_PASSWORD_MAX)
@@ -442,6 +447,9 @@ static const struct policy_text policy_texts[] = {
 	{ ASN_POLICY_INVALID_CHARS, "invalid_chars",
 	  "Kata sandi memuat karakter yang tidak diizinkan.",
 	  "The password contains control characters." },
+	{ ASN_POLICY_NOT_UTF8, "not_utf8",
+	  "Kata sandi memuat karakter yang tidak dapat diketik ulang dengan pasti. Gunakan huruf, angka, dan tanda baca biasa.",
+	  "The password is not valid UTF-8." },
 };
 
 static const struct policy_text *policy_text(enum asn_policy_code code)
