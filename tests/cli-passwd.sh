@@ -67,4 +67,18 @@ case "$hash" in "{SHA512-CRYPT}\$6\$"*) r=0 ;; *) r=1 ;; esac; ok $r "stored as 
 pw=$(grep "^bambang" "$work/reset2.csv" | cut -d',' -f2)
 "$DOVEADM" pw -t "$hash" -p "$pw" >/dev/null 2>&1; ok $? "doveadm verifies the SHA512-CRYPT hash"
 
+# A reset's sheet gets the same directory check as import's: in a directory
+# every user can write to without the sticky bit, another user could rename
+# or replace it before the admin hands it over.
+mkdir -p "$work/open" && chmod 0777 "$work/open"
+ahmad=ahmad.fauzi@jatimprov.go.id
+before=$(sqlite3 "$db" "select password from accounts where email = '$ahmad'")
+run 73 "reset sheet in a world-writable directory without sticky bit refused" -- asnctl reset "$ahmad" --sheet "$work/open/reset.csv"
+contains "$work/stderr" "another user could rename or replace the credential sheet" "says why"
+[ ! -e "$work/open/reset.csv" ]; ok $? "no sheet written there"
+[ "$(sqlite3 "$db" "select password from accounts where email = '$ahmad'")" = "$before" ]; ok $? "refused reset changed nothing"
+chmod 1777 "$work/open"
+run 0 "reset sheet in a sticky world-writable directory (like /tmp) accepted" -- asnctl reset "$ahmad" --sheet "$work/open/reset.csv"
+[ "$(stat -c %a "$work/open/reset.csv")" = 600 ]; ok $? "that sheet is 0600"
+
 tap_finish

@@ -3,6 +3,10 @@
 # TAP: the replayer prints one line per input; we renumber across targets.
 set -u
 replay="${top_builddir}/tests/fuzz-replay"
+# Under ASan: full stacks, so that tests/lsan.supp can name the libetpan
+# function (libetpan has no frame pointers); options given win.
+ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export ASAN_OPTIONS
 n=0
 failed=0
 for dir in "${top_srcdir}"/tests/corpus/*/; do

@@ -27,6 +27,54 @@ static char *as_string(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* Drops the bytes >= 0x80: what conversion must leave exactly as it was
+   (separators, quotes, line breaks, the ASCII of every name). */
+static size_t ascii_only(const char *s, size_t size, char *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < size; i++) {
+		if ((unsigned char)s[i] < 0x80)
+			out[n++] = s[i];
+	}
+	return n;
+}
+
+/* A list mixing UTF-8 and Windows-1252 lines (asnctl import --encoding
+   mixed): the result is UTF-8 in every line, a list that was UTF-8 comes
+   back byte for byte, and no ASCII byte moves or changes. */
+static void fuzz_mixed_encoding(const uint8_t *data, size_t size)
+{
+	struct asn_encoding_survey survey, again;
+	size_t out_size, n_in, n_out;
+	char *out, *in_ascii, *out_ascii;
+	bool valid = asn_utf8_valid((const char *)data, size);
+
+	asn_encoding_survey((const char *)data, size, &survey);
+	if ((survey.first_not_utf8 == 0) != valid)
+		abort();
+	out = asn_mixed_to_utf8((const char *)data, size, &out_size);
+	if (out == NULL || out[out_size] != '\0' || !asn_utf8_valid(out, out_size))
+		abort();
+	if (valid && (out_size != size || memcmp(out, data, size) != 0))
+		abort();
+	asn_encoding_survey(out, out_size, &again);
+	if (again.first_not_utf8 != 0 ||
+	    (survey.first_not_utf8 != 0 && again.first_utf8 == 0))
+		abort();
+	in_ascii = malloc(size + 1);
+	out_ascii = malloc(out_size + 1);
+	if (in_ascii == NULL || out_ascii == NULL)
+		abort();
+	n_in = ascii_only((const char *)data, size, in_ascii);
+	n_out = ascii_only(out, out_size, out_ascii);
+	if (n_in != n_out || memcmp(in_ascii, out_ascii, n_in) != 0)
+		abort();
+	free(in_ascii);
+	free(out_ascii);
+	free(out);
+}
+
 static void fuzz_csv(const uint8_t *data, size_t size)
 {
 	struct asn_csv_reader *reader = asn_csv_reader_new((const char *)data, size);
@@ -52,6 +100,7 @@ static void fuzz_csv(const uint8_t *data, size_t size)
 			abort();
 		free(out);
 	}
+	fuzz_mixed_encoding(data, size);
 }
 
 static void fuzz_nip(const uint8_t *data, size_t size)
@@ -77,12 +126,21 @@ static void fuzz_nip(const uint8_t *data, size_t size)
 
 static void fuzz_roster(const uint8_t *data, size_t size)
 {
+	/* AUTO is what asn_roster_parse does; MIXED converts line by line. */
+	static const enum asn_encoding encodings[] = {
+		ASN_ENCODING_AUTO, ASN_ENCODING_MIXED,
+	};
 	struct asn_roster roster;
 	struct asn_error err;
 
-	if (asn_roster_parse((const char *)data, size, "OPD", TODAY, &roster, &err) == 0) {
+	for (size_t e = 0; e < ASN_N_ELEMENTS(encodings); e++) {
+		if (asn_roster_parse_encoded((const char *)data, size, encodings[e], "OPD",
+					     TODAY, &roster, &err) < 0)
+			continue;
 		for (size_t i = 0; i < roster.count; i++) {
-			if (strlen(roster.people[i].nip) != ASN_NIP_LEN)
+			if (strlen(roster.people[i].nip) != ASN_NIP_LEN ||
+			    !asn_utf8_valid(roster.people[i].name,
+					    strlen(roster.people[i].name)))
 				abort();
 		}
 		asn_roster_free(&roster);

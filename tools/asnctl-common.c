@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,13 +112,43 @@ const char *asnctl_format_time(time_t t, char *buf, size_t size)
 	return buf;
 }
 
+/* The sheet holds every new password.  In a directory every user may
+   write to, any of them could rename or remove it and put their own file
+   in its place, for the admin to hand over; the sticky bit (as /tmp has)
+   leaves that to the file's owner, and the sheet is created O_EXCL, 0600.
+   The directory itself is checked, not its parents. */
+static int check_sheet_directory(const char *path)
+{
+	char *copy = asn_xstrdup(path);
+	const char *dir = dirname(copy);
+	struct stat st;
+	int ret = EX_OK;
+
+	/* A directory that cannot be read is the open's to report. */
+	if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH) != 0 &&
+	    (st.st_mode & S_ISVTX) == 0) {
+		asnctl_error("%s: the directory %s (mode %04o) is writable by every user and "
+			     "has no sticky bit: another user could rename or replace the "
+			     "credential sheet; write it to a private directory (or chmod +t %s)",
+			     path, dir, (unsigned int)(st.st_mode & 07777), dir);
+		ret = EX_CANTCREAT;
+	}
+	free(copy);
+	return ret;
+}
+
 int asnctl_sheet_create(struct asnctl_sheet *sheet, const char *path, char delim)
 {
 	static const char *const columns[] = {
 		"email", "password", "nip", "name", "opd", "password_expires"
 	};
+	int ret;
 
 	memset(sheet, 0, sizeof(*sheet));
+	sheet->fd = -1;
+	ret = check_sheet_directory(path);
+	if (ret != EX_OK)
+		return ret;
 	sheet->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (sheet->fd < 0) {
 		if (errno == EEXIST) {

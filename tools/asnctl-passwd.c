@@ -281,5 +281,7 @@ const struct asnctl_command asnctl_cmd_reset = {
 	"Gives an account a new random default password (written to the credential\n"
 	"sheet FILE, mode 0600, never overwritten), sets must_change again and\n"
 	"restarts the asn_initial_password_ttl.  For verifiers and admins when an\n"
-	"ASN lost the default password or it expired.  Audited.\n"
+	"ASN lost the default password or it expired.  Audited.  FILE's directory\n"
+	"must not be writable by every user unless it has the sticky bit, as /tmp\n"
+	"has (exit 73).\n"
 };

@@ -3,10 +3,8 @@
 #include "asn-hash-pool.h"
 #include "asn-policy.h"
 
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 struct pending {
@@ -43,31 +41,6 @@ static int address_in_store(const char *address, void *context, struct asn_error
 	int ret = asn_store_email_owner(store, address, &owner, err);
 
 	free(owner);
-	return ret;
-}
-
-/* The sheet holds every new password.  In a directory every user may
-   write to, any of them could rename or remove it and put their own file
-   in its place, for the admin to hand over; the sticky bit (as /tmp has)
-   leaves that to the file's owner, and the sheet is created O_EXCL, 0600.
-   The directory itself is checked, not its parents. */
-static int check_sheet_directory(const char *path)
-{
-	char *copy = asn_xstrdup(path);
-	const char *dir = dirname(copy);
-	struct stat st;
-	int ret = EX_OK;
-
-	/* A directory that cannot be read is the open's to report. */
-	if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH) != 0 &&
-	    (st.st_mode & S_ISVTX) == 0) {
-		asnctl_error("%s: the directory %s (mode %04o) is writable by every user and "
-			     "has no sticky bit: another user could rename or replace the "
-			     "credential sheet; write it to a private directory (or chmod +t %s)",
-			     path, dir, (unsigned int)(st.st_mode & 07777), dir);
-		ret = EX_CANTCREAT;
-	}
-	free(copy);
 	return ret;
 }
 
@@ -284,9 +257,6 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	}
 
 	/* The sheet first: if it cannot be created, no hashing is wasted. */
-	ret = check_sheet_directory(opts->sheet_path);
-	if (ret != EX_OK)
-		goto out;
 	ret = asnctl_sheet_create(&sheet, opts->sheet_path, opts->sheet_delim);
 	if (ret != EX_OK)
 		goto out;

@@ -50,7 +50,8 @@ int asnctl_find_account(struct asn_store *store, const char *user,
 			struct asn_account *account_r);
 
 /* The credential sheet: the only place a default password exists in
-   clear.  Created 0600, never over an existing file. */
+   clear.  Created 0600, never over an existing file, and never in a
+   directory every user may write to without the sticky bit (EX_CANTCREAT). */
 struct asnctl_sheet {
 	char *path;
 	int fd;

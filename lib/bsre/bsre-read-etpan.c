@@ -227,7 +227,13 @@ static void walk_part(const char *data, size_t size, unsigned int depth, struct 
 	}
 	if (depth > w->stats->depth)
 		w->stats->depth = depth;
-	if (mailimf_fields_parse(data, size, &idx, &hdr) != MAILIMF_NO_ERROR)
+	/* A part's header is read for its Content-* fields only, which
+	   mailmime_fields_parse() takes from the unstructured fields, as
+	   libetpan's own MIME parser reads them.  mailimf_fields_parse()
+	   would also parse Return-Path, To, ... structurally, for nothing,
+	   and libetpan 1.9.4 loses the address of a Return-Path whose '<'
+	   is not closed (tests/lsan.supp). */
+	if (mailimf_optional_fields_parse(data, size, &idx, &hdr) != MAILIMF_NO_ERROR)
 		idx = 0;
 	if (idx < size && data[idx] == '\r')
 		idx++;
