@@ -78,7 +78,7 @@ static void test_address_book(void)
 	struct fake_store store = { in_store, 0 };
 	struct asn_address_book *book = asn_address_book_new(fake_taken, &store);
 	char out[ASN_EMAIL_MAX + 1];
-	struct asn_error err = { "" };
+	struct asn_error err = { .msg = "" };
 	bool all = true;
 	unsigned int n = 0;
 
