@@ -12,13 +12,6 @@
 
 #include <string.h>
 
-struct asn_dovecot_settings {
-	pool_t pool;
-#define ASN_SETTING(name, type, field, def, min, max, desc) const char *name;
-#define ASN_USERDB_FIELD(name, def, desc) const char *name;
-#include "asn-settings-list.h"
-};
-
 /* Values are literal: no %{variables} in our texts (asn_alert may say 50%). */
 static const struct setting_define asn_setting_defines[] = {
 #define ASN_SETTING(name, type, field, def, min, max, desc) \

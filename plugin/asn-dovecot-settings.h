@@ -7,7 +7,13 @@
 #if DOVECOT_PREREQ(2, 4, 0)
 #include "settings-parser.h"
 
-struct asn_dovecot_settings;
+/* Every value a string: the core's parser reads them (asn_settings_load). */
+struct asn_dovecot_settings {
+	pool_t pool;
+#define ASN_SETTING(name, type, field, def, min, max, desc) const char *name;
+#define ASN_USERDB_FIELD(name, def, desc) const char *name;
+#include "asn-settings-list.h"
+};
 
 extern const struct setting_parser_info asn_setting_parser_info;
 
