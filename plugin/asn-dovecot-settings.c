@@ -92,12 +92,14 @@ const struct setting_parser_info asn_setting_parser_info = {
 };
 
 /* What the config process (doveconf) looks up in $moduledir/settings/
-   lib10_asn_settings.so, a module named asn_settings. */
-extern const struct setting_parser_info *const asn_settings_set_infos[];
-const struct setting_parser_info *const asn_settings_set_infos[] = {
+   lib10_asn_dovecot_settings.so, a module named asn_dovecot_settings.  Not
+   "asn_settings": the loader would call the core's asn_settings_init() as
+   the module's init function. */
+extern const struct setting_parser_info *const asn_dovecot_settings_set_infos[];
+const struct setting_parser_info *const asn_dovecot_settings_set_infos[] = {
 	&asn_setting_parser_info,
 	NULL
 };
-extern const char *asn_settings_version;
-const char *asn_settings_version = DOVECOT_ABI_VERSION;
+extern const char *asn_dovecot_settings_version;
+const char *asn_dovecot_settings_version = DOVECOT_ABI_VERSION;
 #endif

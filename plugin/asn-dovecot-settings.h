@@ -3,7 +3,7 @@
 
 /* Dovecot 2.4: our settings and userdb fields declared to Dovecot
    (asn-settings-list.h), for settings_get() in the plugins and for
-   doveconf (the settings module lib10_asn_settings.so). */
+   doveconf (the settings module lib10_asn_dovecot_settings.so). */
 #if DOVECOT_PREREQ(2, 4, 0)
 #include "settings-parser.h"
 

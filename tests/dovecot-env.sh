@@ -156,12 +156,12 @@ dovecot_conf_24() {
 }
 
 dovecot_settings_module_link() {
-	settings_module="/usr/lib/dovecot/modules/settings/lib10_asn_settings.so"
+	settings_module="/usr/lib/dovecot/modules/settings/lib10_asn_dovecot_settings.so"
 	if [ -e "$settings_module" ] && [ ! -L "$settings_module" ]; then
 		return 0
 	fi
 	mkdir -p "$(dirname "$settings_module")" &&
-	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_asn_settings.so" "$settings_module" &&
+	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_asn_dovecot_settings.so" "$settings_module" &&
 	asn_settings_link=$settings_module	# removed on exit: a dangling one stops Dovecot
 }
 
