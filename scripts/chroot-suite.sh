@@ -75,7 +75,8 @@ tests_arg=""
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 	LANG=C.UTF-8 CI="${CI:-}" /bin/sh -c "
 	set -u
-	src=/root/dovecot-asn; cd "$src" && . scripts/deps.sh
+	src=/root/dovecot-asn; cd "\$src" && . scripts/deps.sh
+	DEBIAN_FRONTEND=noninteractive; export DEBIAN_FRONTEND
 	apt-get update -q >/dev/null
 	apt-get install -y -q --no-install-recommends ca-certificates git >/dev/null &&
 		update-ca-certificates >/dev/null 2>&1
