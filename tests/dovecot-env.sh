@@ -47,7 +47,10 @@ valgrind_cmd() {
 }
 lmtp_wrapper_conf() {
 	[ -n "${ASN_VALGRIND_LMTP:-}" ] || return 0
-	printf '  executable = %s /usr/lib/dovecot/lmtp\n  vsz_limit = 0\n' "$(valgrind_cmd lmtp)"
+	# no memory limit under valgrind: 0 on 2.3, "unlimited" on 2.4
+	limit=0
+	[ "$DOVECOT_LINE" = 2.3 ] || limit=unlimited
+	printf '  executable = %s /usr/lib/dovecot/lmtp\n  vsz_limit = %s\n' "$(valgrind_cmd lmtp)" "$limit"
 }
 valgrind_lmtp_clean() {	# valgrind_lmtp_clean: TAP line when under valgrind
 	[ -n "${ASN_VALGRIND_LMTP:-}" ] || return 0
