@@ -17,6 +17,8 @@ arms_cleanup() {
 		[ -f "$root/$arm/run/master.pid" ] && kill "$(cat "$root/$arm/run/master.pid" 2>/dev/null)" 2>/dev/null
 	done
 	sleep 1; rm -rf "$root"
+	# Dovecot 2.4: the settings module dovecot-env.sh linked (never left dangling)
+	rm -f ${asn_settings_link:-}
 }
 [ -n "${ASN_KEEP:-}" ] || trap arms_cleanup EXIT
 

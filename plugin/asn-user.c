@@ -19,7 +19,7 @@ bool asn_service_is_interactive(const char *service)
 
 static time_t getenv_time(struct mail_user *user, const char *name)
 {
-	const char *value = mail_user_plugin_getenv(user, name);
+	const char *value = asn_plugin_user_get(user, name);
 	uintmax_t t;
 
 	if (value == NULL || str_to_uintmax(value, &t) < 0)
@@ -37,7 +37,7 @@ void asn_mail_user_created(struct mail_user *user)
 	/* No vfuncs overridden: the context only carries state. */
 	MODULE_CONTEXT_SET(user, asn_mail_user_module, auser);
 
-	auser->must_change = mail_user_plugin_getenv_bool(user, "asn_must_change");
+	auser->must_change = asn_plugin_user_get_bool(user, "asn_must_change");
 	/* Deliveries, doveadm and autocreated users are never restricted
 	   and get no notice: nothing more to read for them.  Shared users
 	   and the raw user of deliveries are autocreated: they are not the
@@ -54,6 +54,6 @@ void asn_mail_user_created(struct mail_user *user)
 	if (auser->restricted)
 		e_debug(user->event, "asn: default password in use: only INBOX for this session");
 	auser->notice_wanted = set.notice && !user->session_restored;
-	auser->name = p_strdup(user->pool, mail_user_plugin_getenv(user, "asn_name"));
+	auser->name = p_strdup(user->pool, asn_plugin_user_get(user, "asn_name"));
 	asn_settings_free(&set);
 }

@@ -1,6 +1,6 @@
 /* doveadm asn status / progress: what asnctl status and progress say, for
    sites that drive Dovecot through doveadm and its HTTP API (asnStatus,
-   asnProgress).  Settings come from the plugin {} block. */
+   asnProgress).  Settings: doveadm-asn-settings.c. */
 #include "lib.h"
 #include "module-dir.h"
 #include "str.h"
@@ -9,6 +9,7 @@
 #include "doveadm-print.h"
 #include "doveadm-util.h"
 #include "asn-bsre-report.h"
+#include "doveadm-asn-settings.h"
 
 #include <sysexits.h>
 
@@ -17,18 +18,13 @@ const char *doveadm_asn_plugin_version = DOVECOT_ABI_VERSION;
 void doveadm_asn_plugin_init(struct module *module);
 void doveadm_asn_plugin_deinit(void);
 
-static const char *doveadm_setting(const char *key, void *context ATTR_UNUSED)
-{
-	return doveadm_plugin_getenv(key);
-}
-
 /* An admin asked: a bad setting fails the command instead of being
    replaced by its default. */
-static int read_settings(struct asn_settings *set)
+static int read_settings(struct doveadm_cmd_context *cctx, struct asn_settings *set)
 {
 	struct asn_error err;
 
-	if (asn_settings_load(set, doveadm_setting, NULL, NULL, &err) < 0) {
+	if (asn_doveadm_read_settings(cctx, set, &err) < 0) {
 		i_error("asn: %s", err.msg);
 		doveadm_exit_code = EX_CONFIG;
 		return -1;
@@ -107,7 +103,7 @@ static void cmd_asn_status(struct doveadm_cmd_context *cctx)
 		doveadm_exit_code = EX_USAGE;
 		return;
 	}
-	if (read_settings(&set) < 0)
+	if (read_settings(cctx, &set) < 0)
 		return;
 	if ((store = open_store(&set)) == NULL) {
 		asn_settings_free(&set);
@@ -169,7 +165,7 @@ static void cmd_asn_progress(struct doveadm_cmd_context *cctx)
 		}
 		filter.has_diagnosis = TRUE;
 	}
-	if (read_settings(&set) < 0)
+	if (read_settings(cctx, &set) < 0)
 		return;
 	if ((store = open_store(&set)) == NULL) {
 		asn_settings_free(&set);

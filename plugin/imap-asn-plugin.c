@@ -7,6 +7,7 @@
 #include "imap-client.h"
 #include "str.h"
 #include "asn-settings.h"
+#include "plugin-settings.h"
 
 #define IMAP_ASN_CONTEXT(obj) \
 	MODULE_CONTEXT_REQUIRE(obj, imap_asn_imap_module)
@@ -28,7 +29,7 @@ static MODULE_CONTEXT_DEFINE_INIT(imap_asn_imap_module, &imap_module_register);
 /* IMAP resp-text is one line of TEXT-CHAR: no CR, LF, or brackets trouble. */
 static const char *imap_asn_alert_text(struct mail_user *user)
 {
-	const char *text = mail_user_plugin_getenv(user, "asn_alert");
+	const char *text = asn_plugin_user_get(user, "asn_alert");
 	string_t *str;
 
 	if (text == NULL)
@@ -47,7 +48,7 @@ static void imap_asn_client_init(struct client *client)
 
 	aclient->module_ctx.super.init(client);
 	if (client->user == NULL || client->user->session_restored ||
-	    !mail_user_plugin_getenv_bool(client->user, "asn_must_change"))
+	    !asn_plugin_user_get_bool(client->user, "asn_must_change"))
 		return;
 	T_BEGIN {
 		const char *text = imap_asn_alert_text(client->user);

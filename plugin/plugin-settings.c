@@ -1,27 +1,106 @@
-/* Reading our settings from Dovecot's plugin {} block. */
+/* Reading our settings from Dovecot: the only file of the session plugins
+   that differs between Dovecot 2.3 and 2.4. */
 #include "lib.h"
 #include "mail-user.h"
 #include "plugin-settings.h"
 
+struct read_context {
+	struct mail_user *user;
+	const struct asn_dovecot_settings *set;	/* 2.4 */
+};
+
+#if DOVECOT_PREREQ(2, 4, 0)
+#include "settings.h"
+#include "asn-dovecot-settings.h"
+
+/* NULL (error logged) when Dovecot cannot give the settings. */
+static const struct asn_dovecot_settings *get_settings(struct mail_user *user)
+{
+	const struct asn_dovecot_settings *set;
+	const char *error;
+
+	if (settings_get(user->event, &asn_setting_parser_info, 0, &set, &error) < 0) {
+		e_error(user->event, "asn: %s", error);
+		return NULL;
+	}
+	return set;
+}
+
+const char *asn_plugin_user_get(struct mail_user *user, const char *key)
+{
+	const struct asn_dovecot_settings *set = get_settings(user);
+	const char *value;
+
+	if (set == NULL)
+		return NULL;
+	value = t_strdup(asn_dovecot_setting(set, key));
+	settings_free(set);
+	return value;
+}
+
 static const char *user_setting(const char *key, void *context)
 {
-	struct mail_user *user = context;
+	struct read_context *ctx = context;
 
+	return asn_dovecot_setting(ctx->set, key);
+}
+
+static void read_settings(struct read_context *ctx, asn_settings_lookup_func *lookup,
+			  asn_settings_invalid_func *invalid, struct asn_settings *set)
+{
+	struct asn_error err;
+
+	ctx->set = get_settings(ctx->user);
+	if (ctx->set == NULL) {
+		asn_settings_init(set);
+		return;
+	}
+	/* never -1: every invalid value keeps its default */
+	(void)asn_settings_load(set, lookup, invalid, ctx, &err);
+	settings_free(ctx->set);
+}
+#else
+const char *asn_plugin_user_get(struct mail_user *user, const char *key)
+{
 	return mail_user_plugin_getenv(user, key);
 }
 
+static const char *user_setting(const char *key, void *context)
+{
+	struct read_context *ctx = context;
+
+	return mail_user_plugin_getenv(ctx->user, key);
+}
+
+static void read_settings(struct read_context *ctx, asn_settings_lookup_func *lookup,
+			  asn_settings_invalid_func *invalid, struct asn_settings *set)
+{
+	struct asn_error err;
+
+	/* never -1: every invalid value keeps its default */
+	(void)asn_settings_load(set, lookup, invalid, ctx, &err);
+}
+#endif
+
 static int log_and_keep_default(const struct asn_error *problem, void *context)
 {
-	struct mail_user *user = context;
+	struct read_context *ctx = context;
 
-	e_error(user->event, "asn: %s (using the default)", problem->msg);
+	e_error(ctx->user->event, "asn: %s (using the default)", problem->msg);
 	return 0;
 }
 
 void asn_plugin_read_settings(struct mail_user *user, struct asn_settings *set)
 {
-	struct asn_error err;
+	struct read_context ctx = { .user = user };
 
-	/* never -1: every invalid value keeps its default */
-	(void)asn_settings_load(set, user_setting, log_and_keep_default, user, &err);
+	read_settings(&ctx, user_setting, log_and_keep_default, set);
+}
+
+bool asn_plugin_user_get_bool(struct mail_user *user, const char *key)
+{
+	const char *value = asn_plugin_user_get(user, key);
+	bool yes;
+
+	return value != NULL && asn_parse_bool(value, &yes) == 0 && yes;
 }

@@ -1,4 +1,4 @@
-# Installs what dovecot-asn needs to build and test on Debian 12 (sourced).
+# Installs what dovecot-asn needs to build and test on Debian 12 and 13 (sourced).
 # Only installs what is missing; never starts the system's Dovecot.
 
 ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
@@ -9,8 +9,19 @@ ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
 # The webmail and the browser of the end-to-end test (and ./demo --webmail).
 # Not nodejs/npm here: a machine that has Node from elsewhere conflicts
 # with Debian's npm; they are added only when node is missing.
+# php-cgi of the release's PHP (the webmail test runs php-cgi under
+# Roundcube): php8.2-cgi on Debian 12, php8.4-cgi on Debian 13.
+asn_php_cgi_package() (
+	. /etc/os-release 2>/dev/null
+	case "${VERSION_CODENAME:-}" in
+	bookworm) echo php8.2-cgi ;;
+	trixie) echo php8.4-cgi ;;
+	*) echo php-cgi ;;
+	esac
+)
+
 ASN_DEB_WEBMAIL_PACKAGES="roundcube-core roundcube-sqlite3 roundcube-plugins php-cli php-sqlite3
- php8.2-cgi chromium"
+ $(asn_php_cgi_package) chromium"
 
 asn_install_deps() {
 	asn_install_packages $ASN_DEB_PACKAGES

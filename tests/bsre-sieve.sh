@@ -7,14 +7,24 @@ tap_setup
 [ -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ] ||
 	skip_all "Pigeonhole (dovecot-sieve) is not installed"
 ASN_SYSTEM_MODULES=lib90_sieve_plugin.so
+. "$top_srcdir/tests/dovecot-env.sh"
+# The user's script, in the syntax of the Dovecot line (Pigeonhole 0.5 / 2.4).
+if [ "$DOVECOT_LINE" = 2.3 ]; then
+	sieve_conf="plugin {
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+}"
+else
+	sieve_conf="sieve_script personal {
+  driver = file
+  path = ~/sieve
+  active_path = ~/.dovecot.sieve
+}"
+fi
 DOVECOT_EXTRA_CONF="protocol lmtp {
   mail_plugins = \$mail_plugins sieve
 }
 lda_mailbox_autocreate = yes
-plugin {
-  sieve = file:~/sieve;active=~/.dovecot.sieve
-}"
-. "$top_srcdir/tests/dovecot-env.sh"
+$sieve_conf"
 
 user=siti.rahma@jatimprov.go.id
 other=ahmad.fauzi@jatimprov.go.id

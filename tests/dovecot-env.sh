@@ -15,6 +15,15 @@
 unset ASN_NOW
 
 dovecot_conf_dir="$work/dovecot"
+# The Dovecot line the tree was configured for (2.3 or 2.4; the tests'
+# environment has it from configure), else the one installed: the
+# configuration syntax differs.
+if [ -z "${DOVECOT_LINE:-}" ]; then
+	case "$(dovecot --version 2>/dev/null)" in
+	2.3*) DOVECOT_LINE=2.3 ;;
+	*) DOVECOT_LINE=2.4 ;;
+	esac
+fi
 db="$work/db/asn.db"
 mail_user=nobody
 
@@ -38,7 +47,10 @@ valgrind_cmd() {
 }
 lmtp_wrapper_conf() {
 	[ -n "${ASN_VALGRIND_LMTP:-}" ] || return 0
-	printf '  executable = %s /usr/lib/dovecot/lmtp\n  vsz_limit = 0\n' "$(valgrind_cmd lmtp)"
+	# no memory limit under valgrind: 0 on 2.3, "unlimited" on 2.4
+	limit=0
+	[ "$DOVECOT_LINE" = 2.3 ] || limit=unlimited
+	printf '  executable = %s /usr/lib/dovecot/lmtp\n  vsz_limit = %s\n' "$(valgrind_cmd lmtp)" "$limit"
 }
 valgrind_lmtp_clean() {	# valgrind_lmtp_clean: TAP line when under valgrind
 	[ -n "${ASN_VALGRIND_LMTP:-}" ] || return 0
@@ -48,7 +60,7 @@ valgrind_lmtp_clean() {	# valgrind_lmtp_clean: TAP line when under valgrind
 	cat "$work"/valgrind-* 2>/dev/null | head -40 | sed 's/^/# /'
 }
 
-dovecot_write_conf() {
+dovecot_write_conf_23() {
 	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
 	chown "$mail_user:$mail_group" "$work/vmail"
 	# The shipped files, paths moved into the test directory.
@@ -125,6 +137,118 @@ ${DOVECOT_EXTRA_CONF:-}
 CONF
 }
 
+# 2.4: one auth file with inline SQL, the settings at top level, the
+# settings module where the config process loads it (linked for the test's
+# duration, as the doveadm plugin is).  A test's DOVECOT_EXTRA_CONF is
+# written in 2.3 syntax; dovecot_conf_24 turns its plugin {} blocks and
+# `mail_plugins = $mail_plugins X` lines into 2.4's.
+dovecot_conf_24() {
+	awk '
+		/^[ \t]*plugin[ \t]*\{[ \t]*$/ { inplugin = 1; next }
+		inplugin && /^[ \t]*\}[ \t]*$/ { inplugin = 0; next }
+		/^[ \t]*mail_plugins[ \t]*=[ \t]*\$mail_plugins/ {
+			match($0, /^[ \t]*/); ind = substr($0, 1, RLENGTH)
+			sub(/^[ \t]*mail_plugins[ \t]*=[ \t]*\$mail_plugins[ \t]*/, "")
+			print ind "mail_plugins {"
+			n = split($0, p, /[ \t]+/)
+			for (i = 1; i <= n; i++) if (p[i] != "") print ind "  " p[i] " = yes"
+			print ind "}"
+			next
+		}
+		{ if (inplugin) sub(/^  /, ""); print }'
+}
+
+dovecot_settings_module_link() {
+	settings_module="/usr/lib/dovecot/modules/settings/lib10_asn_dovecot_settings.so"
+	if [ -e "$settings_module" ] && [ ! -L "$settings_module" ]; then
+		return 0
+	fi
+	mkdir -p "$(dirname "$settings_module")" &&
+	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_asn_dovecot_settings.so" "$settings_module" &&
+	asn_settings_link=$settings_module	# removed on exit: a dangling one stops Dovecot
+}
+
+dovecot_write_conf_24() {
+	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
+	chown "$mail_user:$mail_group" "$work/vmail"
+	sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
+	    -e "s|uid = vmail|uid = $mail_user|" -e "s|gid = vmail|gid = $mail_group|" \
+	    -e "s|home = /var/vmail|home = $work/vmail|" \
+	    "$top_srcdir/conf.d/2.4/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
+	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
+	    "$top_srcdir/conf.d/2.4/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
+	mkdir -p "$work/modules"
+	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so lib95_asn_bsre_plugin.so; do
+		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
+	done
+	for so in ${ASN_SYSTEM_MODULES:-}; do
+		ln -sf "/usr/lib/dovecot/modules/$so" "$work/modules/$so"
+	done
+	dovecot_settings_module_link
+	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
+dovecot_config_version = 2.4.1
+dovecot_storage_version = 2.4.1
+instance_name = asn-test-$$
+base_dir = $work/run
+state_dir = $work/state
+log_path = $work/dovecot.log
+listen = 127.0.0.1
+ssl = no
+auth_allow_cleartext = yes
+auth_mechanisms = plain login
+protocols = imap pop3 lmtp
+mail_driver = maildir
+mail_path = ~/Maildir
+mail_plugin_dir = $work/modules
+first_valid_uid = 0
+auth_failure_delay = 0
+service imap-login {
+  inet_listener imap {
+    port = $IMAP_PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = $POP3_PORT
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    listen = 127.0.0.1
+    port = $LMTP_PORT
+  }
+$(lmtp_wrapper_conf)
+}
+service doveadm {
+  unix_listener doveadm-server {
+    mode = 0600
+  }
+  inet_listener http {
+    listen = 127.0.0.1
+    port = ${DOVEADM_HTTP_PORT:-0}
+  }
+}
+doveadm_api_key = asn-test-key
+!include $dovecot_conf_dir/auth-asn.conf.ext
+!include $dovecot_conf_dir/90-asn.conf
+$(printf '%s\n' "${DOVECOT_EXTRA_CONF:-}" | dovecot_conf_24)
+CONF
+}
+
+dovecot_write_conf() {
+	if [ "$DOVECOT_LINE" = 2.3 ]; then
+		dovecot_write_conf_23
+	else
+		dovecot_write_conf_24
+	fi
+}
+
 # ASN_CLEANUP: shell code a test adds to the exit trap (e.g. an umount).
 dovecot_start() {
 	# The database directory must be reachable by Dovecot's auth
@@ -144,7 +268,7 @@ dovecot_start() {
 			# Wait until it listens.
 			for i in $(seq 1 50); do
 				if "$top_builddir/tests/imap-probe" 127.0.0.1 "$IMAP_PORT" x x >/dev/null 2>&1; then
-					trap 'eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -rf "$work"' EXIT
+					trap 'eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
 					return 0
 				fi
 				grep -q "Address already in use" "$work/dovecot.log" && break
@@ -178,7 +302,7 @@ doveadm_plugin_link() {
 	fi
 	mkdir -p "$(dirname "$doveadm_plugin")" &&
 	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_doveadm_asn_plugin.so" "$doveadm_plugin" &&
-	trap 'eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -f "$doveadm_plugin"; rm -rf "$work"' EXIT
+	trap 'eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -f "$doveadm_plugin" ${asn_settings_link:-}; rm -rf "$work"' EXIT
 }
 
 doveadm_t() {

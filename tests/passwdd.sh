@@ -28,7 +28,7 @@ for i in $(seq 1 300); do
 	sleep 0.1
 done
 dovecot_start >/dev/null
-trap 'kill $passwdd_pid 2>/dev/null; dovecot_stop; rm -rf "$work"' EXIT
+trap 'kill $passwdd_pid 2>/dev/null; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
 
 # post USER CURPASS NEWPASS: prints "STATUS BODY" (one line); $CURL_FROM:
 # extra curl options (--interface 127.0.0.N, -H X-Forwarded-For:...)

@@ -54,7 +54,7 @@ mkdir -p "$shots"
 rm -f "$shots"/*.png
 rcport=$(( pport + 1 ))
 ASN_CLEANUP='asn_webmail_stop; kill $passwdd_pid 2>/dev/null'
-trap 'eval "$ASN_CLEANUP"; dovecot_stop; rm -rf "$work"' EXIT
+trap 'eval "$ASN_CLEANUP"; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
 asn_webmail_start "$rc" "$IMAP_PORT" "$pport" "$rcport"
 ok $? "Roundcube serves its login page"
 for i in $(seq 1 100); do

@@ -9,10 +9,15 @@
 struct entry {
 	char *key;
 	unsigned int value;
+	struct entry *next;	/* every entry, for asn_str_map_free */
 };
 
+/* The entries are freed through their own list, not OPENSSL_LH_doall():
+   OpenSSL 3.3 and later (Debian 13) call a "thunk" there that only the
+   typed LHASH_OF() macros set, and the untyped table would jump to NULL. */
 struct asn_str_map {
 	OPENSSL_LHASH *table;
+	struct entry *entries;
 };
 
 /* FNV-1a: every byte counts (agency lists differ in the last ones,
@@ -34,14 +39,6 @@ static int entry_compare(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->key, ((const struct entry *)b)->key);
 }
 
-static void entry_free(void *data)
-{
-	struct entry *e = data;
-
-	free(e->key);
-	free(e);
-}
-
 struct asn_str_map *asn_str_map_new(void)
 {
 	struct asn_str_map *map = asn_xcalloc(1, sizeof(*map));
@@ -56,8 +53,12 @@ void asn_str_map_free(struct asn_str_map **map)
 {
 	if (*map == NULL)
 		return;
-	OPENSSL_LH_doall((*map)->table, entry_free);
 	OPENSSL_LH_free((*map)->table);
+	for (struct entry *e = (*map)->entries, *next; e != NULL; e = next) {
+		next = e->next;
+		free(e->key);
+		free(e);
+	}
 	free(*map);
 	*map = NULL;
 }
@@ -89,4 +90,6 @@ void asn_str_map_set(struct asn_str_map *map, const char *key, unsigned int valu
 	(void)OPENSSL_LH_insert(map->table, found);
 	if (OPENSSL_LH_error(map->table) != 0)
 		abort();	/* out of memory, as asn_xmalloc */
+	found->next = map->entries;
+	map->entries = found;
 }
