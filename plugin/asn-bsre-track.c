@@ -21,8 +21,10 @@ struct bsre_config {
 static void config_read(struct mail_user *user, struct event *event, struct bsre_config *cfg)
 {
 	struct asn_error err;
+	const char *error;
 
-	asn_plugin_read_settings(user, &cfg->set);
+	if (asn_plugin_read_settings(user, &cfg->set, &error) < 0)
+		e_error(event, "asn: %s (using the defaults: a setting never stops mail)", error);
 	/* A delivery waits for a locked database only this long. */
 	cfg->set.db_busy_timeout = cfg->set.bsre_busy_timeout;
 	if (asn_bsre_trust_config_init(&cfg->trust, &cfg->set, &err) < 0)

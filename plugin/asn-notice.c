@@ -108,7 +108,8 @@ void asn_mail_namespaces_created(struct mail_namespace *namespaces)
 		char *text;
 
 		/* read again, not kept per session: only this login needs them */
-		asn_plugin_read_settings(user, &set);
+		if (asn_plugin_read_settings(user, &set, &error) < 0)
+			e_error(user->event, "asn: %s (the notice uses the defaults)", error);
 		text = asn_notice_format(&notice, &set);
 		asn_settings_free(&set);
 		if (asn_notice_save(namespaces, text, &error) < 0) {

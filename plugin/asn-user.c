@@ -31,6 +31,7 @@ void asn_mail_user_created(struct mail_user *user)
 {
 	struct asn_mail_user *auser;
 	struct asn_settings set;
+	const char *error;
 
 	auser = p_new(user->pool, struct asn_mail_user, 1);
 	auser->module_ctx.super = *user->vlast;
@@ -46,7 +47,13 @@ void asn_mail_user_created(struct mail_user *user)
 	    !asn_service_is_interactive(user->service))
 		return;
 
-	asn_plugin_read_settings(user, &set);
+	if (asn_plugin_read_settings(user, &set, &error) < 0) {
+		/* Refused, not guessed: a misspelt asn_restrict would
+		   otherwise restrict everyone, or no one. */
+		user->error = p_strdup_printf(user->pool, "asn: %s", error);
+		asn_settings_free(&set);
+		return;
+	}
 	auser->hint = p_strdup(user->pool, set.hint);
 	auser->password_set_at = getenv_time(user, "asn_password_set_at");
 	auser->password_expires_at = getenv_time(user, "asn_password_expires");

@@ -7,6 +7,7 @@
 struct read_context {
 	struct mail_user *user;
 	const struct asn_dovecot_settings *set;	/* 2.4 */
+	const char *first_error;		/* the first bad value */
 };
 
 #if DOVECOT_PREREQ(2, 4, 0)
@@ -53,6 +54,7 @@ static void read_settings(struct read_context *ctx, asn_settings_lookup_func *lo
 	ctx->set = get_settings(ctx->user);
 	if (ctx->set == NULL) {
 		asn_settings_init(set);
+		ctx->first_error = "Dovecot could not give the asn settings (logged above)";
 		return;
 	}
 	/* never -1: every invalid value keeps its default */
@@ -82,19 +84,28 @@ static void read_settings(struct read_context *ctx, asn_settings_lookup_func *lo
 }
 #endif
 
-static int log_and_keep_default(const struct asn_error *problem, void *context)
+static int note_and_keep_default(const struct asn_error *problem, void *context)
 {
 	struct read_context *ctx = context;
 
-	e_error(ctx->user->event, "asn: %s (using the default)", problem->msg);
+	if (ctx->first_error == NULL)
+		ctx->first_error = t_strdup(problem->msg);
 	return 0;
 }
 
-void asn_plugin_read_settings(struct mail_user *user, struct asn_settings *set)
+int asn_plugin_read_settings(struct mail_user *user, struct asn_settings *set,
+			     const char **error_r)
 {
 	struct read_context ctx = { .user = user };
+	struct asn_error err;
 
-	read_settings(&ctx, user_setting, log_and_keep_default, set);
+	read_settings(&ctx, user_setting, note_and_keep_default, set);
+	if (ctx.first_error == NULL && asn_settings_check(set, &err) < 0)
+		ctx.first_error = t_strdup(err.msg);
+	if (ctx.first_error == NULL)
+		return 0;
+	*error_r = ctx.first_error;
+	return -1;
 }
 
 bool asn_plugin_user_get_bool(struct mail_user *user, const char *key)

@@ -9,10 +9,15 @@ struct mail_user;
    2.3's plugin {} block (and userdb fields, which 2.3 makes plugin
    settings), 2.4's declared settings (asn-dovecot-settings.c). */
 
-/* Our settings for the user.  A bad value is logged and replaced by its
-   default: a setting must never stop mail.  (2.4's doveconf refuses bad
-   values before any session.) */
-void asn_plugin_read_settings(struct mail_user *user, struct asn_settings *set);
+/* Our settings for the user, read once per call.  0 when every value is
+   valid; -1 with error_r naming the first bad setting and the values it
+   allows (or why Dovecot could not give them), the bad values replaced by
+   their defaults in set all the same.  A login fails on -1 (asn-user.c:
+   guessing could restrict everyone, or no one); a delivery logs it and
+   goes on with the defaults (a setting must never stop mail).  2.4's
+   doveconf refuses the same values before any session. */
+int asn_plugin_read_settings(struct mail_user *user, struct asn_settings *set,
+			     const char **error_r);
 
 /* One setting or userdb field of the user (asn_alert, asn_name ...), NULL
    when not set.  The value lives on the data stack. */
