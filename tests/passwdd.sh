@@ -23,10 +23,16 @@ port=$(( 30000 + ($$ * 13) % 20000 ))
 # ASN_PASSWDD_WRAPPER: e.g. valgrind, by run-tests.
 ${ASN_PASSWDD_WRAPPER:-} "$passwdd" -c "$work/asnctl.conf" --listen "127.0.0.1:$port" 2>"$work/passwdd.log" &
 passwdd_pid=$!
+started=1
 for i in $(seq 1 300); do
-	curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+	curl -s -o /dev/null "http://127.0.0.1:$port/" && { started=0; break; }
+	kill -0 $passwdd_pid 2>/dev/null || break
 	sleep 0.1
 done
+# A daemon that died or never answers: say so, with its log, rather than
+# a '000' from every check below.
+ok $started "asn-passwdd starts and answers"
+[ $started = 0 ] || sed 's/^/# /' "$work/passwdd.log" | head -20
 dovecot_start >/dev/null
 trap 'kill $passwdd_pid 2>/dev/null; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
 

@@ -184,15 +184,17 @@ void passwdd_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_
 		return;
 	}
 	{
-		const union MHD_ConnectionInfo *addr_info =
-			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		const union MHD_ConnectionInfo *fd_info =
-			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		/* libmicrohttpd 1.0 answers every info query in one union per
+		   connection: each answer is read before the next query (the
+		   fd's overwrote the address pointer, which then crashed). */
+		const union MHD_ConnectionInfo *info;
 
 		c = asn_xcalloc(1, sizeof(*c));
-		if (addr_info != NULL)
-			(void)passwdd_addr_from_sockaddr(addr_info->client_addr, &c->addr);
-		c->fd = fd_info != NULL ? fd_info->connect_fd : MHD_INVALID_SOCKET;
+		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (info != NULL)
+			(void)passwdd_addr_from_sockaddr(info->client_addr, &c->addr);
+		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c->fd = info != NULL ? info->connect_fd : MHD_INVALID_SOCKET;
 		clock_gettime(CLOCK_MONOTONIC, &c->start);
 	}
 	pthread_mutex_lock(&conns->lock);
