@@ -60,44 +60,25 @@ valgrind_lmtp_clean() {	# valgrind_lmtp_clean: TAP line when under valgrind
 	cat "$work"/valgrind-* 2>/dev/null | head -40 | sed 's/^/# /'
 }
 
-dovecot_write_conf_23() {
-	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
-	chown "$mail_user:$mail_group" "$work/vmail"
-	# The shipped files, paths moved into the test directory.
-	sed -e "s|/etc/dovecot/dovecot-asn-sql|$dovecot_conf_dir/dovecot-asn-sql|" \
-	    -e "s|uid=vmail gid=vmail home=/var/vmail|uid=$mail_user gid=$mail_group home=$work/vmail|" \
-	    "$top_srcdir/conf.d/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
-	for f in dovecot-asn-sql.conf.ext dovecot-asn-sql-refuse.conf.ext; do
-		sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
-		    "$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
-	done
-	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
-	    "$top_srcdir/conf.d/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
-	# The plugins as built, in a private module directory.  A sanitizer
-	# build's plugins cannot load into Dovecot: ASN_PLUGIN_DIR then names
-	# a plain build's.
+# dovecot_link_modules: the plugins as built, in a private module
+# directory (a sanitizer build's plugins cannot load into Dovecot:
+# ASN_PLUGIN_DIR then names a plain build's), and Dovecot's own plugins a
+# test wants beside ours (ASN_SYSTEM_MODULES, e.g. Pigeonhole's sieve).
+dovecot_link_modules() {
 	mkdir -p "$work/modules"
 	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so lib95_asn_bsre_plugin.so; do
 		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
 	done
-	# Dovecot's own plugins a test wants beside ours (e.g. Pigeonhole's sieve)
 	for so in ${ASN_SYSTEM_MODULES:-}; do
 		ln -sf "/usr/lib/dovecot/modules/$so" "$work/modules/$so"
 	done
-	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
-instance_name = asn-test-$$
-base_dir = $work/run
-state_dir = $work/state
-log_path = $work/dovecot.log
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-protocols = imap pop3 lmtp
-mail_location = maildir:~/Maildir
-mail_plugin_dir = $work/modules
-first_valid_uid = 0
-auth_failure_delay = 0
+}
+
+# dovecot_services_conf ADDRESS-KEY: the test instance's listeners and the
+# shipped files, the same on both lines but for the listener's address
+# setting (2.3: address, 2.4: listen).
+dovecot_services_conf() {
+	cat <<CONF
 service imap-login {
   inet_listener imap {
     port = $IMAP_PORT
@@ -116,7 +97,7 @@ service pop3-login {
 }
 service lmtp {
   inet_listener lmtp {
-    address = 127.0.0.1
+    $1 = 127.0.0.1
     port = $LMTP_PORT
   }
 $(lmtp_wrapper_conf)
@@ -126,13 +107,45 @@ service doveadm {
     mode = 0600
   }
   inet_listener http {
-    address = 127.0.0.1
+    $1 = 127.0.0.1
     port = ${DOVEADM_HTTP_PORT:-0}
   }
 }
 doveadm_api_key = asn-test-key
 !include $dovecot_conf_dir/auth-asn.conf.ext
 !include $dovecot_conf_dir/90-asn.conf
+CONF
+}
+
+dovecot_write_conf_23() {
+	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
+	chown "$mail_user:$mail_group" "$work/vmail"
+	# The shipped files, paths moved into the test directory.
+	sed -e "s|/etc/dovecot/dovecot-asn-sql|$dovecot_conf_dir/dovecot-asn-sql|" \
+	    -e "s|uid=vmail gid=vmail home=/var/vmail|uid=$mail_user gid=$mail_group home=$work/vmail|" \
+	    "$top_srcdir/conf.d/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
+	for f in dovecot-asn-sql.conf.ext dovecot-asn-sql-refuse.conf.ext; do
+		sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
+		    "$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
+	done
+	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
+	    "$top_srcdir/conf.d/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
+	dovecot_link_modules
+	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
+instance_name = asn-test-$$
+base_dir = $work/run
+state_dir = $work/state
+log_path = $work/dovecot.log
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+protocols = imap pop3 lmtp
+mail_location = maildir:~/Maildir
+mail_plugin_dir = $work/modules
+first_valid_uid = 0
+auth_failure_delay = 0
+$(dovecot_services_conf address)
 ${DOVECOT_EXTRA_CONF:-}
 CONF
 }
@@ -177,13 +190,7 @@ dovecot_write_conf_24() {
 	    "$top_srcdir/conf.d/2.4/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
 	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
 	    "$top_srcdir/conf.d/2.4/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
-	mkdir -p "$work/modules"
-	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so lib95_asn_bsre_plugin.so; do
-		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
-	done
-	for so in ${ASN_SYSTEM_MODULES:-}; do
-		ln -sf "/usr/lib/dovecot/modules/$so" "$work/modules/$so"
-	done
+	dovecot_link_modules
 	dovecot_settings_module_link
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
 dovecot_config_version = 2.4.1
@@ -202,41 +209,7 @@ mail_path = ~/Maildir
 mail_plugin_dir = $work/modules
 first_valid_uid = 0
 auth_failure_delay = 0
-service imap-login {
-  inet_listener imap {
-    port = $IMAP_PORT
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service pop3-login {
-  inet_listener pop3 {
-    port = $POP3_PORT
-  }
-  inet_listener pop3s {
-    port = 0
-  }
-}
-service lmtp {
-  inet_listener lmtp {
-    listen = 127.0.0.1
-    port = $LMTP_PORT
-  }
-$(lmtp_wrapper_conf)
-}
-service doveadm {
-  unix_listener doveadm-server {
-    mode = 0600
-  }
-  inet_listener http {
-    listen = 127.0.0.1
-    port = ${DOVEADM_HTTP_PORT:-0}
-  }
-}
-doveadm_api_key = asn-test-key
-!include $dovecot_conf_dir/auth-asn.conf.ext
-!include $dovecot_conf_dir/90-asn.conf
+$(dovecot_services_conf listen)
 $(printf '%s\n' "${DOVECOT_EXTRA_CONF:-}" | dovecot_conf_24)
 CONF
 }
