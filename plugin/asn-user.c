@@ -38,13 +38,19 @@ void asn_mail_user_created(struct mail_user *user)
 	/* No vfuncs overridden: the context only carries state. */
 	MODULE_CONTEXT_SET(user, asn_mail_user_module, auser);
 
-	auser->must_change = asn_plugin_user_get_bool(user, "asn_must_change");
 	/* Deliveries, doveadm and autocreated users are never restricted
 	   and get no notice: nothing more to read for them.  Shared users
 	   and the raw user of deliveries are autocreated: they are not the
 	   person logging in. */
-	if (!auser->must_change || user->autocreated ||
-	    !asn_service_is_interactive(user->service))
+	if (user->autocreated || !asn_service_is_interactive(user->service))
+		return;
+	if (asn_plugin_user_get_bool(user, "asn_must_change", &auser->must_change,
+				     &error) < 0) {
+		/* Fail closed: unreadable must not read as "changed". */
+		user->error = p_strdup_printf(user->pool, "asn: %s", error);
+		return;
+	}
+	if (!auser->must_change)
 		return;
 
 	if (asn_plugin_read_settings(user, &set, &error) < 0) {

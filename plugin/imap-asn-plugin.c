@@ -45,10 +45,14 @@ static const char *imap_asn_alert_text(struct mail_user *user)
 static void imap_asn_client_init(struct client *client)
 {
 	struct imap_asn_client *aclient = IMAP_ASN_CONTEXT(client);
+	const char *error;
+	bool must_change;
 
 	aclient->module_ctx.super.init(client);
+	/* an unreadable value already failed the session (asn-user.c) */
 	if (client->user == NULL || client->user->session_restored ||
-	    !asn_plugin_user_get_bool(client->user, "asn_must_change"))
+	    asn_plugin_user_get_bool(client->user, "asn_must_change",
+				     &must_change, &error) < 0 || !must_change)
 		return;
 	T_BEGIN {
 		const char *text = imap_asn_alert_text(client->user);

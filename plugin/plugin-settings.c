@@ -27,16 +27,18 @@ static const struct asn_dovecot_settings *get_settings(struct mail_user *user)
 	return set;
 }
 
-const char *asn_plugin_user_get(struct mail_user *user, const char *key)
+int asn_plugin_user_lookup(struct mail_user *user, const char *key,
+			   const char **value_r, const char **error_r)
 {
 	const struct asn_dovecot_settings *set = get_settings(user);
-	const char *value;
 
-	if (set == NULL)
-		return NULL;
-	value = t_strdup(asn_dovecot_setting(set, key));
+	if (set == NULL) {
+		*error_r = "Dovecot could not give the asn settings (logged above)";
+		return -1;
+	}
+	*value_r = t_strdup(asn_dovecot_setting(set, key));
 	settings_free(set);
-	return value;
+	return 0;
 }
 
 static const char *user_setting(const char *key, void *context)
@@ -62,9 +64,11 @@ static void read_settings(struct read_context *ctx, asn_settings_lookup_func *lo
 	settings_free(ctx->set);
 }
 #else
-const char *asn_plugin_user_get(struct mail_user *user, const char *key)
+int asn_plugin_user_lookup(struct mail_user *user, const char *key,
+			   const char **value_r, const char **error_r ATTR_UNUSED)
 {
-	return mail_user_plugin_getenv(user, key);
+	*value_r = mail_user_plugin_getenv(user, key);
+	return 0;
 }
 
 static const char *user_setting(const char *key, void *context)
@@ -108,10 +112,26 @@ int asn_plugin_read_settings(struct mail_user *user, struct asn_settings *set,
 	return -1;
 }
 
-bool asn_plugin_user_get_bool(struct mail_user *user, const char *key)
+const char *asn_plugin_user_get(struct mail_user *user, const char *key)
 {
-	const char *value = asn_plugin_user_get(user, key);
-	bool yes;
+	const char *value, *error;
 
-	return value != NULL && asn_parse_bool(value, &yes) == 0 && yes;
+	return asn_plugin_user_lookup(user, key, &value, &error) < 0 ? NULL : value;
+}
+
+int asn_plugin_user_get_bool(struct mail_user *user, const char *key,
+			     bool *value_r, const char **error_r)
+{
+	const char *value;
+
+	*value_r = FALSE;
+	if (asn_plugin_user_lookup(user, key, &value, error_r) < 0)
+		return -1;
+	if (value == NULL || value[0] == '\0')
+		return 0;
+	if (asn_parse_bool(value, value_r) < 0) {
+		*error_r = t_strdup_printf("%s: '%s' is not yes or no", key, value);
+		return -1;
+	}
+	return 0;
 }

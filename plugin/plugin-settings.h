@@ -19,10 +19,19 @@ struct mail_user;
 int asn_plugin_read_settings(struct mail_user *user, struct asn_settings *set,
 			     const char **error_r);
 
-/* One setting or userdb field of the user (asn_alert, asn_name ...), NULL
-   when not set.  The value lives on the data stack. */
+/* One setting or userdb field of the user (asn_alert, asn_name ...):
+   0 with value_r NULL when not set; -1 with error_r when Dovecot cannot
+   give the user's settings (2.4: a userdb field with a bad value makes
+   settings_get fail for the whole set).  Values live on the data stack. */
+int asn_plugin_user_lookup(struct mail_user *user, const char *key,
+			   const char **value_r, const char **error_r);
+/* The same, NULL when not set or not readable: for the decorations only
+   (the name, the alert text), never for what decides a restriction. */
 const char *asn_plugin_user_get(struct mail_user *user, const char *key);
-/* A yes/no setting or userdb field (asn_must_change); unset is no. */
-bool asn_plugin_user_get_bool(struct mail_user *user, const char *key);
+/* A yes/no setting or userdb field (asn_must_change); unset is no.  -1
+   with error_r when it cannot be read or is neither yes nor no: the
+   caller must not take that for "no" (that would lift the restriction). */
+int asn_plugin_user_get_bool(struct mail_user *user, const char *key,
+			     bool *value_r, const char **error_r);
 
 #endif
