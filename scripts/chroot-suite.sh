@@ -1,17 +1,22 @@
 #!/bin/sh
-# chroot-suite.sh RELEASE [CACHE-DIR]: the suite of this tree on another
-# Debian release (trixie: Dovecot 2.4; bookworm: 2.3), as root, in a fresh
-# debootstrap root.  The pristine root is cached as CACHE-DIR/RELEASE-minbase.tar
-# (default /work/chroot, or $ASN_CHROOT_CACHE); a fresh machine builds it.
-# The committed tree (HEAD) is cloned into the root's /root/dovecot-asn,
-# built with --enable-werror and checked with make -C tests check.  Ends with
-# "RELEASE: N passed, N failed, N skipped" (the TAP results of make check).
-# The root is unpacked into a new CACHE-DIR/RELEASE-suite.XXXXXX and removed
-# at the end.  Environment: ASN_CHROOT_KEEP=1 keeps it for a look;
-# ASN_CHROOT_TESTS="test-x y.sh" runs only those tests.
+# chroot-suite.sh RELEASE [CACHE-DIR]: the plain suite of this tree on
+# another Debian release (trixie: Dovecot 2.4; bookworm: 2.3), as root, in
+# a fresh debootstrap root, the way a newcomer runs it: the committed tree
+# (HEAD) cloned into the root's /root/dovecot-asn and `./run-tests --quick`
+# there (it installs the packages, builds with CI's flags when CI=true, runs
+# make check).  Ends with "RELEASE: N passed, N failed, N skipped".
+# Cached between runs under CACHE-DIR (default $ASN_CHROOT_CACHE or
+# /var/cache/dovecot-asn-ci): the pristine root as RELEASE-minbase.tar
+# (rebuilt when older than 30 days; a fresh machine builds it) and the
+# downloaded packages in RELEASE-apt/.  The root is unpacked into a new
+# CACHE-DIR/RELEASE-suite.XXXXXX and removed at the end.
+# Environment: ASN_CHROOT_KEEP=1 keeps the root for a look;
+# ASN_CHROOT_TESTS="test-x y.sh" runs only those tests;
+# ASN_CHROOT_RESULTS=DIR receives the root's _results/plain.txt (one line
+# per check, as run-tests reads them) and its logs.
 set -u
 release=${1:?usage: chroot-suite.sh RELEASE [CACHE-DIR]}
-cache=${2:-${ASN_CHROOT_CACHE:-/work/chroot}}
+cache=${2:-${ASN_CHROOT_CACHE:-/var/cache/dovecot-asn-ci}}
 src=$(cd "$(dirname "$0")/.." && pwd)
 tar="$cache/$release-minbase.tar"
 mirror=${ASN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -20,6 +25,7 @@ fail() { echo "chroot-suite: $*" >&2; echo "$release: 0 passed, 1 failed, 0 skip
 [ "$(id -u)" = 0 ] || fail "needs root (debootstrap, chroot, mounts)"
 mkdir -p "$cache" || fail "cannot create $cache"
 
+[ -f "$tar" ] && [ -n "$(find "$tar" -mtime +30)" ] && rm -f "$tar"
 if [ ! -f "$tar" ]; then
 	command -v debootstrap >/dev/null ||
 		{ apt-get install -y -q --no-install-recommends debootstrap >/dev/null || fail "no debootstrap"; }
@@ -57,6 +63,11 @@ mount --bind /dev "$root/dev" && mounted="$root/dev $mounted" &&
 mount --bind /dev/pts "$root/dev/pts" && mounted="$root/dev/pts $mounted" &&
 mount --bind /dev/shm "$root/dev/shm" && mounted="$root/dev/shm $mounted" ||
 	fail "cannot mount proc/sys/dev in $root"
+# the packages downloaded by an earlier run (apt keeps what it fetched)
+mkdir -p "$cache/$release-apt/partial" &&
+mount --bind "$cache/$release-apt" "$root/var/cache/apt/archives" &&
+	mounted="$root/var/cache/apt/archives $mounted" ||
+	fail "cannot mount $cache/$release-apt"
 # Only this CI set-up needs these: the network's resolver and its HTTPS
 # proxy CA (npm), and no service starts while packages install.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
@@ -70,36 +81,25 @@ fi
 
 git clone -q "$src" "$root/root/dovecot-asn" || fail "git clone of $src failed"
 
-tests_arg=""
-[ -n "${ASN_CHROOT_TESTS:-}" ] && tests_arg="TESTS=\"$ASN_CHROOT_TESTS\""
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	LANG=C.UTF-8 CI="${CI:-}" /bin/sh -c "
-	set -u
-	src=/root/dovecot-asn; cd "\$src" && . scripts/deps.sh
+	LANG=C.UTF-8 CI="${CI:-}" ASN_CHROOT_TESTS="${ASN_CHROOT_TESTS:-}" /bin/sh -c '
 	DEBIAN_FRONTEND=noninteractive; export DEBIAN_FRONTEND
 	apt-get update -q >/dev/null
-	apt-get install -y -q --no-install-recommends ca-certificates git >/dev/null &&
+	apt-get install -y -q --no-install-recommends ca-certificates >/dev/null &&
 		update-ca-certificates >/dev/null 2>&1
-	asn_install_deps || exit 3
-	ASN_E2E_NODE=/root/dovecot-asn/_e2e-node; export ASN_E2E_NODE
-	asn_install_webmail_deps \"\$ASN_E2E_NODE\" || exit 3
-	autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 4; }
-	mkdir -p _build && cd _build &&
-	../configure -q --with-dovecot=/usr/lib/dovecot --enable-werror >configure.out 2>&1 ||
-		{ tail -20 configure.out; exit 4; }
-	make -s -j\$(nproc) >build.out 2>&1 || { grep -E 'error|warning' build.out | head -40; exit 4; }
-	make -C tests check $tests_arg >check.out 2>&1
-	grep -E '^(FAIL|ERROR|XPASS|SKIP):' check.out | head -60
-	exit 0
-" 2>&1 | sed "s/^/[$release] /"
-status=$?
-log="$root/root/dovecot-asn/_build/tests"
-if [ -f "$log/test-suite.log" ]; then
-	# automake's own summary of make check
-	awk -v r="$release" '
-		/^# (PASS|XFAIL):/ { p += $3 } /^# SKIP:/ { s += $3 }
-		/^# (FAIL|XPASS|ERROR):/ { f += $3 }
-		END { printf "%s: %d passed, %d failed, %d skipped\n", r, p, f, s }' "$log/test-suite.log"
+	cd /root/dovecot-asn &&
+	exec ./run-tests --quick ${ASN_CHROOT_TESTS:+--tests "$ASN_CHROOT_TESTS"}
+' 2>&1 | sed "s/^/[$release] /"
+out="$root/root/dovecot-asn/_results"
+if [ -n "${ASN_CHROOT_RESULTS:-}" ] && [ -d "$out" ]; then
+	mkdir -p "$ASN_CHROOT_RESULTS" &&
+		cp -r "$out/plain.txt" "$out/plain" "$ASN_CHROOT_RESULTS"/ 2>/dev/null
+fi
+if [ -f "$out/plain.txt" ]; then
+	awk -F '\t' -v r="$release" '
+		$1 == "PASS" || $1 == "XFAIL" { p++ } $1 == "SKIP" { s++ }
+		$1 == "FAIL" || $1 == "XPASS" || $1 == "ERROR" { f++ }
+		END { printf "%s: %d passed, %d failed, %d skipped\n", r, p, f, s }' "$out/plain.txt"
 else
-	echo "$release: 0 passed, 1 failed, 0 skipped (no test ran, status $status)"
+	echo "$release: 0 passed, 1 failed, 0 skipped (no test ran)"
 fi
