@@ -117,6 +117,26 @@ doveadm_api_key = asn-test-key
 CONF
 }
 
+# dovecot_instance_conf, dovecot_instance_conf_tail: the test instance's
+# own settings, the same on both lines.
+dovecot_instance_conf() {
+	cat <<CONF
+instance_name = asn-test-$$
+base_dir = $work/run
+state_dir = $work/state
+log_path = $work/dovecot.log
+listen = 127.0.0.1
+ssl = no
+CONF
+}
+dovecot_instance_conf_tail() {
+	cat <<CONF
+mail_plugin_dir = $work/modules
+first_valid_uid = 0
+auth_failure_delay = 0
+CONF
+}
+
 dovecot_write_conf_23() {
 	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
 	chown "$mail_user:$mail_group" "$work/vmail"
@@ -132,19 +152,12 @@ dovecot_write_conf_23() {
 	    "$top_srcdir/conf.d/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
 	dovecot_link_modules
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
-instance_name = asn-test-$$
-base_dir = $work/run
-state_dir = $work/state
-log_path = $work/dovecot.log
-listen = 127.0.0.1
-ssl = no
+$(dovecot_instance_conf)
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 protocols = imap pop3 lmtp
 mail_location = maildir:~/Maildir
-mail_plugin_dir = $work/modules
-first_valid_uid = 0
-auth_failure_delay = 0
+$(dovecot_instance_conf_tail)
 $(dovecot_services_conf address)
 ${DOVECOT_EXTRA_CONF:-}
 CONF
@@ -195,20 +208,13 @@ dovecot_write_conf_24() {
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
 dovecot_config_version = 2.4.1
 dovecot_storage_version = 2.4.1
-instance_name = asn-test-$$
-base_dir = $work/run
-state_dir = $work/state
-log_path = $work/dovecot.log
-listen = 127.0.0.1
-ssl = no
+$(dovecot_instance_conf)
 auth_allow_cleartext = yes
 auth_mechanisms = plain login
 protocols = imap pop3 lmtp
 mail_driver = maildir
 mail_path = ~/Maildir
-mail_plugin_dir = $work/modules
-first_valid_uid = 0
-auth_failure_delay = 0
+$(dovecot_instance_conf_tail)
 $(dovecot_services_conf listen)
 $(printf '%s\n' "${DOVECOT_EXTRA_CONF:-}" | dovecot_conf_24)
 CONF
