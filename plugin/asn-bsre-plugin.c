@@ -1,5 +1,7 @@
-/* asn_bsre delivery plugin (LMTP and LDA only): hook wiring.  Reading the
-   mail is in asn-bsre-read.c, recording in asn-bsre-track.c. */
+/* asn_bsre delivery plugin (LMTP and LDA only): hook wiring.  Every
+   delivery is looked at here (asn-bsre-candidate.c); only a candidate
+   loads the recorder (asn-bsre-loader.c), which reads the mail
+   (asn-bsre-read.c) and records it (asn-bsre-track.c). */
 #include "lib.h"
 #include "module-dir.h"
 #include "mail-deliver.h"
@@ -15,18 +17,27 @@ static deliver_mail_func_t *next_deliver_mail;
 static int asn_bsre_deliver_mail(struct mail_deliver_context *ctx,
 				 struct mail_storage **storage_r)
 {
+	bool candidate;
+	int ret;
+
+	/* Looked at before the delivery, which then reads the mail through
+	   the stream we opened: after it, the stream would be opened again
+	   for us. */
+	T_BEGIN {
+		candidate = asn_bsre_mail_is_candidate(ctx->src_mail);
+	} T_END;
 	/* Whoever delivers (Sieve, or Dovecot's default save after a -1
 	   here) does it exactly as without us; we only look. */
-	int ret = next_deliver_mail == NULL ? -1 : next_deliver_mail(ctx, storage_r);
-
-	T_BEGIN {
-		asn_bsre_track_delivery(ctx);
+	ret = next_deliver_mail == NULL ? -1 : next_deliver_mail(ctx, storage_r);
+	if (candidate) T_BEGIN {
+		asn_bsre_recorder_track(ctx);
 	} T_END;
 	return ret;
 }
 
-void asn_bsre_plugin_init(struct module *module ATTR_UNUSED)
+void asn_bsre_plugin_init(struct module *module)
 {
+	asn_bsre_recorder_init(module->path);
 	next_deliver_mail = mail_deliver_hook_set(asn_bsre_deliver_mail);
 }
 
@@ -34,4 +45,5 @@ void asn_bsre_plugin_deinit(void)
 {
 	if (mail_deliver_hook_set(next_deliver_mail) != asn_bsre_deliver_mail)
 		i_panic("asn_bsre: a plugin loaded after us did not restore the deliver hook");
+	asn_bsre_recorder_deinit();
 }

@@ -1,4 +1,4 @@
-/* Recording a delivery's BSrE event.  Nothing here may fail, delay or lose
+/* The recorder: recording a candidate delivery's BSrE event.  Nothing here may fail, delay or lose
    a delivery: errors are logged, events the store cannot take are
    spooled (lib/bsre-spool.c). */
 #include "lib.h"
@@ -37,21 +37,6 @@ static void config_free(struct bsre_config *cfg)
 	asn_settings_free(&cfg->set);
 }
 
-/* The cheap test first, on the raw Subject: ordinary mail stops here,
-   after one header lookup.  Only then is the subject decoded and its tag
-   looked at (the core decides both). */
-static bool subject_is_candidate(struct mail *mail)
-{
-	const char *subject;
-
-	if (mail_get_first_header(mail, "Subject", &subject) <= 0 ||
-	    !asn_bsre_subject_may_be_tagged(subject, strlen(subject)))
-		return FALSE;
-	if (mail_get_first_header_utf8(mail, "Subject", &subject) <= 0)
-		return FALSE;
-	return asn_bsre_subject_tag(subject) != ASN_BSRE_TAG_NONE;
-}
-
 static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, int ret,
 			const struct asn_bsre_record_result *result, const struct asn_error *err)
 {
@@ -85,7 +70,9 @@ static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, i
 			  mail->sender[0] != '\0' ? mail->sender : "(no From)", mail->message_key);
 }
 
-void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
+const char *asn_bsre_recorder_version = ASN_BSRE_RECORDER_VERSION;
+
+void asn_bsre_recorder_track_delivery(struct mail_deliver_context *ctx)
 {
 	struct mail_user *user = ctx->rcpt_user;
 	struct event *event;
@@ -94,9 +81,6 @@ void asn_bsre_track_delivery(struct mail_deliver_context *ctx)
 	struct asn_bsre_record_result result;
 	struct asn_error err;
 	int ret;
-
-	if (!subject_is_candidate(ctx->src_mail))
-		return;
 
 	event = event_create(ctx->event);
 	event_set_append_log_prefix(event, "asn_bsre: ");

@@ -49,11 +49,26 @@ contains "$work/plugins" "asn_bsre" "the shipped 90-asn.conf loads asn_bsre for 
 doveconf -c "$dovecot_conf_dir/dovecot.conf" -f protocol=imap -h mail_plugins >"$work/plugins" 2>&1
 lacks "$work/plugins" "asn_bsre" "and not for IMAP"
 
+# --- Ordinary mail never loads the recorder (SQLite, OpenSSL): the LMTP
+# processes that loaded the plugin, and which of them loaded the recorder
+lmtp_maps() {	# lmtp_maps LIBRARY: how many of this instance's processes map it
+	n=0
+	for pid in $(ps -o pid= --ppid "$(cat "$work/run/master.pid")"); do
+		grep -qs "$1" "/proc/$pid/maps" && n=$((n + 1))
+	done
+	echo $n
+}
+lmtp_probe "$user" "Undangan rapat" >"$work/plain" 2>&1
+[ "$(lmtp_maps lib95_asn_bsre_plugin.so)" -ge 1 ] && [ "$(lmtp_maps asn_bsre_recorder.so)" = 0 ]
+ok $? "after an ordinary mail, the LMTP process has the plugin but not the recorder"
+
 # --- The corpus over LMTP = asnctl scan of the same files
 lmtp_send "$user" "$corpus"/*.eml >"$work/corpus" 2>&1
 mail_ok corpus "the whole corpus delivered over LMTP"
-[ "$(mails_of "$user")" = "$(ls "$corpus"/*.eml | wc -l)" ]
+[ "$(mails_of "$user")" = "$(($(ls "$corpus"/*.eml | wc -l) + 1))" ]
 ok $? "every corpus mail is in the mailbox"
+[ "$(lmtp_maps asn_bsre_recorder.so)" -ge 1 ]
+ok $? "a BSrE mail loads the recorder"
 [ "$(count_events)" = 23 ]
 ok $? "23 BSrE events recorded (the forwarded and the ordinary mail are not BSrE mail): $(count_events)"
 [ "$(sqlite3 "$bsre_db" "SELECT count(DISTINCT type) FROM bsre_events")" = 9 ]

@@ -45,12 +45,19 @@ valgrind_cmd() {
 	echo "$(command -v valgrind) -q --leak-check=full --errors-for-leak-kinds=definite,indirect" \
 		"--suppressions=$top_srcdir/tests/valgrind.supp --log-file=$work/valgrind-$1.%p"
 }
+# ASN_LMTP_WRAPPER="CMD ARGS": LMTP processes run under CMD (a benchmark's
+# callgrind).
 lmtp_wrapper_conf() {
-	[ -n "${ASN_VALGRIND_LMTP:-}" ] || return 0
+	wrapper=${ASN_LMTP_WRAPPER:-}
+	[ -n "${ASN_VALGRIND_LMTP:-}" ] && wrapper=$(valgrind_cmd lmtp)
+	[ -n "$wrapper" ] || return 0
 	# no memory limit under valgrind: 0 on 2.3, "unlimited" on 2.4
 	limit=0
 	[ "$DOVECOT_LINE" = 2.3 ] || limit=unlimited
-	printf '  executable = %s /usr/lib/dovecot/lmtp\n  vsz_limit = %s\n' "$(valgrind_cmd lmtp)" "$limit"
+	printf '  executable = %s /usr/lib/dovecot/lmtp\n  vsz_limit = %s\n' "$wrapper" "$limit"
+	# a benchmark's clients come one at a time: one process serves them
+	# all, as an idle process does on a site (no spare process started)
+	[ -z "${ASN_LMTP_WRAPPER:-}" ] || echo "  process_limit = 1"
 }
 valgrind_lmtp_clean() {	# valgrind_lmtp_clean: TAP line when under valgrind
 	[ -n "${ASN_VALGRIND_LMTP:-}" ] || return 0
@@ -69,6 +76,10 @@ dovecot_link_modules() {
 	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so lib95_asn_bsre_plugin.so; do
 		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
 	done
+	# the BSrE recorder, which the delivery plugin loads from beside itself
+	mkdir -p "$work/modules/asn-bsre"
+	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/asn_bsre_recorder.so" \
+		"$work/modules/asn-bsre/asn_bsre_recorder.so"
 	for so in ${ASN_SYSTEM_MODULES:-}; do
 		ln -sf "/usr/lib/dovecot/modules/$so" "$work/modules/$so"
 	done

@@ -154,6 +154,35 @@ static const struct {
 	{ "30 Foo 2027", NULL }, { "hello", NULL }, { "1500", NULL },
 };
 
+/* The delivery plugin's first look at a mail's raw bytes. */
+struct raw_header_case {
+	const char *name;
+	const char *data;
+	bool at_end;
+	enum asn_bsre_raw_verdict want;
+};
+static const struct raw_header_case raw_header_cases[] = {
+	{ "ordinary mail", "From: a@b.c\r\nSubject: Rapat Senin\r\n\r\nIsi [BSrE]\r\n",
+	  false, ASN_BSRE_RAW_NO },
+	{ "the tag", "From: a@b.c\nSubject: [BSrE] Aktivasi Akun\n\nIsi\n", false, ASN_BSRE_RAW_YES },
+	{ "any case of the name", "SUBJECT: [BSrE] x\n\n", false, ASN_BSRE_RAW_YES },
+	{ "white space before the colon", "Subject \t: [BSrE] x\n\n", false, ASN_BSRE_RAW_YES },
+	{ "the tag on a folded line", "Subject: Re:\r\n [BSrE] x\r\nTo: a@b.c\r\n\r\n",
+	  false, ASN_BSRE_RAW_YES },
+	{ "an encoded word", "Subject: =?UTF-8?B?W0JTckVdIHg=?=\n\n", false, ASN_BSRE_RAW_YES },
+	{ "a second Subject field", "Subject: Rapat\nSubject: [BSrE] x\n\n", false,
+	  ASN_BSRE_RAW_YES },
+	{ "another field's tag", "X-Subject: [BSrE] x\nThread-Topic: [BSrE]\n\n", false,
+	  ASN_BSRE_RAW_NO },
+	{ "a body's Subject line", "From: a@b.c\n\nSubject: [BSrE] x\n", false, ASN_BSRE_RAW_NO },
+	{ "no Subject, header only", "From: a@b.c\r\n", true, ASN_BSRE_RAW_NO },
+	{ "header not ended yet", "From: a@b.c\r\nTo: d@e.f\r\n", false, ASN_BSRE_RAW_MORE },
+	{ "Subject cut where it may go on", "Subject: Rapat\r\n", false, ASN_BSRE_RAW_MORE },
+	{ "a name cut short", "From: a@b.c\nSubj", false, ASN_BSRE_RAW_MORE },
+	{ "a lone CR is no blank line", "From: a@b.c\n\r", false, ASN_BSRE_RAW_MORE },
+	{ "empty, whole", "", true, ASN_BSRE_RAW_NO },
+};
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(subject_cases) / sizeof(subject_cases[0]); i++) {
@@ -173,6 +202,15 @@ int main(void)
 	       "cheap test: an encoded word may decode to the tag");
 	tap_ok(asn_bsre_subject_may_be_tagged("\xe2\x80\x8b", 3),
 	       "cheap test: a non-ASCII byte may be a look-alike");
+	for (size_t i = 0; i < sizeof(raw_header_cases) / sizeof(raw_header_cases[0]); i++) {
+		const struct raw_header_case *c = &raw_header_cases[i];
+
+		static const char *const verdicts[] = { "no", "yes", "more" };
+
+		tap_is_str(verdicts[asn_bsre_header_may_be_tagged(c->data, strlen(c->data),
+								  c->at_end)],
+			   verdicts[c->want], "raw header: %s", c->name);
+	}
 	for (size_t i = 0; i < sizeof(domain_cases) / sizeof(domain_cases[0]); i++)
 		tap_ok(asn_bsre_domain_trusted(domain_cases[i].domain, trusted) == domain_cases[i].want,
 		       "domain '%s' %s", domain_cases[i].domain,

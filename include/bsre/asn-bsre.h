@@ -36,6 +36,21 @@ int asn_bsre_event_parse(const char *name, enum asn_bsre_event *event_r);
    costs one Subject lookup. */
 bool asn_bsre_subject_may_be_tagged(const char *raw, size_t len);
 
+/* The same test on the raw header of a whole mail, before anything parses
+   it (the delivery plugin: ordinary mail then costs a scan of its header
+   bytes).  data holds the mail's first size bytes; at_end says they are
+   the whole mail.  NO when the header ends within them and no Subject
+   field (any case, white space before the colon, folded lines) may be
+   tagged; YES when one may; MORE when the header's end is not within them
+   (read more, or treat as YES). */
+enum asn_bsre_raw_verdict {
+	ASN_BSRE_RAW_NO,
+	ASN_BSRE_RAW_YES,
+	ASN_BSRE_RAW_MORE,
+};
+enum asn_bsre_raw_verdict
+asn_bsre_header_may_be_tagged(const char *data, size_t size, bool at_end);
+
 /* Then on the decoded subject: only one that starts with "[BSrE]" (any
    case, after white space) is genuine: "Fwd: [BSrE] ..." is not a
    candidate.  A subject that becomes the tag once look-alike letters

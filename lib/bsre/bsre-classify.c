@@ -8,8 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define BSRE_TAG "[bsre]"
-
 static const char *const event_names[] = {
 	[ASN_BSRE_NONE] = "none",
 	[ASN_BSRE_ACCOUNT_ACTIVATION] = "account_activation",
@@ -41,57 +39,6 @@ int asn_bsre_event_parse(const char *name, enum asn_bsre_event *event_r)
 	return -1;
 }
 
-bool asn_bsre_subject_may_be_tagged(const char *raw, size_t len)
-{
-	/* A tag, genuine or look-alike, needs a '[' or a byte of a non-ASCII
-	   bracket or letter, or an encoded word that may decode to either. */
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)raw[i];
-
-		if (c == '[' || c >= 0x80 || (c == '=' && i + 1 < len && raw[i + 1] == '?'))
-			return true;
-	}
-	return false;
-}
-
-static bool tag_at(const char *s)
-{
-	return strncasecmp(s, BSRE_TAG, strlen(BSRE_TAG)) == 0;
-}
-
-enum asn_bsre_tag asn_bsre_subject_tag(const char *subject)
-{
-	const char *p = subject;
-	char norm[sizeof(BSRE_TAG)];
-	size_t n = 0;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (tag_at(p))
-		return ASN_BSRE_TAG_GENUINE;
-	/* Not the tag as written: is it the tag once look-alikes are mapped
-	   and invisible characters dropped? */
-	while (n < strlen(BSRE_TAG)) {
-		uint32_t cp;
-		size_t used = asn_bsre_utf8_next(p, &cp);
-		char c;
-
-		if (used == 0)
-			return ASN_BSRE_TAG_NONE;	/* the end, or not UTF-8 */
-		p += used;
-		c = asn_bsre_confusable_ascii(cp);
-		if (c == '\0' && (cp == ' ' || cp == '\t') && n == 0)
-			continue;	/* leading white space */
-		if (c == '\0' && asn_bsre_is_invisible(cp))
-			continue;
-		if (c == '\0')
-			return ASN_BSRE_TAG_NONE;
-		norm[n++] = c;
-	}
-	norm[n] = '\0';
-	return tag_at(norm) ? ASN_BSRE_TAG_LOOKALIKE : ASN_BSRE_TAG_NONE;
-}
-
 static bool contains_nocase(const char *haystack, const char *needle)
 {
 	size_t n = strlen(needle);
@@ -120,7 +67,7 @@ enum asn_bsre_event asn_bsre_classify_subject(const struct asn_bsre_pattern *pat
 	}
 	while (*rest == ' ' || *rest == '\t')
 		rest++;
-	rest += strlen(BSRE_TAG);
+	rest += strlen(ASN_BSRE_TAG_TEXT);
 	if (patterns == NULL) {
 		/* The setting's default is the one spelling of the built-in
 		   table; it always parses (test-bsre checks). */

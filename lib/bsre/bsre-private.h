@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The tag, lower case (compared without case). */
+#define ASN_BSRE_TAG_TEXT "[bsre]"
+
 /* in clean, whitespace collapsed and trimmed, truncated to size; NULL is "" */
 void asn_bsre_copy_clean(char *out, size_t size, const char *in);
 

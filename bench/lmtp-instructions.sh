@@ -1,0 +1,99 @@
+#!/bin/sh
+# What the plugins cost an ordinary delivery, counted exactly: the
+# instructions of Dovecot's LMTP processes (callgrind) delivering the same
+# ordinary mails, with the plugins (asn everywhere, asn_bsre for LMTP) and
+# without them, in two private Dovecots of the same configuration.  One
+# client at a time: SESSIONS sessions in turn, each MAILS distinct 4 KB
+# mails to one user.  Exact counts do not scatter: one run is enough.
+# Also the BSrE mails' cost: the same sessions with BSrE activation mails.
+# usage: bench/lmtp-instructions.sh [BUILD-DIR] [SESSIONS] [MAILS]   (as root)
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
+sessions=${2:-4}
+mails=${3:-50}
+command -v valgrind >/dev/null || { echo "$0: needs valgrind" >&2; exit 1; }
+make -s -C "$build" >/dev/null && make -s -C "$build/tests" lmtp-send >/dev/null || exit 1
+
+root=$(mktemp -d /tmp/asn-lmtp-instr-XXXXXX)
+chmod 755 "$root"
+. "$src/bench/arms.sh"
+
+printf 'asn_db = %s/db/asn.db\nasn_domain = bench.go.id\nasn_password_scheme = SHA512-CRYPT\n' "$root" >"$root/asnctl.conf"
+"$build/tools/asnctl" -c "$root/asnctl.conf" init --group nogroup >/dev/null || exit 1
+printf 'Nama;NIP\nAgus Satu;198001012005011001\n' >"$root/list.csv"
+"$build/tools/asnctl" -c "$root/asnctl.conf" import --opd Bench --sheet "$root/sheet.csv" "$root/list.csv" >/dev/null || exit 1
+user=$(cut -d';' -f1 "$root/sheet.csv" | grep '@' | tr -d '\357\273\277')
+
+# 4 KB ordinary mails (headers as a real one has them) and BSrE mails,
+# each with its own Message-ID
+mkdir -p "$root/ordinary" "$root/bsre"
+body=$(awk 'BEGIN { for (i = 0; i < 52; i++) printf "Baris %02d surat dinas biasa untuk pengukuran biaya pengiriman, tanpa lampiran.\n", i }')
+for i in $(seq 1 "$mails"); do
+	cat >"$root/ordinary/m$i.eml" <<MAIL
+Return-Path: <sekretariat@example.org>
+Received: from mx.example.org (mx.example.org [192.0.2.10])
+	by mail.bench.go.id (Postfix) with ESMTPS id 4Xb$i
+	for <$user>; Thu, 26 Nov 2026 10:00:00 +0700 (WIB)
+Message-ID: <bench-$i@example.org>
+Date: Thu, 26 Nov 2026 10:00:00 +0700
+From: Sekretariat <sekretariat@example.org>
+To: <$user>
+Subject: Undangan rapat koordinasi nomor $i
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+$body
+MAIL
+	sed -e "s/act1@bssn.go.id/instr-$i@bssn.go.id/" -e "s/^To: .*/To: <$user>/" \
+		"$src/tests/mail/activation.eml" >"$root/bsre/m$i.eml"
+done
+
+# Each LMTP process writes its own callgrind file when it ends (Dovecot
+# reuses a process for the next client, as on a real site: the files are
+# complete once the instance stops).  Only instructions are counted.
+cg() { echo "$(command -v valgrind) -q --tool=callgrind --callgrind-out-file=$root/cg-$1/cg.%p"; }
+
+# count ARM KIND: a fresh instance of ARM delivers SESSIONS x MAILS mails
+# of KIND, one session at a time; the instructions of all its LMTP
+# processes into $root/count-ARM (not a subshell: start_arm's exit trap
+# would remove $root when it ends)
+count() {
+	# (a directory any user writes: the process ends as the mail user)
+	rm -rf "$root/cg-$1"; mkdir -p "$root/cg-$1" && chmod 1777 "$root/cg-$1"
+	if [ "$1" = with ]; then
+		ASN_LMTP_WRAPPER=$(cg with) start_arm with "mail_plugins = \$mail_plugins
+protocol lmtp {
+  mail_plugins = \$mail_plugins
+}"
+	else
+		ASN_LMTP_WRAPPER=$(cg bare) start_arm bare "mail_plugins =
+protocol lmtp {
+  mail_plugins =
+}"
+	fi
+	eval "port=\$lmtp_port_$1"
+	for s in $(seq 1 "$sessions"); do
+		"$build/tests/lmtp-send" 127.0.0.1 "$port" "$user" "$root/$2"/m*.eml >"$root/send.out" 2>&1 ||
+			{ echo "$0: $1: delivery failed: $(cat "$root/send.out")" >&2; exit 1; }
+	done
+	work="$root/$1"; dovecot_stop
+	# callgrind writes its file as the process exits
+	i=0
+	while ! grep -qs '^summary:' "$root/cg-$1"/cg.* && [ $i -lt 100 ]; do
+		sleep 0.2; i=$((i + 1))
+	done
+	sleep 1
+	awk '/^summary:/ { n += $2 } END { printf "%.0f\n", n }' "$root/cg-$1"/cg.* >"$root/count-$1"
+}
+
+total=$((sessions * mails))
+echo "$(dovecot --version | cut -d' ' -f1): $sessions sessions in turn x $mails mails, one recipient; instructions of the LMTP processes (callgrind)"
+printf '%-10s %14s %14s %9s %14s\n' kind "bare/mail" "plugins/mail" "bare/plg" "extra/mail"
+for kind in ${ASN_INSTR_KINDS:-ordinary bsre}; do
+	count bare "$kind"; count with "$kind"
+	b=$(cat "$root/count-bare"); w=$(cat "$root/count-with")
+	awk -v k="$kind" -v b="$b" -v w="$w" -v n="$total" 'BEGIN {
+		printf "%-10s %14.0f %14.0f %9.4f %14.0f\n", k, b / n, w / n, b / w, (w - b) / n }'
+done
