@@ -87,14 +87,19 @@ grep "to=<$rcpt>" "$pf_log" | grep -q "relay=.*private/dovecot-lmtp.*status=sent
 ok $? "Postfix delivered it over the LMTP socket (virtual_transport)"
 
 # --- Port 25: an unknown recipient is refused at RCPT time, nothing queued
-swaks_run unknown --port "$SMTP_PORT" --from someone@example.org --to "$unknown" \
+outsider=pengirim.$$@example.org
+swaks_run unknown --port "$SMTP_PORT" --from "$outsider" --to "$unknown" \
 	--header "Subject: Untuk alamat yang tidak ada $$"
 [ "$(swaks_rc unknown)" = 24 ]; ok $? "port 25 refuses the unknown recipient at RCPT (swaks exit $(swaks_rc unknown), want 24)"
 contains "$work/unknown" "550 5.1.1 <$unknown>: Recipient address rejected" \
 	"with 550 5.1.1 (address verification against Dovecot's LMTP)"
 postfix_queue_settle 15
-ok $? "nothing is left in the queue"
+ok $? "the queue is empty (the verification probe is done)"
 [ $? -eq 0 ] || postfix_queue | sed 's/^/# /'
+# an accepted message gets a queue entry (qmgr logs its sender); the probe's
+# sender is Postfix's own double-bounce address
+grep -q "qmgr.*from=<$outsider>" "$pf_log"
+[ $? -eq 1 ]; ok $? "the refused mail never entered the queue"
 grep "to=<$unknown>" "$pf_log" | grep -q "status=\(sent\|bounced\|deferred\)"
 [ $? -eq 1 ]; ok $? "no delivery, bounce or deferral was attempted for the unknown address"
 [ $? -eq 0 ] || grep "to=<$unknown>" "$pf_log" | sed 's/^/# /'
