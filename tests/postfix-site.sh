@@ -55,7 +55,9 @@ ok $? "Dovecot's auth and LMTP sockets are in the queue's private/, owned by pos
 swaks_run ehlo --port "$SUBMISSION_PORT" --quit-after EHLO
 contains "$work/ehlo" "STARTTLS" "submission offers STARTTLS"
 grep -q "AUTH" "$work/ehlo"
-[ $? -eq 1 ]; ok $? "submission offers no AUTH before TLS (smtpd_tls_auth_only)"
+[ $? -eq 1 ]; ok $? "submission offers no AUTH before TLS"
+swaks_run plain --port "$SUBMISSION_PORT" --from "$sender" --to "$rcpt" --quit-after MAIL
+contains "$work/plain" "530 5.7.0 Must issue a STARTTLS command first" "and accepts no mail before TLS (smtpd_tls_security_level=encrypt)"
 swaks_run tls-ehlo --port "$SUBMISSION_PORT" --tls --quit-after EHLO
 contains "$work/tls-ehlo" "250-AUTH PLAIN LOGIN" "after STARTTLS it offers AUTH (Dovecot's mechanisms)"
 
