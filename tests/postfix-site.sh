@@ -125,6 +125,21 @@ ok $? "asnctl status shows the BSrE event recorded at delivery"
 echo "# NOTE (issue 14): forged Authentication-Results on port 25 recorded as:" \
 	"$(grep -o "account_activation *[A-Za-z]*" "$work/status" | head -1)"
 
+# --- The README quotes what ran here: each file's lines (without its
+# comments), in order, in one of its blocks
+quoted() {	# quoted FILE: 0 when README.md has FILE's setting lines in a row
+	grep -v '^[[:space:]]*#' "$1" | grep -v '^[[:space:]]*$' >"$work/quoted"
+	awk 'NR == FNR { want[++n] = $0; next } { line[++m] = $0 }
+		END { for (i = 1; i <= m - n + 1; i++) {
+			for (j = 1; j <= n && line[i + j - 1] == want[j]; j++) ;
+			if (j > n) exit 0 }
+		exit 1 }' "$work/quoted" "$top_srcdir/README.md"
+}
+for f in contrib/postfix/main.cf contrib/postfix/master.cf conf.d/91-asn-postfix.conf conf.d/2.4/91-asn-postfix.conf; do
+	quoted "$top_srcdir/$f"
+	ok $? "README.md quotes $f as the test ran it"
+done
+
 # --- The system's Postfix was not touched
 postfix_stop
 [ -z "$(find /etc/postfix /var/spool/postfix -newer "$work/start-stamp" 2>/dev/null | head -1)" ]
