@@ -5,6 +5,9 @@ ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
  dovecot-dev dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-sqlite dovecot-sieve
  libsqlite3-dev sqlite3 libsodium-dev libpwquality-dev cracklib-runtime
  libssl-dev libcrypt-dev libetpan-dev libmicrohttpd-dev curl valgrind"
+# The site test's Postfix in front of the test Dovecot (tests/postfix-site.sh),
+# and its SMTP client (swaks, STARTTLS through Net::SSLeay).
+ASN_DEB_PACKAGES="$ASN_DEB_PACKAGES postfix openssl swaks libnet-ssleay-perl"
 
 # The webmail and the browser of the end-to-end test (and ./demo --webmail).
 # Not nodejs/npm here: a machine that has Node from elsewhere conflicts
@@ -24,6 +27,12 @@ ASN_DEB_WEBMAIL_PACKAGES="roundcube-core roundcube-sqlite3 roundcube-plugins php
  $(asn_php_cgi_package) chromium"
 
 asn_install_deps() {
+	# Debian's postfix, freshly installed, would write /etc/postfix/main.cf
+	# for a system MTA; the tests run a private instance of their own.
+	if [ "$(id -u)" = 0 ] && ! command -v postfix >/dev/null &&
+		command -v debconf-set-selections >/dev/null; then
+		echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	fi
 	asn_install_packages $ASN_DEB_PACKAGES
 }
 

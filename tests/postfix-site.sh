@@ -1,0 +1,148 @@
+#!/bin/sh
+# A real site: Debian's Postfix in front of the private Dovecot, both
+# running the shipped files (contrib/postfix/main.cf and master.cf,
+# conf.d/91-asn-postfix.conf, the README's site section), driven by a real
+# SMTP client (swaks): submission refuses a default password with our
+# reason and sends after the change; port 25 refuses unknown recipients at
+# RCPT time and queues nothing; a BSrE mail from outside reaches the
+# mailbox through LMTP and asnctl status.
+. "$top_srcdir/tests/tap.sh"
+tap_setup
+echo "asn_bsre_authserv_id = mx.jatimprov.go.id" >>"$work/asnctl.conf"
+DOVECOT_EXTRA_CONF="plugin {
+  asn_bsre_authserv_id = mx.jatimprov.go.id
+}"
+. "$top_srcdir/tests/dovecot-env.sh"
+. "$top_srcdir/tests/postfix-env.sh"
+
+sender=ahmad.fauzi@jatimprov.go.id
+rcpt=sri.wahyuni@jatimprov.go.id
+bsre_user=siti.rahma@jatimprov.go.id
+unknown=tidak.ada@jatimprov.go.id
+new_pw="Kq#9zVw2Lp7Xm"
+
+swaks_rc() { cat "$work/$1.rc"; }
+# Each client from an address of its own (127.0.1.N): Dovecot delays the
+# logins of an address after a failed one (its auth penalty, per client
+# IP, which Postfix passes on), and none of them is in mynetworks.
+client_n=0
+swaks_run() {	# swaks_run KEY ARGS: output in $work/KEY, exit status in $work/KEY.rc
+	key=$1; shift
+	client_n=$((client_n + 1))
+	swaks_t --local-interface "127.0.1.$client_n" "$@" >"$work/$key" 2>&1
+	echo $? >"$work/$key.rc"
+}
+# a mailbox's messages with SUBJECT (doveadm search), waiting up to 15 s
+# for the delivery
+delivered() {	# delivered USER SUBJECT
+	for i in $(seq 1 150); do
+		[ -n "$(doveadm_t search -u "$1" mailbox INBOX subject "$2" 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+touch "$work/start-stamp"
+import_test_accounts
+postfix_prepare; ok $? "private Postfix configured (postfix check) with contrib/postfix/main.cf and master.cf"
+dovecot_start; ok $? "private Dovecot started with the shipped 91-asn-postfix.conf sockets in Postfix's queue"
+postfix_start; ok $? "private Postfix started on 127.0.0.1:$SMTP_PORT (smtp) and :$SUBMISSION_PORT (submission)"
+[ -S "$pf_queue/private/auth" ] && [ -S "$pf_queue/private/dovecot-lmtp" ] &&
+	[ "$(stat -c %U "$pf_queue/private/auth")" = postfix ]
+ok $? "Dovecot's auth and LMTP sockets are in the queue's private/, owned by postfix"
+
+# --- Submission: TLS before AUTH, then Dovecot's refusal in the 535 reply
+swaks_run ehlo --port "$SUBMISSION_PORT" --quit-after EHLO
+contains "$work/ehlo" "STARTTLS" "submission offers STARTTLS"
+grep -q "AUTH" "$work/ehlo"
+[ $? -eq 1 ]; ok $? "submission offers no AUTH before TLS"
+swaks_run plain --port "$SUBMISSION_PORT" --from "$sender" --to "$rcpt" --quit-after MAIL
+contains "$work/plain" "530 5.7.0 Must issue a STARTTLS command first" "and accepts no mail before TLS (smtpd_tls_security_level=encrypt)"
+swaks_run tls-ehlo --port "$SUBMISSION_PORT" --tls --quit-after EHLO
+contains "$work/tls-ehlo" "250-AUTH PLAIN LOGIN" "after STARTTLS it offers AUTH (Dovecot's mechanisms)"
+
+swaks_run default --port "$SUBMISSION_PORT" --tls --auth PLAIN --auth-user "$sender" \
+	--auth-password "$(pw_of "$sender")" --from "$sender" --to "$rcpt" --quit-after AUTH
+[ "$(swaks_rc default)" = 28 ]; ok $? "AUTH with the default password fails (swaks exit $(swaks_rc default), want 28)"
+contains "$work/default" "535 5.7.8 Error: authentication failed: Ganti dahulu kata sandi bawaan Anda melalui webmail (Pengaturan > Kata Sandi) sebelum mengirim email." \
+	"Postfix's 535 carries Dovecot's reason in Bahasa Indonesia"
+swaks_run wrong --port "$SUBMISSION_PORT" --tls --auth PLAIN --auth-user "$sender" \
+	--auth-password "salah-sekali-123" --from "$sender" --to "$rcpt" --quit-after AUTH
+contains "$work/wrong" "535 5.7.8 Error: authentication failed: (reason unavailable)" \
+	"a wrong password learns nothing of the account's state"
+swaks_run anon --port "$SUBMISSION_PORT" --tls --from "$sender" --to "$rcpt" --quit-after RCPT
+[ "$(swaks_rc anon)" = 24 ]; ok $? "submission without AUTH refuses the recipient (swaks exit $(swaks_rc anon), want 24)"
+
+# --- After the change: AUTH succeeds, the mail reaches the INBOX via LMTP
+printf '%s\n%s\n' "$(pw_of "$sender")" "$new_pw" | asnctl passwd "$sender" --stdin >/dev/null
+ok $? "asnctl passwd: $sender changes the default password"
+swaks_run sent --port "$SUBMISSION_PORT" --tls --auth PLAIN --auth-user "$sender" \
+	--auth-password "$new_pw" --from "$sender" --to "$rcpt" \
+	--header "Subject: Undangan rapat submission $$" --body "Rapat pukul 09.00."
+[ "$(swaks_rc sent)" = 0 ]; ok $? "after the change AUTH succeeds and the mail is accepted (swaks exit $(swaks_rc sent))"
+[ "$(swaks_rc sent)" = 0 ] || sed 's/^/# /' "$work/sent" | tail -15
+contains "$work/sent" "235 2.7.0 Authentication successful" "235 from Postfix"
+delivered "$rcpt" "Undangan rapat submission $$"
+ok $? "and it is in $rcpt's INBOX (doveadm search)"
+[ $? -eq 0 ] || { sed 's/^/# maillog: /' "$pf_log" | tail -10; sed 's/^/# dovecot: /' "$work/dovecot.log" | tail -5; }
+grep "to=<$rcpt>" "$pf_log" | grep -q "relay=.*private/dovecot-lmtp.*status=sent"
+ok $? "Postfix delivered it over the LMTP socket (virtual_transport)"
+
+# --- Port 25: an unknown recipient is refused at RCPT time, nothing queued
+outsider=pengirim.$$@example.org
+swaks_run unknown --port "$SMTP_PORT" --from "$outsider" --to "$unknown" \
+	--header "Subject: Untuk alamat yang tidak ada $$"
+[ "$(swaks_rc unknown)" = 24 ]; ok $? "port 25 refuses the unknown recipient at RCPT (swaks exit $(swaks_rc unknown), want 24)"
+contains "$work/unknown" "550 5.1.1 <$unknown>: Recipient address rejected" \
+	"with 550 5.1.1 (address verification against Dovecot's LMTP)"
+postfix_queue_settle 15
+ok $? "the queue is empty (the verification probe is done)"
+[ $? -eq 0 ] || postfix_queue | sed 's/^/# /'
+# an accepted message gets a queue entry (qmgr logs its sender); the probe's
+# sender is Postfix's own double-bounce address
+grep -q "qmgr.*from=<$outsider>" "$pf_log"
+[ $? -eq 1 ]; ok $? "the refused mail never entered the queue"
+grep "to=<$unknown>" "$pf_log" | grep -q "status=\(sent\|bounced\|deferred\)"
+[ $? -eq 1 ]; ok $? "no delivery, bounce or deferral was attempted for the unknown address"
+[ $? -eq 0 ] || grep "to=<$unknown>" "$pf_log" | sed 's/^/# /'
+swaks_run relay --port "$SMTP_PORT" --from someone@example.org --to victim@example.com --quit-after RCPT
+contains "$work/relay" "<victim@example.com>: Relay access denied" "port 25 is no open relay"
+
+# --- A BSrE mail from outside on port 25: LMTP, the plugin, asnctl status
+swaks_run bsre --port "$SMTP_PORT" --from noreply@bssn.go.id --to "$bsre_user" \
+	--data "@$top_srcdir/tests/mail/activation.eml"
+[ "$(swaks_rc bsre)" = 0 ]; ok $? "a BSrE mail is accepted on port 25 (swaks exit $(swaks_rc bsre))"
+delivered "$bsre_user" "[BSrE] Aktivasi Akun"
+ok $? "and delivered to $bsre_user's INBOX through LMTP"
+asnctl status "$bsre_user" >"$work/status" 2>&1
+grep -q "account_activation .*\[BSrE\] Aktivasi Akun" "$work/status"
+ok $? "asnctl status shows the BSrE event recorded at delivery"
+[ $? -eq 0 ] || sed 's/^/# /' "$work/status"
+# Not a check (issue 14): the mail carries its own "Authentication-Results:
+# mx.jatimprov.go.id; dkim=pass", which bare Postfix keeps; under today's
+# trust rule that makes it trusted.  The DKIM verification in the plugin
+# will make it untrusted; until then this is only reported.
+echo "# NOTE (issue 14): forged Authentication-Results on port 25 recorded as:" \
+	"$(grep -o "account_activation *[A-Za-z]*" "$work/status" | head -1)"
+
+# --- The README quotes what ran here: each file's lines (without its
+# comments), in order, in one of its blocks
+quoted() {	# quoted FILE: 0 when README.md has FILE's setting lines in a row
+	grep -v '^[[:space:]]*#' "$1" | grep -v '^[[:space:]]*$' >"$work/quoted"
+	awk 'NR == FNR { want[++n] = $0; next } { line[++m] = $0 }
+		END { for (i = 1; i <= m - n + 1; i++) {
+			for (j = 1; j <= n && line[i + j - 1] == want[j]; j++) ;
+			if (j > n) exit 0 }
+		exit 1 }' "$work/quoted" "$top_srcdir/README.md"
+}
+for f in contrib/postfix/main.cf contrib/postfix/master.cf conf.d/91-asn-postfix.conf conf.d/2.4/91-asn-postfix.conf; do
+	quoted "$top_srcdir/$f"
+	ok $? "README.md quotes $f as the test ran it"
+done
+
+# --- The system's Postfix was not touched
+postfix_stop
+[ -z "$(find /etc/postfix /var/spool/postfix -newer "$work/start-stamp" 2>/dev/null | head -1)" ]
+ok $? "nothing under /etc/postfix or /var/spool/postfix changed"
+
+tap_finish
