@@ -16,6 +16,29 @@ static int read_file(struct asn_settings *set, const char *path, struct asn_erro
 	return EX_OK;
 }
 
+/* True when the file sets anything (the installed example is comments
+   only): only then is ignoring it worth a warning. */
+static bool file_sets_something(const char *path)
+{
+	struct asn_error err;
+	size_t size, i = 0;
+	char *data;
+	bool found = false;
+
+	if (asn_read_file(path, 1024 * 1024, &data, &size, &err) < 0)
+		return false;
+	while (i < size && !found) {
+		while (i < size && (data[i] == ' ' || data[i] == '\t'))
+			i++;
+		found = i < size && data[i] != '#' && data[i] != '\n' && data[i] != '\r';
+		while (i < size && data[i] != '\n')
+			i++;
+		i++;
+	}
+	free(data);
+	return found;
+}
+
 int asn_tool_read_config(struct asn_settings *set, struct asn_tool_config *cfg,
 			 struct asn_error *err)
 {
@@ -36,7 +59,7 @@ int asn_tool_read_config(struct asn_settings *set, struct asn_tool_config *cfg,
 	if (asn_tool_doveconf(&from_dovecot, doveconf, cfg->dovecot_config, &missing, err) == 0) {
 		asn_settings_free(set);
 		*set = from_dovecot;
-		if (access(ASN_DEFAULT_CONFIG, F_OK) == 0)
+		if (file_sets_something(ASN_DEFAULT_CONFIG))
 			snprintf(cfg->warning, sizeof(cfg->warning),
 				 "%s is not read: the settings come from Dovecot's configuration "
 				 "(%s); give -c %s to use that file instead",

@@ -102,7 +102,10 @@ static void first_error_line(struct asn_str *errout, char *buf, size_t size)
 	len = strcspn(text, "\n");
 	if (len > DOVECONF_ERROR_MAX)
 		len = DOVECONF_ERROR_MAX;
-	snprintf(buf, size, "%.*s", (int)len, text);
+	if (len == 0)
+		snprintf(buf, size, "(no message)");
+	else
+		snprintf(buf, size, "%.*s", (int)len, text);
 }
 
 int asn_tool_doveconf(struct asn_settings *set, const char *doveconf, const char *config,
