@@ -47,6 +47,9 @@ contains "$work/stdout" "\"asn_bsre_authserv_id\":\"mx.jatimprov.go.id\"" "JSON:
 run 64 "-c and --dovecot-config together" -- "$ASNCTL" -c "$work/asnctl.conf" --dovecot-config "$conf" status "$user"
 run 69 "no doveconf on this host" -- env ASN_DOVECONF=/nonexistent/doveconf "$ASNCTL" status "$user"
 contains "$work/stderr" "cannot run /nonexistent/doveconf: No such file or directory (no Dovecot here? give the settings with -c FILE)" "names the program and the way out"
+run 0 "a command's help needs no Dovecot" -- env ASN_DOVECONF=/nonexistent/doveconf "$ASNCTL" scan --help
+contains "$work/stdout" "usage: asnctl scan" "and shows the usage"
+run 0 "nor does asnctl help" -- env ASN_DOVECONF=/nonexistent/doveconf "$ASNCTL" help
 run 78 "a Dovecot configuration that does not exist" -- "$ASNCTL" --dovecot-config "$work/none.conf" status "$user"
 contains "$work/stderr" "-c $work/none.conf failed (exit" "names doveconf's configuration"
 contains "$work/stderr" "$work/none.conf" "and quotes doveconf's complaint"

@@ -99,6 +99,20 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 
+	/* Help needs no settings (nor a readable Dovecot configuration). */
+	if (strcmp(argv[optind], "help") == 0) {
+		main_usage(stdout);
+		asn_settings_free(&ctl.set);
+		return EX_OK;
+	}
+	for (size_t i = 0; i < ASN_N_ELEMENTS(commands); i++) {
+		if (strcmp(argv[optind], commands[i]->name) == 0 &&
+		    asnctl_wants_help(argc - optind, argv + optind)) {
+			printf("usage: asnctl %s\n\n%s", commands[i]->usage, commands[i]->help);
+			asn_settings_free(&ctl.set);
+			return EX_OK;
+		}
+	}
 	if (ctl.config.file != NULL && ctl.config.dovecot_config != NULL) {
 		asnctl_error("-c and --dovecot-config exclude each other: -c reads only its file");
 		asn_settings_free(&ctl.set);
@@ -143,25 +157,15 @@ int main(int argc, char **argv)
 			int cmd_argc = argc - optind;
 			char **cmd_argv = argv + optind;
 
-			if (asnctl_wants_help(cmd_argc, cmd_argv)) {
-				printf("usage: asnctl %s\n\n%s", commands[i]->usage, commands[i]->help);
-				ret = EX_OK;
-			} else {
-				optind = 0; /* re-initialise getopt for the command */
-				ret = commands[i]->run(&ctl, cmd_argc, cmd_argv);
-			}
+			optind = 0; /* re-initialise getopt for the command */
+			ret = commands[i]->run(&ctl, cmd_argc, cmd_argv);
 			break;
 		}
 	}
 	if (ret < 0) {
-		if (strcmp(argv[optind], "help") == 0) {
-			main_usage(stdout);
-			ret = EX_OK;
-		} else {
-			asnctl_error("unknown command '%s'", argv[optind]);
-			main_usage(stderr);
-			ret = EX_USAGE;
-		}
+		asnctl_error("unknown command '%s'", argv[optind]);
+		main_usage(stderr);
+		ret = EX_USAGE;
 	}
 	free(ctl.actor);
 	asn_settings_free(&ctl.set);
