@@ -59,7 +59,7 @@ contains "$work/stderr" "asn_password_min_length" "names the setting"
 printf '#!/bin/sh\necho "plugin {"\n' >"$work/odd-doveconf"
 chmod 755 "$work/odd-doveconf"
 run 78 "doveconf output we cannot read" -- env ASN_DOVECONF="$work/odd-doveconf" "$ASNCTL" status "$user"
-contains "$work/stderr" "output of $work/odd-doveconf:1: expected '" "names the line"
+contains "$work/stderr" "output of $work/odd-doveconf: ends inside a block (1 not closed)" "says what is wrong with it"
 
 # --- asn-passwdd reads the same place
 conf_with "$work/listen.conf" "asn_passwdd_listen = nowhere"

@@ -164,16 +164,16 @@ static void fuzz_settings(const uint8_t *data, size_t size)
    says why. */
 static void fuzz_doveconf(const uint8_t *data, size_t size)
 {
-	static const char *const prefixes[] = {
-		ASN_DOVECONF_PREFIX_23, ASN_DOVECONF_PREFIX_24
+	static const char *const sections[] = {
+		ASN_DOVECONF_SECTION_23, ASN_DOVECONF_SECTION_24
 	};
 
-	for (size_t i = 0; i < ASN_N_ELEMENTS(prefixes); i++) {
+	for (size_t i = 0; i < ASN_N_ELEMENTS(sections); i++) {
 		struct asn_settings set;
 		struct asn_error err;
 
 		err.msg[0] = '\0';
-		if (asn_doveconf_parse(&set, "doveconf", prefixes[i], (const char *)data, size,
+		if (asn_doveconf_parse(&set, "doveconf", sections[i], (const char *)data, size,
 				       &err) == 0) {
 			if (set.db == NULL || set.db[0] != '/')
 				abort();

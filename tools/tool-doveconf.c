@@ -18,38 +18,24 @@
 #define DOVECONF_OUTPUT_MAX (1024 * 1024)
 #define DOVECONF_ERROR_MAX 400
 
-static const char *doveconf_prefix(void)
+static bool dovecot_23(void)
 {
-	return strcmp(ASN_DOVECOT_LINE, "2.3") == 0 ?
-		ASN_DOVECONF_PREFIX_23 : ASN_DOVECONF_PREFIX_24;
+	return strcmp(ASN_DOVECOT_LINE, "2.3") == 0;
 }
 
-/* argv: DOVECONF [-c CONFIG] NAME... NULL; the names are allocated. */
-static char **doveconf_argv(const char *doveconf, const char *config, size_t *names_r)
+/* argv: DOVECONF [-c CONFIG] plugin (2.3: that block) or -n (2.4: the
+   settings that differ from their defaults, ours among them). */
+static void doveconf_argv(const char *doveconf, const char *config, char *argv[5])
 {
-	size_t count = 0, i = 0;
-	char **argv;
+	size_t i = 0;
 
-	while (asn_setting_defs[count].key != NULL)
-		count++;
-	argv = asn_xcalloc(count + 4, sizeof(*argv));
 	argv[i++] = (char *)doveconf;
 	if (config != NULL) {
 		argv[i++] = (char *)"-c";
 		argv[i++] = (char *)config;
 	}
-	*names_r = i;
-	for (size_t k = 0; k < count; k++)
-		argv[i++] = asn_xasprintf("%s%s", doveconf_prefix(), asn_setting_defs[k].key);
+	argv[i++] = (char *)(dovecot_23() ? "plugin" : "-n");
 	argv[i] = NULL;
-	return argv;
-}
-
-static void argv_free(char **argv, size_t first_name)
-{
-	for (size_t i = first_name; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
 }
 
 /* Reads both pipes to their end (poll: neither can fill up and stall
@@ -113,8 +99,7 @@ int asn_tool_doveconf(struct asn_settings *set, const char *doveconf, const char
 {
 	struct asn_str out = { NULL, 0, 0 }, errout = { NULL, 0, 0 };
 	int out_pipe[2], err_pipe[2], exec_pipe[2], status, exec_errno = 0, ret = -1;
-	size_t first_name;
-	char **argv, complaint[DOVECONF_ERROR_MAX + 1];
+	char *argv[5], complaint[DOVECONF_ERROR_MAX + 1];
 	pid_t pid;
 
 	memset(set, 0, sizeof(*set));
@@ -131,7 +116,7 @@ int asn_tool_doveconf(struct asn_settings *set, const char *doveconf, const char
 		close(out_pipe[0]); close(out_pipe[1]); close(err_pipe[0]); close(err_pipe[1]);
 		goto pipe_failed;
 	}
-	argv = doveconf_argv(doveconf, config, &first_name);
+	doveconf_argv(doveconf, config, argv);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -144,7 +129,6 @@ int asn_tool_doveconf(struct asn_settings *set, const char *doveconf, const char
 		(void)!write(exec_pipe[1], &e, sizeof(e));
 		_exit(127);
 	}
-	argv_free(argv, first_name);
 	close(out_pipe[1]); close(err_pipe[1]); close(exec_pipe[1]);
 	if (pid < 0) {
 		asn_error_set(err, "cannot run %s: %s", doveconf, strerror(errno));
@@ -178,7 +162,8 @@ int asn_tool_doveconf(struct asn_settings *set, const char *doveconf, const char
 
 		snprintf(name, sizeof(name), "output of %s%s%s", doveconf,
 			 config != NULL ? " -c " : "", config != NULL ? config : "");
-		ret = asn_doveconf_parse(set, name, doveconf_prefix(), out.data != NULL ?
+		ret = asn_doveconf_parse(set, name, dovecot_23() ? ASN_DOVECONF_SECTION_23 :
+					 ASN_DOVECONF_SECTION_24, out.data != NULL ?
 					 out.data : "", out.len, err);
 	}
 	asn_str_free(&out);

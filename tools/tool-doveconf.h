@@ -3,9 +3,9 @@
 
 #include "asn-settings.h"
 
-/* Runs `DOVECONF [-c CONFIG] NAME...` with one NAME per setting of the
-   core's table (plugin/asn_x on Dovecot 2.3, asn_x on 2.4: one process
-   for all of them) and reads its answer into set (asn_doveconf_parse: the
+/* Runs `DOVECONF [-c CONFIG] plugin` (Dovecot 2.3) or `DOVECONF [-c
+   CONFIG] -n` (2.4): one process, the cheapest way measured (see
+   asn-doveconf.h), and reads its answer into set (asn_doveconf_parse: the
    plugins' own checks).  config NULL: Dovecot's default configuration.
    Returns 0; -1 with err when doveconf cannot be started (*missing_r true
    when the program does not exist), fails (its own message quoted) or

@@ -4,24 +4,27 @@
 #include "asn-settings.h"
 
 /* The asn_* settings as Dovecot's own configuration has them, read from
-   the text doveconf prints when asked for each of them by name
-   (`doveconf plugin/asn_db plugin/asn_domain ...` on 2.3,
-   `doveconf asn_db asn_domain ...` on 2.4): one line `NAME = VALUE` per
-   setting that is set, the value verbatim to the end of the line.  Text
-   only: no Dovecot library. */
+   what doveconf prints: on 2.3 `doveconf plugin` (the plugin {} block),
+   on 2.4 `doveconf -n` (our settings at the top level).  One doveconf run
+   either way, the cheapest measured (2.3: 4 ms against 23 ms for asking
+   each setting by name; 2.4: 27 against 64 ms).  Text only: no Dovecot
+   library. */
 
-/* What a setting is called on the doveconf command line of that Dovecot
-   line: "plugin/" on 2.3, "" on 2.4. */
-#define ASN_DOVECONF_PREFIX_23 "plugin/"
-#define ASN_DOVECONF_PREFIX_24 ""
+/* Where our settings are in that output: inside the top-level plugin {}
+   block on 2.3, at the top level on 2.4. */
+#define ASN_DOVECONF_SECTION_23 "plugin"
+#define ASN_DOVECONF_SECTION_24 ""
 
-/* Initialises set with the defaults and applies doveconf's output through
-   asn_settings_load and asn_settings_check, the plugins' own rules.  Each
-   line is `PREFIX` + one of our keys + " = " + value (a bare " =" for an
-   empty one).  Another line, a key that is not ours or given twice, or a
-   NUL byte is an error naming `name`:LINE; an invalid value names the
-   setting.  Returns 0, or -1 with err (set then holds nothing to free). */
-int asn_doveconf_parse(struct asn_settings *set, const char *name, const char *prefix,
+/* Initialises set with the defaults and applies the `asn_NAME = VALUE`
+   lines of section (the value verbatim to the end of the line; "NAME ="
+   is empty) through asn_settings_load and asn_settings_check, the
+   plugins' own rules.  Lines of other blocks (protocol lmtp {}, passdb
+   {} ...), other settings, names that are not ours (as the plugins ignore
+   them) and '#' comments are skipped.  Unbalanced braces, a line that is
+   neither a setting nor a brace, one of ours given twice, or a NUL byte
+   is an error naming `name`:LINE; an invalid value names the setting.
+   Returns 0, or -1 with err (set then holds nothing to free). */
+int asn_doveconf_parse(struct asn_settings *set, const char *name, const char *section,
 		       const char *data, size_t size, struct asn_error *err);
 
 #endif

@@ -2,6 +2,7 @@
    plugins read, so the two cannot disagree. */
 #include "asn-doveconf.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,19 +18,14 @@ static const char *doveconf_lookup(const char *key, void *context)
 	return def == NULL ? NULL : values->value[def - asn_setting_defs];
 }
 
-/* "NAME = VALUE" (or "NAME =" when empty) after the prefix: the key is
-   cut at the " =", value_r points into line.  Returns 0 or -1. */
-static int split_line(char *line, const char *prefix, const char **key_r,
-		      const char **value_r)
+/* "NAME = VALUE" (or "NAME =" when empty), leading blanks gone: the key
+   is cut at the " =", value_r points into line.  Returns 0, or -1 when
+   the line is not a setting. */
+static int split_setting(char *line, const char **key_r, const char **value_r)
 {
-	size_t prefix_len = strlen(prefix);
-	char *sep;
+	char *sep = strstr(line, " =");
 
-	if (strncmp(line, prefix, prefix_len) != 0)
-		return -1;
-	line += prefix_len;
-	sep = strstr(line, " =");
-	if (sep == NULL || sep == line)
+	if (sep == NULL || sep == line || strchr(line, ' ') != sep)
 		return -1;
 	*sep = '\0';
 	sep += 2;
@@ -42,10 +38,22 @@ static int split_line(char *line, const char *prefix, const char **key_r,
 	return 0;
 }
 
-static int parse_lines(char *copy, const char *name, const char *prefix,
+/* A block opener: "NAME {" or "NAME ARG {" (protocol lmtp {, passdb x {). */
+static bool opens_block(const char *line)
+{
+	size_t len = strlen(line);
+
+	return len >= 3 && line[len - 1] == '{' && line[len - 2] == ' ' &&
+		strchr(line, '=') == NULL;
+}
+
+/* Keeps the values of our settings found in section (see the header). */
+static int parse_lines(char *copy, const char *name, const char *section,
 		       struct doveconf_values *values, struct asn_error *err)
 {
-	unsigned int lineno = 0;
+	/* depth of nesting; in_section: inside the wanted block (2.3) */
+	unsigned int lineno = 0, depth = 0, section_depth = section[0] == '\0' ? 0 : 1;
+	bool in_section = section[0] == '\0';
 	char *line, *next;
 
 	for (line = copy; line != NULL; line = next) {
@@ -56,30 +64,51 @@ static int parse_lines(char *copy, const char *name, const char *prefix,
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
-		if (*line == '\0')
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '\0' || *line == '#')
 			continue;
-		if (split_line(line, prefix, &key, &value) < 0) {
-			asn_error_set(err, "%s:%u: expected '%sasn_NAME = VALUE'", name, lineno,
-				      prefix);
-			return -1;
+		if (strcmp(line, "}") == 0) {
+			if (depth == 0) {
+				asn_error_set(err, "%s:%u: '}' closes no block", name, lineno);
+				return -1;
+			}
+			if (--depth < section_depth && section[0] != '\0')
+				in_section = false;
+			continue;
 		}
-		def = asn_setting_def_find(key);
-		if (def == NULL) {
-			/* doveconf answers only what it was asked */
-			asn_error_set(err, "%s:%u: '%.64s' is not a dovecot-asn setting", name,
-				      lineno, key);
-			return -1;
+		if (split_setting(line, &key, &value) < 0) {
+			size_t len = strlen(section);
+
+			if (!opens_block(line)) {
+				asn_error_set(err, "%s:%u: expected 'NAME = VALUE', 'NAME {' or '}'",
+					      name, lineno);
+				return -1;
+			}
+			depth++;
+			if (depth == 1 && len > 0 && strncmp(line, section, len) == 0 &&
+			    strcmp(line + len, " {") == 0)
+				in_section = true;
+			continue;
 		}
+		if (!in_section || depth != section_depth)
+			continue;	/* another block's, or a filter's */
+		if (strncmp(key, "asn_", 4) != 0 || (def = asn_setting_def_find(key)) == NULL)
+			continue;	/* not ours: the plugins ignore it too */
 		if (values->value[def - asn_setting_defs] != NULL) {
 			asn_error_set(err, "%s:%u: %s given twice", name, lineno, key);
 			return -1;
 		}
 		values->value[def - asn_setting_defs] = value;
 	}
+	if (depth != 0) {
+		asn_error_set(err, "%s: ends inside a block (%u not closed)", name, depth);
+		return -1;
+	}
 	return 0;
 }
 
-int asn_doveconf_parse(struct asn_settings *set, const char *name, const char *prefix,
+int asn_doveconf_parse(struct asn_settings *set, const char *name, const char *section,
 		       const char *data, size_t size, struct asn_error *err)
 {
 	struct doveconf_values values;
@@ -97,7 +126,7 @@ int asn_doveconf_parse(struct asn_settings *set, const char *name, const char *p
 		count++;
 	values.value = asn_xcalloc(count, sizeof(*values.value));
 	copy = asn_xstrndup(data, size);
-	ret = parse_lines(copy, name, prefix, &values, err);
+	ret = parse_lines(copy, name, section, &values, err);
 	if (ret == 0 && asn_settings_load(set, doveconf_lookup, NULL, &values, err) < 0) {
 		asn_error_prefix(err, "%s: ", name);
 		ret = -1;
