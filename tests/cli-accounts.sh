@@ -66,7 +66,7 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	mkdir "$work/bin"
 	cp "$(asn_real_binary "$ASNCTL")" "$work/bin/asnctl"
 	chmod 755 "$work" "$work/bin" "$work/bin/asnctl"
-	run 77 "unreadable database is a permission error" -- su nobody -s /bin/sh -c "'$work/bin/asnctl' --db '$db' list"
+	run 77 "unreadable database is a permission error" -- su nobody -s /bin/sh -c "'$work/bin/asnctl' -c /dev/null --db '$db' list"
 	contains "$work/stderr" "$db" "the permission error names the database"
 	chmod 700 "$work"
 else

@@ -56,10 +56,13 @@ run 0 "--dry-run records nothing" -- asnctl scan --dry-run --user tamu2@jatimpro
 contains "$work/stdout" "23 would be recorded" "--dry-run says what it would record"
 run 67 "--dry-run really recorded nothing" -- asnctl status tamu2@jatimprov.go.id
 # --- status
+# the settings' source names the test's directory: WORK in the golden files
+unwork() { sed "s|$work|WORK|g" "$work/stdout" >"$work/stdout.unwork"; }
 run 0 "status" -- asnctl status "$siti"
-golden "$work/stdout" bsre-status.txt "status text"
+unwork; golden "$work/stdout.unwork" bsre-status.txt "status text"
 run 0 "status --json" -- asnctl status --json "$siti"
-golden "$work/stdout" bsre-status.json "status JSON"
+unwork; golden "$work/stdout.unwork" bsre-status.json "status JSON"
+contains "$work/stdout" "\"trust_settings\":{\"source\":\"$work/asnctl.conf (-c)\",\"asn_bsre_authserv_id\":\"mx.jatimprov.go.id\"," "status --json: the trust settings and their source"
 run 0 "status by NIP" -- asnctl status 199001012015032001
 contains "$work/stdout" "email:        $siti" "a NIP finds the user"
 run 0 "status of a user without an account" -- asnctl status tamu@jatimprov.go.id
@@ -149,6 +152,27 @@ run 0 "asnctl init upgrades it" -- "$ASNCTL" -c "$work/old.conf" init
 run 0 "then the replay is recorded" -- "$ASNCTL" -c "$work/old.conf" scan --user tamu5@jatimprov.go.id "$corpus/replayed.eml"
 [ "$(sqlite3 "$work/old/bsre/bsre.db" "SELECT replayed FROM bsre_events")" = 1 ]
 ok $? "the upgraded table keeps replayed"
+
+# --- --dry-run counts what the real run then records (issue 14): mail that
+# delivery or an earlier scan recorded, and one mail kept in two folders
+run 0 "dry run of mail already recorded" -- asnctl scan --dry-run "$corpus"
+contains "$work/stdout" "0 would be recorded, 23 already known" "--dry-run knows what is recorded"
+dup="$work/dup/Maildir"
+mkdir -p "$dup/cur" "$dup/.Arsip/cur"
+cp "$corpus/activation.eml" "$dup/cur/1700000000.M1P1.host:2,S"
+cp "$corpus/activation.eml" "$dup/.Arsip/cur/1700000001.M1P1.host:2,S"
+cp "$corpus/cert-issued-plain.eml" "$dup/cur/1700000002.M1P1.host:2,S"
+run 0 "dry run of a mailbox with a copied mail" -- asnctl scan --dry-run --user tamu6@jatimprov.go.id "$dup"
+sed 's/would be recorded/recorded/' "$work/stdout" >"$work/dry.out"
+contains "$work/dry.out" "3 BSrE mails: 2 recorded, 1 already known" "--dry-run counts a copy once"
+run 0 "the real run of the same mailbox" -- asnctl scan --user tamu6@jatimprov.go.id "$dup"
+diff "$work/dry.out" "$work/stdout" >"$work/diff" 2>&1
+ok $? "--dry-run and the real run report the same counts"
+[ $? -eq 0 ] || sed 's/^/# /' "$work/diff"
+run 0 "a second real run" -- asnctl scan --user TAMU6@jatimprov.go.id "$dup"
+contains "$work/stdout" "3 BSrE mails: 0 recorded, 3 already known" "then everything is already known"
+run 0 "and a dry run after it" -- asnctl scan --dry-run --user TAMU6@jatimprov.go.id "$dup"
+contains "$work/stdout" "3 BSrE mails: 0 would be recorded, 3 already known" "--dry-run agrees, whatever the case of the owner"
 
 # --- the database files: no secrets from the bodies
 [ -s "$work/db/bsre/bsre.db" ] && [ -s "$work/db/asn.db" ] &&

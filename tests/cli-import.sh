@@ -96,7 +96,7 @@ contains "$work/stderr" "already belongs to NIP 197001011995031007" "names the o
 run 64 "import without --sheet is a usage error" -- asnctl import "$data/dinkes.csv"
 run 66 "missing list" -- asnctl import --opd X --sheet "$work/x.csv" "$work/nope.csv"
 printf 'Nama,NIP\nNew Person,199501012020121001\n' >"$work/new.csv"
-run 64 "no domain and no Email column" -- "$ASNCTL" --db "$db" import --opd X --sheet "$work/nodomain.csv" "$work/new.csv"
+run 64 "no domain and no Email column" -- "$ASNCTL" -c /dev/null --db "$db" import --opd X --sheet "$work/nodomain.csv" "$work/new.csv"
 contains "$work/stderr" "give --domain or set asn_domain" "says how to give a domain"
 run 0 "import --help" -- asnctl import --help
 contains "$work/stdout" "usage: asnctl import" "help shows usage"

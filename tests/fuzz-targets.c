@@ -5,6 +5,7 @@
 #include "asn-bsre-mail.h"
 #include "asn-bsre-spool.h"
 #include "asn-csv.h"
+#include "asn-doveconf.h"
 #include "asn-email.h"
 #include "asn-nip.h"
 #include "asn-phone.h"
@@ -158,6 +159,31 @@ static void fuzz_settings(const uint8_t *data, size_t size)
 	asn_settings_free(&set);
 }
 
+/* doveconf's answer, read as either Dovecot line prints it: accepted
+   settings have passed the plugins' checks (asn_db absolute), a refusal
+   says why. */
+static void fuzz_doveconf(const uint8_t *data, size_t size)
+{
+	static const char *const sections[] = {
+		ASN_DOVECONF_SECTION_23, ASN_DOVECONF_SECTION_24
+	};
+
+	for (size_t i = 0; i < ASN_N_ELEMENTS(sections); i++) {
+		struct asn_settings set;
+		struct asn_error err;
+
+		err.msg[0] = '\0';
+		if (asn_doveconf_parse(&set, "doveconf", sections[i], (const char *)data, size,
+				       &err) == 0) {
+			if (set.db == NULL || set.db[0] != '/')
+				abort();
+		} else if (err.msg[0] == '\0' || set.db != NULL) {
+			abort();
+		}
+		asn_settings_free(&set);
+	}
+}
+
 /* The BSrE parsers: subject, From, Authentication-Results, certificate
    text and dates, all fed the same bytes. */
 static void fuzz_bsre(const uint8_t *data, size_t size)
@@ -298,6 +324,7 @@ const struct asn_fuzz_target asn_fuzz_targets[] = {
 	{ "nip", fuzz_nip },
 	{ "roster", fuzz_roster },
 	{ "settings", fuzz_settings },
+	{ "doveconf", fuzz_doveconf },
 	{ NULL, NULL }
 };
 

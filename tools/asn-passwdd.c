@@ -88,12 +88,17 @@ static int parse_listen(const char *spec, union listen_addr *addr)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: asn-passwdd [-c FILE] [--db PATH] [--listen ADDR:PORT] [--syslog]\n"
+		"usage: asn-passwdd [-c FILE | --dovecot-config FILE] [--db PATH]\n"
+		"                   [--listen ADDR:PORT] [--syslog]\n"
 		"\n"
 		"Password change service for webmail (Roundcube password plugin, httpapi\n"
 		"driver): POST /password with form fields user, curpass, newpass.\n"
 		"\n"
-		"  -c, --config FILE    settings (default " ASN_DEFAULT_CONFIG " if present)\n"
+		"Settings come from Dovecot's configuration (doveconf) unless -c names a file.\n"
+		"\n"
+		"  -c, --config FILE    read the settings from FILE only, not from Dovecot\n"
+		"      --dovecot-config FILE\n"
+		"                       Dovecot's configuration to ask (doveconf -c FILE)\n"
 		"      --db PATH        database, overrides asn_db\n"
 		"  -l, --listen A:P     address to listen on (default asn_passwdd_listen,\n"
 		"                       127.0.0.1:8089)\n"
@@ -105,6 +110,7 @@ int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "dovecot-config", required_argument, NULL, 'D' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "syslog", no_argument, NULL, 's' },
@@ -116,7 +122,8 @@ int main(int argc, char **argv)
 	struct asn_error err;
 	union listen_addr addr;
 	struct MHD_Daemon *daemon;
-	const char *config = NULL, *db = NULL, *listen_spec = NULL;
+	struct asn_tool_config config = { NULL, NULL, "", "" };
+	const char *db = NULL, *listen_spec = NULL;
 	struct sigaction sa;
 	int opt, ret;
 
@@ -124,7 +131,8 @@ int main(int argc, char **argv)
 	asn_settings_init(&d.set);
 	while ((opt = getopt_long(argc, argv, "c:l:hV", long_options, NULL)) != -1) {
 		switch (opt) {
-		case 'c': config = optarg; break;
+		case 'c': config.file = optarg; break;
+		case 'D': config.dovecot_config = optarg; break;
 		case 'd': db = optarg; break;
 		case 'l': listen_spec = optarg; break;
 		case 's': d.use_syslog = true; break;
@@ -139,17 +147,24 @@ int main(int argc, char **argv)
 	}
 	if (d.use_syslog)
 		openlog("asn-passwdd", LOG_PID, LOG_MAIL);
+	if (config.file != NULL && config.dovecot_config != NULL) {
+		passwdd_log(&d, LOG_ERR, "-c and --dovecot-config exclude each other");
+		return EX_USAGE;
+	}
 	ret = asn_tool_read_config(&d.set, &config, &err);
 	if (ret != EX_OK) {
 		passwdd_log(&d, LOG_ERR, "%s", err.msg);
 		return ret;
 	}
+	if (config.warning[0] != '\0')
+		passwdd_log(&d, LOG_WARNING, "%s", config.warning);
+	passwdd_log(&d, LOG_INFO, "settings from %s", config.source);
 	if (db != NULL)
 		asn_settings_set(&d.set, "asn_db", db, &err);
 	if (listen_spec != NULL)
 		asn_settings_set(&d.set, "asn_passwdd_listen", listen_spec, &err);
 	if (asn_settings_check(&d.set, &err) < 0) {
-		passwdd_log(&d, LOG_ERR, "%s", err.msg);
+		passwdd_log(&d, LOG_ERR, "%s: %s", config.source, err.msg);
 		return EX_CONFIG;
 	}
 	if (parse_listen(d.set.passwdd_listen, &addr) < 0) {

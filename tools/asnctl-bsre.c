@@ -2,6 +2,7 @@
 #include "asnctl.h"
 #include "asn-bsre-report.h"
 #include "asn-bsre-spool.h"
+#include "asn-json.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -51,6 +52,52 @@ static void status_text(const struct asn_bsre_status *st)
 	}
 }
 
+/* The settings a trust verdict depends on, shown by status so that an
+   admin sees what asnctl judged with (and where that came from) when it
+   runs apart from Dovecot.  A setting this build does not have is left
+   out: a new trust setting is one line here. */
+static const char *const trust_settings[] = {
+	"asn_bsre_trust",
+	"asn_bsre_authserv_id",
+	"asn_bsre_senders",
+};
+
+static void trust_settings_text(const struct asnctl *ctl)
+{
+	printf("settings:     trust from %s\n", ctl->config.source);
+	for (size_t i = 0; i < ASN_N_ELEMENTS(trust_settings); i++) {
+		const struct asn_setting_def *def = asn_setting_def_find(trust_settings[i]);
+		char *value;
+
+		if (def == NULL)
+			continue;
+		value = asn_settings_value(&ctl->set, def);
+		printf("  %s = %s\n", def->key, value);
+		free(value);
+	}
+}
+
+/* The same as one more member of the status object. */
+static void trust_settings_json(const struct asnctl *ctl, struct asn_str *out)
+{
+	asn_str_append(out, ",\"trust_settings\":{\"source\":");
+	asn_json_string(out, ctl->config.source);
+	for (size_t i = 0; i < ASN_N_ELEMENTS(trust_settings); i++) {
+		const struct asn_setting_def *def = asn_setting_def_find(trust_settings[i]);
+		char *value;
+
+		if (def == NULL)
+			continue;
+		value = asn_settings_value(&ctl->set, def);
+		asn_str_append_c(out, ',');
+		asn_json_string(out, def->key);
+		asn_str_append_c(out, ':');
+		asn_json_string(out, value);
+		free(value);
+	}
+	asn_str_append(out, "}}");
+}
+
 static int cmd_status(struct asnctl *ctl, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -87,10 +134,16 @@ static int cmd_status(struct asnctl *ctl, int argc, char **argv)
 		struct asn_str out = { NULL, 0, 0 };
 
 		asn_bsre_status_json(&st, &out);
+		/* the object's closing brace moves after our member */
+		if (out.len > 0 && out.data[out.len - 1] == '}') {
+			asn_str_truncate(&out, out.len - 1);
+			trust_settings_json(ctl, &out);
+		}
 		printf("%s\n", asn_str_c(&out));
 		asn_str_free(&out);
 	} else {
 		status_text(&st);
+		trust_settings_text(ctl);
 	}
 	asn_bsre_status_free(&st);
 	return EX_OK;
@@ -103,7 +156,9 @@ const struct asnctl_command asnctl_cmd_status = {
 	"the BSrE mails received in time order with their trust verdict, the latest\n"
 	"trusted certificate, and the diagnosis with what to do, in Bahasa\n"
 	"Indonesia.  USER is an email address or a NIP; users without an account\n"
-	"here are shown when they received BSrE mail.\n"
+	"here are shown when they received BSrE mail.  Last, the trust settings\n"
+	"the verdicts of asnctl scan depend on, and where they came from\n"
+	"(doveconf, or the -c file).\n"
 };
 
 static void progress_text(const struct asn_bsre_progress_report *r)

@@ -3,6 +3,7 @@
    plugin, so that a site that installs us late still has its history. */
 #include "asnctl.h"
 #include "asn-bsre-mail.h"
+#include "asn-str-map.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +31,8 @@ struct scan {
 	unsigned long files, mails, bsre, recorded, known, no_owner, unreadable;
 	unsigned long replayed;
 	int error;
+	/* --dry-run: the user\tkey pairs this run would have recorded */
+	struct asn_str_map *dry_seen;
 };
 
 /* Only a subject that may be a BSrE one is worth a MIME parse: the
@@ -103,6 +106,39 @@ static bool layout_owner(const char *layout, const char *path, char *out, size_t
 	return true;
 }
 
+static int has_key(const struct asn_bsre_stored_event *event, void *context)
+{
+	return strcmp(event->message_key, context) == 0 ? 1 : 0;
+}
+
+/* --dry-run: would the real run find this mail already recorded?  The
+   same test as the store's (user, message key) uniqueness: recorded
+   before this run, or met earlier in it (a copy in another folder).
+   Returns 1 known, 0 new, -1 on error. */
+static int dry_run_known(struct scan *s, const char *owner, const char *key)
+{
+	struct asn_error err;
+	char *lower = asn_xstrdup(owner), *pair;
+	unsigned int unused;
+	int ret;
+
+	/* the store keeps owners in lower case */
+	for (char *c = lower; *c != '\0'; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	pair = asn_xasprintf("%s\t%s", lower, key);
+	if (asn_str_map_get(s->dry_seen, pair, &unused)) {
+		ret = 1;
+	} else {
+		asn_str_map_set(s->dry_seen, pair, 1);
+		ret = asn_store_bsre_events(s->store, lower, has_key, (void *)key, &err);
+		if (ret < 0)
+			asnctl_error("%s", err.msg);
+	}
+	free(pair);
+	free(lower);
+	return ret;
+}
+
 static void scan_message(struct scan *s, const char *path, const char *data, size_t size,
 			 time_t mtime)
 {
@@ -156,7 +192,11 @@ static void scan_message(struct scan *s, const char *path, const char *data, siz
 		       mail.trusted ? "trusted" : mail.replayed ? "REPLAYED" : "UNTRUSTED",
 		       mail.message_key);
 	if (s->dry_run) {
-		s->recorded++;
+		switch (dry_run_known(s, owner, mail.message_key)) {
+		case 1: s->known++; break;
+		case 0: s->recorded++; break;
+		default: s->error = EX_TEMPFAIL; break;
+		}
 		return;
 	}
 	if (!s->in_transaction) {
@@ -423,8 +463,11 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 	}
 	s.trust = trust.trust;
 
-	ret = s.dry_run ? EX_OK : asnctl_open_store(ctl, true, &s.store);
+	/* a dry run reads the store to count what is already there */
+	ret = asnctl_open_store(ctl, !s.dry_run, &s.store);
 	if (ret == EX_OK) {
+		if (s.dry_run)
+			s.dry_seen = asn_str_map_new();
 		for (int i = optind; i < argc && s.error == 0; i++) {
 			size_t len = strlen(argv[i]);
 
@@ -441,6 +484,7 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 			}
 		}
 		asn_store_close(&s.store);
+		asn_str_map_free(&s.dry_seen);
 		printf("%lu files, %lu mails, %lu BSrE mails: %lu %s, %lu already known, "
 		       "%lu without owner, %lu unreadable\n", s.files, s.mails, s.bsre, s.recorded,
 		       s.dry_run ? "would be recorded" : "recorded", s.known, s.no_owner,

@@ -22,10 +22,15 @@ static const struct asnctl_command *const commands[] = {
 static void main_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: asnctl [-c FILE] [--db PATH] COMMAND [ARGS]\n"
+		"usage: asnctl [-c FILE | --dovecot-config FILE] [--db PATH] COMMAND [ARGS]\n"
+		"\n"
+		"Settings come from Dovecot's configuration (doveconf), as the plugins\n"
+		"read them, unless -c names a settings file.\n"
 		"\n"
 		"Options:\n"
-		"  -c, --config FILE   settings file (default " ASN_DEFAULT_CONFIG " if present)\n"
+		"  -c, --config FILE   read the settings from FILE only, not from Dovecot\n"
+		"      --dovecot-config FILE\n"
+		"                      Dovecot's configuration to ask (doveconf -c FILE)\n"
 		"      --db PATH       database, overrides asn_db\n"
 		"  -h, --help          this help; 'asnctl COMMAND --help' for a command\n"
 		"  -V, --version       print the version\n"
@@ -50,6 +55,7 @@ int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "dovecot-config", required_argument, NULL, 'D' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -65,7 +71,10 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+c:hV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
-			ctl.config_path = optarg;
+			ctl.config.file = optarg;
+			break;
+		case 'D':
+			ctl.config.dovecot_config = optarg;
 			break;
 		case 'd':
 			db_override = optarg;
@@ -90,12 +99,33 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 
-	ret = asn_tool_read_config(&ctl.set, &ctl.config_path, &err);
+	/* Help needs no settings (nor a readable Dovecot configuration). */
+	if (strcmp(argv[optind], "help") == 0) {
+		main_usage(stdout);
+		asn_settings_free(&ctl.set);
+		return EX_OK;
+	}
+	for (size_t i = 0; i < ASN_N_ELEMENTS(commands); i++) {
+		if (strcmp(argv[optind], commands[i]->name) == 0 &&
+		    asnctl_wants_help(argc - optind, argv + optind)) {
+			printf("usage: asnctl %s\n\n%s", commands[i]->usage, commands[i]->help);
+			asn_settings_free(&ctl.set);
+			return EX_OK;
+		}
+	}
+	if (ctl.config.file != NULL && ctl.config.dovecot_config != NULL) {
+		asnctl_error("-c and --dovecot-config exclude each other: -c reads only its file");
+		asn_settings_free(&ctl.set);
+		return EX_USAGE;
+	}
+	ret = asn_tool_read_config(&ctl.set, &ctl.config, &err);
 	if (ret != EX_OK) {
 		asnctl_error("%s", err.msg);
 		asn_settings_free(&ctl.set);
 		return ret;
 	}
+	if (ctl.config.warning[0] != '\0')
+		asnctl_warning("%s", ctl.config.warning);
 	if (db_override != NULL) {
 		/* A relative --db is relative to where the admin stands. */
 		char cwd[4096];
@@ -110,8 +140,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (asn_settings_check(&ctl.set, &err) < 0) {
-		asnctl_error("%s%s%s", ctl.config_path != NULL ? ctl.config_path : "",
-			     ctl.config_path != NULL ? ": " : "", err.msg);
+		asnctl_error("%s: %s", ctl.config.source, err.msg);
 		asn_settings_free(&ctl.set);
 		return EX_CONFIG;
 	}
@@ -128,25 +157,15 @@ int main(int argc, char **argv)
 			int cmd_argc = argc - optind;
 			char **cmd_argv = argv + optind;
 
-			if (asnctl_wants_help(cmd_argc, cmd_argv)) {
-				printf("usage: asnctl %s\n\n%s", commands[i]->usage, commands[i]->help);
-				ret = EX_OK;
-			} else {
-				optind = 0; /* re-initialise getopt for the command */
-				ret = commands[i]->run(&ctl, cmd_argc, cmd_argv);
-			}
+			optind = 0; /* re-initialise getopt for the command */
+			ret = commands[i]->run(&ctl, cmd_argc, cmd_argv);
 			break;
 		}
 	}
 	if (ret < 0) {
-		if (strcmp(argv[optind], "help") == 0) {
-			main_usage(stdout);
-			ret = EX_OK;
-		} else {
-			asnctl_error("unknown command '%s'", argv[optind]);
-			main_usage(stderr);
-			ret = EX_USAGE;
-		}
+		asnctl_error("unknown command '%s'", argv[optind]);
+		main_usage(stderr);
+		ret = EX_USAGE;
 	}
 	free(ctl.actor);
 	asn_settings_free(&ctl.set);

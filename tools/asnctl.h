@@ -6,10 +6,11 @@
 #include "asn-settings.h"
 #include "asn-store.h"
 #include "asn-roster.h"
+#include "tool-config.h"
 
 struct asnctl {
 	struct asn_settings set;
-	const char *config_path;
+	struct asn_tool_config config;	/* where the settings came from */
 	char *actor;		/* who runs us, for the audit */
 };
 

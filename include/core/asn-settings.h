@@ -130,6 +130,9 @@ int asn_settings_check(const struct asn_settings *set, struct asn_error *err);
 int asn_parse_duration(const char *str, unsigned long long *secs_r);
 int asn_parse_size(const char *str, unsigned long long *bytes_r);
 int asn_parse_bool(const char *str, bool *value_r);
+/* The value of def in set as an admin would write it (durations in
+   seconds, sizes in bytes).  Caller frees. */
+char *asn_settings_value(const struct asn_settings *set, const struct asn_setting_def *def);
 /* asn_bsre_db, or "DIR/bsre/bsre.db" for asn_db "DIR/FILE".  Caller frees. */
 char *asn_settings_bsre_db(const struct asn_settings *set);
 

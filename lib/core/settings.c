@@ -310,6 +310,29 @@ int asn_settings_check(const struct asn_settings *set, struct asn_error *err)
 	return 0;
 }
 
+char *asn_settings_value(const struct asn_settings *set, const struct asn_setting_def *def)
+{
+	const void *field = (const char *)set + def->offset;
+
+	/* no default: a new type must say how it is shown */
+	switch (def->type) {
+	case ASN_SETTING_STRING:
+		return asn_xstrdup(*(char *const *)field != NULL ? *(char *const *)field : "");
+	case ASN_SETTING_BOOL:
+		return asn_xstrdup(*(const bool *)field ? "yes" : "no");
+	case ASN_SETTING_SCHEME:
+		return asn_xstrdup(*(const enum asn_password_scheme *)field ==
+				   ASN_SCHEME_SHA512_CRYPT ? "SHA512-CRYPT" : "ARGON2ID");
+	case ASN_SETTING_UINT:
+		return asn_xasprintf("%u", *(const unsigned int *)field);
+	case ASN_SETTING_DURATION:
+		return asn_xasprintf("%us", *(const unsigned int *)field);
+	case ASN_SETTING_SIZE:
+		return asn_xasprintf("%llu", *(const unsigned long long *)field);
+	}
+	return asn_xstrdup("?");
+}
+
 char *asn_settings_bsre_db(const struct asn_settings *set)
 {
 	const char *slash;
