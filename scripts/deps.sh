@@ -4,7 +4,8 @@
 ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
  dovecot-dev dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-sqlite dovecot-sieve
  libsqlite3-dev sqlite3 libsodium-dev libpwquality-dev cracklib-runtime
- libssl-dev libcrypt-dev libetpan-dev libmicrohttpd-dev curl valgrind"
+ libssl-dev libcrypt-dev libetpan-dev libmicrohttpd-dev curl valgrind
+ libopendkim-dev opendkim-tools dnsmasq-base"
 
 # The webmail and the browser of the end-to-end test (and ./demo --webmail).
 # Not nodejs/npm here: a machine that has Node from elsewhere conflicts

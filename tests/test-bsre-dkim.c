@@ -3,6 +3,7 @@
    with libopendkim (dkim-test-sign.c).  DNS is tested by bsre-dkim-dns.sh
    against a real DNS server. */
 #include "tap.h"
+#include "asn-bsre.h"
 #include "asn-bsre-dkim.h"
 #include "dkim-test-sign.h"
 
@@ -335,8 +336,81 @@ static void test_options(void)
 	}
 }
 
+/* The decision by asn_bsre_trust: dkim alone, the MTA's
+   Authentication-Results alone, or either. */
+static const struct {
+	enum asn_bsre_trust_mode mode;
+	enum asn_bsre_dkim_verdict dkim;
+	bool authres_pass;
+	const char *trusted_by;		/* NULL: not trusted */
+	bool unverified;
+} decisions[] = {
+	{ ASN_BSRE_TRUST_DKIM, ASN_BSRE_DKIM_TRUSTED, false, "dkim", false },
+	{ ASN_BSRE_TRUST_DKIM, ASN_BSRE_DKIM_UNTRUSTED, true, NULL, false },
+	{ ASN_BSRE_TRUST_DKIM, ASN_BSRE_DKIM_UNVERIFIED, true, NULL, true },
+	{ ASN_BSRE_TRUST_AUTHRES, ASN_BSRE_DKIM_TRUSTED, false, NULL, false },
+	{ ASN_BSRE_TRUST_AUTHRES, ASN_BSRE_DKIM_UNTRUSTED, true, "authres", false },
+	{ ASN_BSRE_TRUST_AUTHRES, ASN_BSRE_DKIM_UNVERIFIED, false, NULL, false },
+	{ ASN_BSRE_TRUST_DKIM_AUTHRES, ASN_BSRE_DKIM_TRUSTED, false, "dkim", false },
+	{ ASN_BSRE_TRUST_DKIM_AUTHRES, ASN_BSRE_DKIM_UNTRUSTED, true, "authres", false },
+	{ ASN_BSRE_TRUST_DKIM_AUTHRES, ASN_BSRE_DKIM_UNVERIFIED, true, "authres", false },
+	{ ASN_BSRE_TRUST_DKIM_AUTHRES, ASN_BSRE_DKIM_UNVERIFIED, false, NULL, true },
+	{ ASN_BSRE_TRUST_DKIM_AUTHRES, ASN_BSRE_DKIM_UNTRUSTED, false, NULL, false },
+	/* a caller that does not verify yet: the authres rule */
+	{ ASN_BSRE_TRUST_DKIM, ASN_BSRE_DKIM_NOT_CHECKED, true, "authres", false },
+	{ ASN_BSRE_TRUST_DKIM, ASN_BSRE_DKIM_NOT_CHECKED, false, NULL, false },
+};
+
+static void test_decide(void)
+{
+	static const char *const senders[] = { "bssn.go.id", NULL };
+	static const char *const pass[] = { "mx.test; dkim=pass header.d=bssn.go.id" };
+	static const char *const mode_names[] = { "dkim", "authres", "dkim+authres" };
+
+	for (size_t i = 0; i < ASN_N_ELEMENTS(decisions); i++) {
+		struct asn_bsre_trust trust = { NULL, senders, "mx.test", decisions[i].mode };
+		struct asn_bsre_headers h;
+		struct asn_bsre_mail mail;
+
+		memset(&h, 0, sizeof(h));
+		h.subject = "[BSrE] Aktivasi Akun";
+		h.from = "info.bsre@bssn.go.id";
+		h.authres = pass;
+		h.authres_count = decisions[i].authres_pass ? 1 : 0;
+		h.dkim = decisions[i].dkim;
+		asn_bsre_mail_from_headers(&h, &trust, &mail);
+		tap_ok(mail.trusted == (decisions[i].trusted_by != NULL) &&
+		       (mail.trusted_by == NULL ? decisions[i].trusted_by == NULL :
+			decisions[i].trusted_by != NULL &&
+			strcmp(mail.trusted_by, decisions[i].trusted_by) == 0) &&
+		       mail.unverified == decisions[i].unverified,
+		       "asn_bsre_trust=%s, dkim %s, authres %s: %s%s (got %s%s)",
+		       mode_names[decisions[i].mode], asn_bsre_dkim_verdict_name(decisions[i].dkim),
+		       decisions[i].authres_pass ? "pass" : "none",
+		       decisions[i].trusted_by == NULL ? "untrusted" : decisions[i].trusted_by,
+		       decisions[i].unverified ? ", unverified" : "",
+		       mail.trusted_by == NULL ? "untrusted" : mail.trusted_by,
+		       mail.unverified ? ", unverified" : "");
+	}
+	{
+		/* a look-alike From is not trusted whatever DKIM said */
+		struct asn_bsre_trust trust = { NULL, senders, "mx.test", ASN_BSRE_TRUST_DKIM };
+		struct asn_bsre_headers h;
+		struct asn_bsre_mail mail;
+
+		memset(&h, 0, sizeof(h));
+		h.subject = "[BSrE] Aktivasi Akun";
+		h.from = "info.bsre@bssn-go.id";
+		h.dkim = ASN_BSRE_DKIM_TRUSTED;
+		asn_bsre_mail_from_headers(&h, &trust, &mail);
+		tap_ok(!mail.trusted && !mail.unverified, "a From outside asn_bsre_senders stays "
+		       "untrusted with a DKIM pass");
+	}
+}
+
 int main(void)
 {
+	test_decide();
 	test_key_file();
 	test_options();
 	test_verdicts();
