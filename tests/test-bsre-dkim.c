@@ -5,6 +5,7 @@
 #include "tap.h"
 #include "asn-bsre.h"
 #include "asn-bsre-dkim.h"
+#include "asn-settings.h"
 #include "dkim-test-sign.h"
 
 #include <openssl/bio.h>
@@ -212,8 +213,8 @@ static void test_verdicts(void)
 		abort();
 	path = write_temp(keys);
 	options.keys_path = path;
-	tap_ok(asn_bsre_dkim_init(&options, &ctx, &err) == 0, "context with a key file (%s)",
-	       ctx == NULL ? err.msg : "ok");
+	if (asn_bsre_dkim_init(&options, &ctx, &err) < 0)
+		tap_ok(false, "context with a key file (%s)", err.msg);
 	for (size_t i = 0; ctx != NULL && i < ASN_N_ELEMENTS(cases); i++) {
 		const struct dkim_case *c = &cases[i];
 		struct asn_bsre_dkim_result result;
@@ -408,8 +409,62 @@ static void test_decide(void)
 	}
 }
 
+/* The four settings: checked like the others. */
+static void test_settings(void)
+{
+	static const struct {
+		const char *key, *value;
+		bool set_ok, check_ok;
+		const char *error;
+	} rows[] = {
+		{ "asn_bsre_trust", "dkim", true, true, NULL },
+		{ "asn_bsre_trust", "dkim+authres", true, false,
+		  "asn_bsre_trust = dkim+authres needs asn_bsre_authserv_id" },
+		{ "asn_bsre_trust", "authres", true, false,
+		  "asn_bsre_trust = authres needs asn_bsre_authserv_id" },
+		{ "asn_bsre_trust", "both", true, false,
+		  "asn_bsre_trust: 'both' is not dkim, authres or dkim+authres" },
+		{ "asn_bsre_trust", "DKIM", true, false, "asn_bsre_trust: 'DKIM' is not" },
+		{ "asn_bsre_dkim_timeout", "10s", true, true, NULL },
+		{ "asn_bsre_dkim_timeout", "0", false, true, "asn_bsre_dkim_timeout: '0' is out of range" },
+		{ "asn_bsre_dkim_timeout", "2m", false, true, "asn_bsre_dkim_timeout: '2m' is out of range" },
+		{ "asn_bsre_dkim_resolver", "127.0.0.1:5353", true, true, NULL },
+		{ "asn_bsre_dkim_keys", "/etc/dovecot/dkim-keys", true, true, NULL },
+	};
+	struct asn_settings set;
+	struct asn_error err;
+
+	asn_settings_init(&set);
+	tap_ok(strcmp(set.bsre_trust, "dkim") == 0 && set.bsre_dkim_timeout == 5 &&
+	       set.bsre_dkim_resolver[0] == '\0' && set.bsre_dkim_keys[0] == '\0' &&
+	       asn_settings_check(&set, &err) == 0,
+	       "defaults: asn_bsre_trust = dkim, a 5 s timeout, the system resolver, no key file");
+	asn_settings_free(&set);
+	for (size_t i = 0; i < ASN_N_ELEMENTS(rows); i++) {
+		int set_ret, check_ret = 0;
+
+		err.msg[0] = '\0';
+		asn_settings_init(&set);
+		set_ret = asn_settings_set(&set, rows[i].key, rows[i].value, &err);
+		if (set_ret > 0)
+			check_ret = asn_settings_check(&set, &err);
+		tap_ok((set_ret > 0) == rows[i].set_ok && (check_ret == 0) == rows[i].check_ok &&
+		       (rows[i].error == NULL ||
+			strncmp(err.msg, rows[i].error, strlen(rows[i].error)) == 0),
+		       "%s = %s: %s (%s)", rows[i].key, rows[i].value,
+		       rows[i].error == NULL ? "accepted" : rows[i].error, err.msg);
+		asn_settings_free(&set);
+	}
+	asn_settings_init(&set);
+	asn_settings_set(&set, "asn_bsre_trust", "authres", &err);
+	asn_settings_set(&set, "asn_bsre_authserv_id", "mx.jatimprov.go.id", &err);
+	tap_ok(asn_settings_check(&set, &err) == 0, "asn_bsre_trust = authres with an authserv-id");
+	asn_settings_free(&set);
+}
+
 int main(void)
 {
+	test_settings();
 	test_decide();
 	test_key_file();
 	test_options();
