@@ -2,7 +2,8 @@
 # DKIM keys of BSrE mails over real DNS: a private dnsmasq on a loopback
 # high port serves a key made by opendkim-genkey; mails are signed by
 # tests/dkim-sign (libopendkim) and judged by tests/dkim-verify
-# (asn_bsre_dkim_verify, the delivery's check).  Trusted over DNS; NXDOMAIN
+# (asn_bsre_dkim_verify, the delivery's check).  Trusted over DNS (over TCP
+# for a truncated answer); NXDOMAIN
 # for the selector is untrusted; a REFUSED answer, a server that is gone
 # and one that never answers leave the mail unverified (never trusted).
 . "$top_srcdir/tests/tap.sh"
@@ -23,15 +24,23 @@ verify="$top_builddir/tests/dkim-verify"
 mkdir -p "$work/keys"
 opendkim-genkey --bits=1024 --domain=bssn.go.id --selector=sel1 --directory="$work/keys" ||
 	{ echo "Bail out! opendkim-genkey failed"; exit 1; }
+# a 4096-bit key: its record does not fit in a 512-byte answer
+opendkim-genkey --bits=4096 --domain=bssn.go.id --selector=big --directory="$work/keys" ||
+	{ echo "Bail out! opendkim-genkey failed"; exit 1; }
 # the record's strings, as opendkim-genkey writes them for a zone file,
 # comma separated and unquoted for dnsmasq
-strings=$(tr -d '\n\t' <"$work/keys/sel1.txt" | sed 's/^[^(]*( *//; s/ *).*$//; s/" *"/,/g; s/"//g')
+record_strings() {
+	tr -d '\n\t' <"$work/keys/$1.txt" | sed 's/^[^(]*( *//; s/ *).*$//; s/" *"/,/g; s/"//g'
+}
+strings=$(record_strings sel1)
+big_strings=$(record_strings big)
 
 mail() {	# mail FROM-DOMAIN: a BSrE mail
 	printf 'From: BSrE <info.bsre@%s>\nTo: siti@jatimprov.go.id\nSubject: [BSrE] Sertifikat Elektronik Terbit\nMessage-ID: <dns-1@%s>\n\nSerial Number : 1234\n' "$1" "$1"
 }
 mail bssn.go.id | "$sign" "$work/keys/sel1.private" sel1 bssn.go.id >"$work/good.eml"
 mail bssn.go.id | "$sign" "$work/keys/sel1.private" gone bssn.go.id >"$work/gone.eml"
+mail bssn.go.id | "$sign" "$work/keys/big.private" big bssn.go.id >"$work/big.eml"
 mail kominfo.go.id | "$sign" "$work/keys/sel1.private" sel1 kominfo.go.id >"$work/refused.eml"
 
 # verdict FILE RESOLVER [TIMEOUT]: "VERDICT REASON" of the mail
@@ -42,14 +51,16 @@ verdict() {
 
 # dnsmasq: the key under bssn.go.id (in two strings, as DNS splits long
 # records), authoritative there (--local: other names NXDOMAIN), no
-# upstream (kominfo.go.id gets REFUSED).
+# upstream (kominfo.go.id gets REFUSED); UDP answers cut at 512 bytes, so
+# that the big key comes over TCP.
 dns_pid=""
 for attempt in 1 2 3 4 5; do
 	port=$(( 20000 + ($$ * 11 + attempt * 173) % 30000 ))
 	"$dnsmasq" --keep-in-foreground --port="$port" --listen-address=127.0.0.1 \
 		--bind-interfaces --no-resolv --no-hosts --user="$(id -un)" --pid-file= \
 		--conf-file=/dev/null --local=/bssn.go.id/ \
-		--txt-record="sel1._domainkey.bssn.go.id,$strings" 2>"$work/dnsmasq.log" &
+		--edns-packet-max=512 --txt-record="sel1._domainkey.bssn.go.id,$strings" \
+		--txt-record="big._domainkey.bssn.go.id,$big_strings" 2>"$work/dnsmasq.log" &
 	dns_pid=$!
 	sleep 0.3
 	if kill -0 "$dns_pid" 2>/dev/null; then
@@ -63,6 +74,10 @@ trap 'kill $dns_pid ${quiet_pid:-} 2>/dev/null; rm -rf "$work"' EXIT
 got=$(verdict "$work/good.eml" "127.0.0.1:$port")
 [ "$got" = "trusted pass" ]
 ok $? "a signed BSrE mail is trusted with its key from DNS (got: $got)" || sed 's/^/# /' "$work/verdict"
+
+got=$(verdict "$work/big.eml" "127.0.0.1:$port")
+[ "$got" = "trusted pass" ]
+ok $? "a key too big for UDP is fetched over TCP (got: $got)" || sed 's/^/# /' "$work/verdict"
 
 got=$(verdict "$work/gone.eml" "127.0.0.1:$port")
 [ "$got" = "untrusted key_missing" ]
