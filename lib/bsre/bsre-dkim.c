@@ -307,11 +307,16 @@ static DKIM_STAT feed_body(DKIM *dkim, const char *body, size_t size)
 	struct asn_str crlf = { 0 };
 	DKIM_STAT status = DKIM_STAT_OK;
 
+	size_t start = 0;
+
 	for (size_t i = 0; i < size; i++) {
-		if (body[i] == '\n' && (i == 0 || body[i - 1] != '\r'))
-			asn_str_append_c(&crlf, '\r');
-		asn_str_append_c(&crlf, body[i]);
+		if (body[i] == '\n' && (i == 0 || body[i - 1] != '\r')) {
+			asn_str_append_n(&crlf, body + start, i - start);
+			asn_str_append(&crlf, "\r\n");
+			start = i + 1;
+		}
 	}
+	asn_str_append_n(&crlf, body + start, size - start);
 	if (crlf.len > 0)
 		status = dkim_body(dkim, (u_char *)crlf.data, crlf.len);
 	asn_str_free(&crlf);
@@ -322,8 +327,8 @@ static DKIM_STAT feed_body(DKIM *dkim, const char *body, size_t size)
 static unsigned int reason_rank(const char *reason)
 {
 	static const char *const order[] = {
-		"no_signature", "signature_invalid", "not_a_sender", "not_aligned",
-		"from_not_signed", "subject_not_signed", "body_partly_signed",
+		"no_signature", "not_a_sender", "not_aligned", "from_not_signed",
+		"subject_not_signed", "body_partly_signed", "signature_invalid",
 		"key_missing", "key_invalid", "key_revoked", "bad_signature", "body_changed",
 	};
 
@@ -514,8 +519,13 @@ int asn_bsre_dkim_verify(struct asn_bsre_dkim *ctx, const void *message, size_t 
 			   "the From header does not name exactly one address");
 		goto out;
 	}
-	if (status == DKIM_STAT_OK)
-		status = dkim_eoh(dkim);
+	if (status != DKIM_STAT_OK) {
+		/* a field libopendkim refuses: it cannot be checked */
+		set_result(result_r, ASN_BSRE_DKIM_UNTRUSTED, "syntax",
+			   "libopendkim refuses a header field: %s", dkim_getresultstr(status));
+		goto out;
+	}
+	status = dkim_eoh(dkim);
 	if (status == DKIM_STAT_OK)
 		status = feed_body(dkim, (const char *)message + body, size - (size_t)body);
 	if (status == DKIM_STAT_OK)
