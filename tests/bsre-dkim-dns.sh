@@ -83,6 +83,12 @@ got=$(verdict "$work/gone.eml" "127.0.0.1:$port")
 [ "$got" = "untrusted key_missing" ]
 ok $? "NXDOMAIN for the selector is untrusted (got: $got)" || sed 's/^/# /' "$work/verdict"
 
+"$verify" -r "127.0.0.1:$port" -l <"$work/gone.eml" >"$work/verdict" 2>&1
+got=$(head -1 "$work/verdict")
+[ "$got" = "unverified key_gone" ]
+ok $? "checked again later, a selector gone from DNS is unverified (got: $got)" ||
+	sed 's/^/# /' "$work/verdict"
+
 got=$(verdict "$work/refused.eml" "127.0.0.1:$port")
 [ "$got" = "unverified dns_error" ]
 ok $? "a REFUSED answer leaves the mail unverified (got: $got)" || sed 's/^/# /' "$work/verdict"

@@ -1,6 +1,7 @@
 /* Test helper: the DKIM verdict of the message on stdin, as the delivery
    will take it (asn_bsre_dkim_verify):
-     dkim-verify [-r RESOLVER] [-k KEYFILE] [-t SECONDS] [-s "SENDERS"]
+     dkim-verify [-r RESOLVER] [-k KEYFILE] [-t SECONDS] [-s "SENDERS"] [-l]
+   (-l: later, after the fact: asn_bsre_dkim_recheck)
    prints "VERDICT REASON" then the admin's message; exit 0, 1 on error. */
 #include "asn-bsre-dkim.h"
 
@@ -19,14 +20,16 @@ int main(int argc, char **argv)
 	struct asn_error err;
 	size_t size = 0, n, count = 0;
 	char buf[65536], *msg = NULL, *copy, *save = NULL;
+	bool later = false;
 	int c, ret;
 
-	while ((c = getopt(argc, argv, "r:k:t:s:")) != -1) {
+	while ((c = getopt(argc, argv, "r:k:t:s:l")) != -1) {
 		switch (c) {
 		case 'r': options.resolver = optarg; break;
 		case 'k': options.keys_path = optarg; break;
 		case 't': options.timeout_secs = (unsigned int)atoi(optarg); break;
 		case 's': senders_arg = optarg; break;
+		case 'l': later = true; break;
 		default: return 2;
 		}
 	}
@@ -46,7 +49,8 @@ int main(int argc, char **argv)
 		free(msg);
 		return 1;
 	}
-	ret = asn_bsre_dkim_verify(ctx, msg == NULL ? "" : msg, size, &result, &err);
+	ret = later ? asn_bsre_dkim_recheck(ctx, msg == NULL ? "" : msg, size, &result, &err) :
+		asn_bsre_dkim_verify(ctx, msg == NULL ? "" : msg, size, &result, &err);
 	printf("%s %s\n%s\n", asn_bsre_dkim_verdict_name(result.verdict), result.reason,
 	       result.message);
 	asn_bsre_dkim_deinit(&ctx);

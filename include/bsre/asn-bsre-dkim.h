@@ -49,7 +49,7 @@ struct asn_bsre_dkim_result {
 		       "key_invalid", "header_duplicate", "from_unparsable",
 		       "syntax"
 	   unverified: "dns_timeout", "dns_error", "resolver_unreachable",
-		       "key_not_in_file", "internal" */
+		       "key_not_in_file", "key_gone" (after the fact), "internal" */
 	const char *reason;
 	/* What happened, in English for the admin (no message content
 	   beyond domains and selectors). */
@@ -81,6 +81,13 @@ void asn_bsre_dkim_deinit(struct asn_bsre_dkim **ctx);
    ("internal"). */
 int asn_bsre_dkim_verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
 			 struct asn_bsre_dkim_result *result_r, struct asn_error *err);
+/* The same check after the fact (a re-check of an unverified mail,
+   asnctl scan): a key that no longer exists (NXDOMAIN: rotated away since
+   the mail came) leaves the mail unverified ("key_gone"), not untrusted.
+   Signature expiry (x=) is still judged by today's clock: libopendkim
+   has no other. */
+int asn_bsre_dkim_recheck(struct asn_bsre_dkim *ctx, const void *message, size_t size,
+			  struct asn_bsre_dkim_result *result_r, struct asn_error *err);
 
 /* The file of asn_bsre_dkim_keys (see lib/bsre/bsre-dkim-keys.c for the
    format), checked line by line: -1 with err "NAME:LINE: why" on the

@@ -28,6 +28,7 @@ struct message_state {
 	struct asn_bsre_dkim *ctx;
 	char from_domain[256];
 	struct timespec deadline;	/* for all key lookups of the mail */
+	bool after_the_fact;		/* asn_bsre_dkim_recheck() */
 	struct {
 		DKIM_SIGINFO *sig;
 		enum asn_dkim_key_status status;
@@ -358,8 +359,11 @@ static const char *lookup_failure(const struct message_state *m, DKIM_SIGINFO *s
 		case ASN_DKIM_KEY_NOT_IN_FILE:
 			return "key_not_in_file";
 		case ASN_DKIM_KEY_NOT_FOUND:
-			*temporary_r = false;
-			return "key_missing";
+			/* after the fact, a missing key may have been rotated
+			   away since the mail came: never trusted, not
+			   condemned either */
+			*temporary_r = m->after_the_fact;
+			return m->after_the_fact ? "key_gone" : "key_missing";
 		}
 	}
 	return NULL;
@@ -412,6 +416,7 @@ static const char *reason_text(const char *reason)
 		{ "dns_error", "the DNS answered with an error (SERVFAIL, REFUSED or a bad answer)" },
 		{ "resolver_unreachable", "no DNS resolver could be reached" },
 		{ "key_not_in_file", "the signing key is not in the asn_bsre_dkim_keys file" },
+		{ "key_gone", "the signing key no longer exists in DNS (rotated since the mail came?)" },
 	};
 
 	for (size_t i = 0; i < ASN_N_ELEMENTS(texts); i++) {
@@ -472,12 +477,16 @@ static void judge(const struct message_state *m, DKIM *dkim, struct asn_bsre_dki
 	snprintf(r->domain, sizeof(r->domain), "%s", sig_domain(best));
 	snprintf(r->selector, sizeof(r->selector), "%s", sig_selector(best));
 	set_result(r, unverified != NULL ? ASN_BSRE_DKIM_UNVERIFIED : ASN_BSRE_DKIM_UNTRUSTED,
-		   best_reason, "%s (d=%s, s=%s, %d signature%s)", reason_text(best_reason),
+		   best_reason, "%s%s%s (d=%s, s=%s, %d signature%s)", reason_text(best_reason),
+		   strcmp(best_reason, "signature_invalid") == 0 ? ": " : "",
+		   strcmp(best_reason, "signature_invalid") == 0 ?
+		   dkim_sig_geterrorstr(dkim_sig_geterror(best)) : "",
 		   r->domain, r->selector, count, count == 1 ? "" : "s");
 }
 
-int asn_bsre_dkim_verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
-			 struct asn_bsre_dkim_result *result_r, struct asn_error *err)
+static int verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
+		  bool after_the_fact, struct asn_bsre_dkim_result *result_r,
+		  struct asn_error *err)
 {
 	struct message_state m;
 	struct header_facts facts = { 0 };
@@ -491,6 +500,7 @@ int asn_bsre_dkim_verify(struct asn_bsre_dkim *ctx, const void *message, size_t 
 	m.ctx = ctx;
 	clock_gettime(CLOCK_MONOTONIC, &m.deadline);
 	m.deadline.tv_sec += ctx->timeout_secs;
+	m.after_the_fact = after_the_fact;
 
 	dkim = dkim_verify(ctx->lib, (const u_char *)"asn-bsre", NULL, &status);
 	if (dkim == NULL) {
@@ -551,4 +561,16 @@ out:
 	free(facts.from_value);
 	dkim_free(dkim);
 	return ret;
+}
+
+int asn_bsre_dkim_verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
+			 struct asn_bsre_dkim_result *result_r, struct asn_error *err)
+{
+	return verify(ctx, message, size, false, result_r, err);
+}
+
+int asn_bsre_dkim_recheck(struct asn_bsre_dkim *ctx, const void *message, size_t size,
+			  struct asn_bsre_dkim_result *result_r, struct asn_error *err)
+{
+	return verify(ctx, message, size, true, result_r, err);
 }
