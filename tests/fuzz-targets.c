@@ -2,6 +2,7 @@
    out of bounds, whatever the bytes. */
 #include "fuzz-targets.h"
 #include "asn-bsre.h"
+#include "asn-bsre-dkim.h"
 #include "asn-bsre-mail.h"
 #include "asn-bsre-spool.h"
 #include "asn-csv.h"
@@ -252,11 +253,53 @@ static void fuzz_authres(const uint8_t *data, size_t size)
 	free(s);
 }
 
+/* asn_bsre_dkim_keys files: accepted with every record findable, or
+   refused naming FILE:LINE. */
+static void fuzz_dkim_keys(const uint8_t *data, size_t size)
+{
+	struct asn_bsre_dkim_keys *keys = NULL;
+	struct asn_error err;
+
+	if (asn_bsre_dkim_keys_parse("K", (const char *)data, size, &keys, &err) < 0) {
+		if (keys != NULL || strncmp(err.msg, "K:", 2) != 0)
+			abort();
+		return;
+	}
+	if (keys == NULL)
+		abort();
+	(void)asn_bsre_dkim_keys_find(keys, "s._domainkey.bssn.go.id");
+	asn_bsre_dkim_keys_free(&keys);
+}
+
+/* A whole raw message through the DKIM verdict (keys from an empty file:
+   no DNS), which must always be one of the three with a reason. */
+static void fuzz_dkim_mail(const uint8_t *data, size_t size)
+{
+	static const char *const senders[] = { "bssn.go.id", NULL };
+	static struct asn_bsre_dkim *ctx;
+	struct asn_bsre_dkim_result result;
+	struct asn_error err;
+
+	if (ctx == NULL) {
+		struct asn_bsre_dkim_options options = {
+			.senders = senders, .timeout_secs = 1, .keys_path = "/dev/null",
+		};
+
+		if (asn_bsre_dkim_init(&options, &ctx, &err) < 0)
+			abort();
+	}
+	(void)asn_bsre_dkim_verify(ctx, data, size, &result, &err);
+	if (result.reason == NULL || result.verdict == ASN_BSRE_DKIM_NOT_CHECKED ||
+	    result.verdict == ASN_BSRE_DKIM_TRUSTED)
+		abort();
+}
+
 /* A whole message through the MIME analysis. */
 static void fuzz_mail(const uint8_t *data, size_t size)
 {
 	static const char *const senders[] = { "bssn.go.id", NULL };
-	static const struct asn_bsre_trust trust = { NULL, senders, "mx.jatimprov.go.id" };
+	static const struct asn_bsre_trust trust = { NULL, senders, "mx.jatimprov.go.id",
+								   ASN_BSRE_TRUST_AUTHRES };
 	struct asn_bsre_envelope env;
 	struct asn_bsre_mail m;
 	struct asn_error err;
@@ -319,6 +362,8 @@ const struct asn_fuzz_target asn_fuzz_targets[] = {
 	{ "subjects", fuzz_subjects },
 	{ "bsre", fuzz_bsre },
 	{ "authres", fuzz_authres },
+	{ "dkim-keys", fuzz_dkim_keys },
+	{ "dkim-mail", fuzz_dkim_mail },
 	{ "mail", fuzz_mail },
 	{ "csv", fuzz_csv },
 	{ "nip", fuzz_nip },

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 
 static const char *const senders[] = { "bssn.go.id", NULL };
-static const struct asn_bsre_trust trust = { NULL, senders, "mx.jatimprov.go.id" };
+static const struct asn_bsre_trust trust = { NULL, senders, "mx.jatimprov.go.id",
+					      ASN_BSRE_TRUST_AUTHRES };
 
 static const struct {
 	const char *file;
@@ -265,8 +266,10 @@ int main(void)
 		       a.sender);
 	}
 	{
-		/* Without an authserv-id the From domain alone decides. */
-		static const struct asn_bsre_trust loose = { NULL, senders, NULL };
+		/* Without an authserv-id and without a DKIM verdict (a caller that
+		   does not verify yet) the From domain alone decides. */
+		static const struct asn_bsre_trust loose = { NULL, senders, NULL,
+							     ASN_BSRE_TRUST_DKIM };
 		struct asn_bsre_mail m;
 		bool analysed = analyze_file("forged-dkim-fail.eml", &loose, NULL, 4096, &m, NULL);
 

@@ -6,6 +6,7 @@
 #include <time.h>
 #include "asn-util.h"
 #include "asn-bsre-authres.h"
+#include "asn-bsre-dkim.h"
 
 /* BSrE mails: which ones they are, whether to trust them, and the
    certificate facts they carry.  Pure functions over decoded text: the
@@ -113,24 +114,48 @@ bool asn_bsre_extract_certificate(const char *text, struct asn_bsre_certificate 
    "YYYY".  Returns the number of bytes of text consumed, 0 if no date. */
 size_t asn_bsre_parse_date(const char *text, char out[11]);
 
+/* asn_bsre_trust: what makes a BSrE mail trusted. */
+enum asn_bsre_trust_mode {
+	ASN_BSRE_TRUST_DKIM = 0,	/* its own DKIM signature (asn-bsre-dkim.h) */
+	ASN_BSRE_TRUST_AUTHRES,		/* the site MTA's Authentication-Results */
+	ASN_BSRE_TRUST_DKIM_AUTHRES,	/* either one */
+};
+/* "dkim", "authres", "dkim+authres"; -1 for anything else. */
+int asn_bsre_trust_mode_parse(const char *name, enum asn_bsre_trust_mode *mode_r);
+
 /* What decides trust, and the subject patterns (NULL: built-in). */
 struct asn_bsre_trust {
 	const struct asn_bsre_pattern *patterns;
 	const char *const *senders;	/* trusted sender domains */
-	const char *authserv_id;	/* NULL/"": From domain alone decides */
+	const char *authserv_id;	/* NULL/"": no Authentication-Results trusted */
+	enum asn_bsre_trust_mode mode;
 };
-/* Trust: the From domain must be one of senders and, when authserv_id is
-   set, the site's own Authentication-Results must report a dkim pass for
-   one of them (asn_bsre_authres_dkim_pass()).  A trusted mail must also
-   be addressed to the mailbox's owner (To, or the envelope recipient when
-   there is no To): one that is not was replayed into another mailbox and
-   is recorded as replayed, which moves nothing. */
+/* Trust: the From domain must be one of senders, and then, by mode:
+   - dkim: the DKIM verdict of the mail (headers->dkim) is trusted;
+   - authres: the site's own Authentication-Results (authserv_id) report a
+     dkim pass for one of the senders (asn_bsre_authres_dkim_pass());
+   - dkim+authres: either.  Authentication-Results are an opt-in for
+     sites whose MTA already verifies DKIM and strips forged results: a
+     mail that one check trusts is trusted.
+   A DKIM verdict of unverified that leaves the mail untrusted marks it
+   unverified (to be checked again).  A caller that does not verify yet
+   (headers->dkim NOT_CHECKED) gets the authres rule, and with no
+   authserv_id the From domain alone: the rule before DKIM, kept until
+   the delivery plugin and asnctl scan pass a verdict.
+   A trusted mail must also be addressed to the mailbox's owner (To, or
+   the envelope recipient when there is no To): one that is not was
+   replayed into another mailbox and is recorded as replayed, which moves
+   nothing. */
 
 struct asn_bsre_mail {
 	enum asn_bsre_event event;	/* ASN_BSRE_NONE: not a BSrE mail */
 	bool trusted;
 	bool replayed;			/* trusted, but addressed to someone else:
 					   then trusted is false */
+	bool unverified;		/* not trusted for now: the DKIM check met a
+					   temporary failure (DNS) */
+	const char *trusted_by;		/* "dkim", "authres", "sender" (From domain
+					   alone: no check configured), NULL */
 	bool has_certificate;
 	char subject[512];		/* decoded, whitespace collapsed */
 	char sender[256];		/* From addr-spec */
@@ -141,7 +166,7 @@ struct asn_bsre_mail {
 };
 
 /* The trust decision as the settings give it (asn_bsre_subjects,
-   asn_bsre_senders, asn_bsre_authserv_id), for the delivery plugin and
+   asn_bsre_senders, asn_bsre_authserv_id, asn_bsre_trust), for the delivery plugin and
    asnctl scan alike.  The trust points into it: keep it while in use. */
 struct asn_settings;
 struct asn_bsre_trust_config {
@@ -149,8 +174,9 @@ struct asn_bsre_trust_config {
 	struct asn_bsre_pattern *patterns;
 	struct asn_strv senders;
 };
-/* -1 when asn_bsre_subjects cannot be parsed: err says why, and the trust
-   is still usable, with the built-in subject patterns. */
+/* -1 when asn_bsre_subjects or asn_bsre_trust cannot be parsed: err says
+   why, and the trust is still usable, with the built-in subject patterns
+   and the dkim mode. */
 int asn_bsre_trust_config_init(struct asn_bsre_trust_config *cfg, const struct asn_settings *set,
 			       struct asn_error *err);
 void asn_bsre_trust_config_free(struct asn_bsre_trust_config *cfg);
@@ -167,6 +193,8 @@ struct asn_bsre_headers {
 	size_t to_count;		/* 0: no To (or no address in it) */
 	const char *envelope_to;	/* the envelope recipient, or NULL */
 	const char *owner;		/* the mailbox's user; NULL: not checked */
+	/* asn_bsre_dkim_verify() of the raw mail; NOT_CHECKED: not done */
+	enum asn_bsre_dkim_verdict dkim;
 };
 
 /* Subject first: for an ordinary mail only out->event (NONE) and

@@ -76,6 +76,18 @@ ASN_SETTING(asn_bsre_senders, ASN_SETTING_STRING, bsre_senders, "bssn.go.id", 0,
 	"trusted BSrE sender domains (subdomains included), space separated")
 ASN_SETTING(asn_bsre_authserv_id, ASN_SETTING_STRING, bsre_authserv_id, "", 0, 0,
 	"authserv-id of this site's Authentication-Results; set: DKIM pass is required")
+ASN_SETTING(asn_bsre_trust, ASN_SETTING_STRING, bsre_trust, "dkim", 0, 0,
+	"what makes a BSrE mail trusted: dkim (its own DKIM signature, verified here), "
+	"authres (this site's Authentication-Results under asn_bsre_authserv_id: only safe "
+	"when the MTA strips or verifies every such header) or dkim+authres (either one)")
+ASN_SETTING(asn_bsre_dkim_timeout, ASN_SETTING_DURATION, bsre_dkim_timeout, "5s", 1, 60,
+	"longest wait for a BSrE mail's DKIM keys; then the mail is recorded unverified")
+ASN_SETTING(asn_bsre_dkim_resolver, ASN_SETTING_STRING, bsre_dkim_resolver, "", 0, 0,
+	"DNS server asked for DKIM keys: ADDRESS, ADDRESS:PORT or [IPv6]:PORT; "
+	"empty: the nameservers of /etc/resolv.conf")
+ASN_SETTING(asn_bsre_dkim_keys, ASN_SETTING_STRING, bsre_dkim_keys, "", 0, 0,
+	"file of DKIM keys used instead of DNS, one 'selector._domainkey.domain TXT-record' "
+	"a line; empty: DNS")
 ASN_SETTING(asn_bsre_activation_ttl, ASN_SETTING_DURATION, bsre_activation_ttl, "1d", 60,
 	366ULL * 86400, "validity of BSrE's activation link")
 ASN_SETTING(asn_bsre_passphrase_ttl, ASN_SETTING_DURATION, bsre_passphrase_ttl, "1d", 60,

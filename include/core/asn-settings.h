@@ -60,6 +60,10 @@ struct asn_settings {
 	/* BSrE tracking */
 	char *bsre_senders;			/* asn_bsre_senders: domains, space separated */
 	char *bsre_authserv_id;			/* asn_bsre_authserv_id */
+	char *bsre_trust;			/* asn_bsre_trust: dkim | authres | dkim+authres */
+	unsigned int bsre_dkim_timeout;		/* asn_bsre_dkim_timeout, seconds */
+	char *bsre_dkim_resolver;		/* asn_bsre_dkim_resolver: "" = system */
+	char *bsre_dkim_keys;			/* asn_bsre_dkim_keys: a file, "" = DNS */
 	unsigned int bsre_activation_ttl;	/* asn_bsre_activation_ttl, seconds */
 	unsigned int bsre_passphrase_ttl;	/* asn_bsre_passphrase_ttl */
 	unsigned int bsre_expiry_warning;	/* asn_bsre_expiry_warning */

@@ -88,6 +88,48 @@ static bool addressed_to_owner(const struct asn_bsre_headers *h)
 	return false;
 }
 
+int asn_bsre_trust_mode_parse(const char *name, enum asn_bsre_trust_mode *mode_r)
+{
+	if (strcmp(name, "dkim") == 0)
+		*mode_r = ASN_BSRE_TRUST_DKIM;
+	else if (strcmp(name, "authres") == 0)
+		*mode_r = ASN_BSRE_TRUST_AUTHRES;
+	else if (strcmp(name, "dkim+authres") == 0)
+		*mode_r = ASN_BSRE_TRUST_DKIM_AUTHRES;
+	else
+		return -1;
+	return 0;
+}
+
+static bool authres_pass(const struct asn_bsre_headers *h, const struct asn_bsre_trust *trust)
+{
+	return trust->authserv_id != NULL && trust->authserv_id[0] != '\0' &&
+		asn_bsre_authres_dkim_pass(h->authres, h->authres_count, trust->authserv_id,
+					   trust->senders);
+}
+
+/* For a mail from one of the senders: the mode's checks (asn-bsre.h). */
+static void decide_trust(const struct asn_bsre_headers *h, const struct asn_bsre_trust *trust,
+			 struct asn_bsre_mail *out)
+{
+	bool use_dkim = trust->mode != ASN_BSRE_TRUST_AUTHRES;
+	bool use_authres = trust->mode != ASN_BSRE_TRUST_DKIM;
+
+	if (use_dkim && h->dkim == ASN_BSRE_DKIM_NOT_CHECKED) {
+		/* a caller that does not verify yet: the rule before DKIM */
+		if (trust->authserv_id == NULL || trust->authserv_id[0] == '\0')
+			out->trusted_by = "sender";
+		else if (authres_pass(h, trust))
+			out->trusted_by = "authres";
+	} else if (use_dkim && h->dkim == ASN_BSRE_DKIM_TRUSTED) {
+		out->trusted_by = "dkim";
+	} else if (use_authres && authres_pass(h, trust)) {
+		out->trusted_by = "authres";
+	}
+	out->trusted = out->trusted_by != NULL;
+	out->unverified = !out->trusted && use_dkim && h->dkim == ASN_BSRE_DKIM_UNVERIFIED;
+}
+
 void asn_bsre_mail_from_headers(const struct asn_bsre_headers *h,
 				const struct asn_bsre_trust *trust, struct asn_bsre_mail *out)
 {
@@ -103,13 +145,12 @@ void asn_bsre_mail_from_headers(const struct asn_bsre_headers *h,
 	out->date = h->date;
 	message_key(h, out);
 
-	out->trusted = out->event != ASN_BSRE_SUSPICIOUS && out->sender_domain[0] != '\0' &&
-		asn_bsre_domain_trusted(out->sender_domain, trust->senders);
-	if (out->trusted && trust->authserv_id != NULL && trust->authserv_id[0] != '\0')
-		out->trusted = asn_bsre_authres_dkim_pass(h->authres, h->authres_count,
-							  trust->authserv_id, trust->senders);
+	if (out->event != ASN_BSRE_SUSPICIOUS && out->sender_domain[0] != '\0' &&
+	    asn_bsre_domain_trusted(out->sender_domain, trust->senders))
+		decide_trust(h, trust, out);
 	if (out->trusted && h->owner != NULL && !addressed_to_owner(h)) {
 		out->trusted = false;
+		out->trusted_by = NULL;
 		out->replayed = true;
 	}
 }
@@ -211,6 +252,14 @@ int asn_bsre_trust_config_init(struct asn_bsre_trust_config *cfg, const struct a
 	cfg->trust.patterns = cfg->patterns;
 	cfg->trust.senders = (const char *const *)cfg->senders.items;
 	cfg->trust.authserv_id = set->bsre_authserv_id;
+	if (asn_bsre_trust_mode_parse(set->bsre_trust, &cfg->trust.mode) < 0) {
+		/* the safe choice: only the mail's own signature */
+		cfg->trust.mode = ASN_BSRE_TRUST_DKIM;
+		if (ret == 0)
+			asn_error_set(err, "asn_bsre_trust: '%s' is not dkim, authres or "
+				      "dkim+authres", set->bsre_trust);
+		ret = -1;
+	}
 	return ret;
 }
 

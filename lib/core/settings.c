@@ -303,6 +303,17 @@ int asn_settings_check(const struct asn_settings *set, struct asn_error *err)
 		asn_error_set(err, "asn_restrict: '%s' is not inbox or none", set->restrict_mode);
 		return -1;
 	}
+	if (strcmp(set->bsre_trust, "dkim") != 0 && strcmp(set->bsre_trust, "authres") != 0 &&
+	    strcmp(set->bsre_trust, "dkim+authres") != 0) {
+		asn_error_set(err, "asn_bsre_trust: '%s' is not dkim, authres or dkim+authres",
+			      set->bsre_trust);
+		return -1;
+	}
+	if (strstr(set->bsre_trust, "authres") != NULL && set->bsre_authserv_id[0] == '\0') {
+		asn_error_set(err, "asn_bsre_trust = %s needs asn_bsre_authserv_id (the "
+			      "authserv-id of this site's Authentication-Results)", set->bsre_trust);
+		return -1;
+	}
 	if (set->db[0] != '/') {
 		asn_error_set(err, "asn_db '%s' must be an absolute path", set->db);
 		return -1;
