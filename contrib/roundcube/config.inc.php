@@ -10,7 +10,8 @@ $config['plugins'][] = 'password';
 $config['password_driver'] = 'asnpasswdd';
 $config['password_asnpasswdd_url'] = 'http://127.0.0.1:8089/password';
 // The driver names the ASN's address in X-Forwarded-For; asn-passwdd
-// believes it from the webmail's address only: in asnctl.conf,
+// believes it from the webmail's address only: in Dovecot's 90-asn.conf
+// (which asn-passwdd reads through doveconf),
 //   asn_passwdd_trusted_proxies = 127.0.0.1 ::1
 // (Behind a reverse proxy, list it in Roundcube's proxy_whitelist too, so
 // that Roundcube itself knows the ASN's address.)
