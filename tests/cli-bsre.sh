@@ -62,7 +62,7 @@ run 0 "status" -- asnctl status "$siti"
 unwork; golden "$work/stdout.unwork" bsre-status.txt "status text"
 run 0 "status --json" -- asnctl status --json "$siti"
 unwork; golden "$work/stdout.unwork" bsre-status.json "status JSON"
-contains "$work/stdout" "\"trust_settings\":{\"source\":\"$work/asnctl.conf (-c)\",\"asn_bsre_authserv_id\":\"mx.jatimprov.go.id\"," "status --json: the trust settings and their source"
+contains "$work/stdout" "\"trust_settings\":{\"source\":\"$work/asnctl.conf (-c)\",\"asn_bsre_trust\":\"dkim\",\"asn_bsre_authserv_id\":\"mx.jatimprov.go.id\"," "status --json: the trust settings and their source"
 run 0 "status by NIP" -- asnctl status 199001012015032001
 contains "$work/stdout" "email:        $siti" "a NIP finds the user"
 run 0 "status of a user without an account" -- asnctl status tamu@jatimprov.go.id

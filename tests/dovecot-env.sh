@@ -77,8 +77,10 @@ dovecot_link_modules() {
 		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
 	done
 	# the BSrE recorder, which the delivery plugin loads from beside itself
+	# on the first BSrE mail, as the mail user: copied, not linked (the
+	# build may sit where the mail user cannot read, /root/dovecot-asn)
 	mkdir -p "$work/modules/asn-bsre"
-	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/asn_bsre_recorder.so" \
+	cp -fL "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/asn_bsre_recorder.so" \
 		"$work/modules/asn-bsre/asn_bsre_recorder.so"
 	for so in ${ASN_SYSTEM_MODULES:-}; do
 		ln -sf "/usr/lib/dovecot/modules/$so" "$work/modules/$so"
