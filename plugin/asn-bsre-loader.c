@@ -8,7 +8,7 @@
 #include "asn-bsre-plugin.h"
 
 #include <dlfcn.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #define RECORDER_SUBDIR "asn-bsre"
 #define RECORDER_FILE "asn_bsre_recorder.so"
@@ -22,12 +22,18 @@ void asn_bsre_recorder_init(const char *plugin_path)
 {
 	const char *slash = strrchr(plugin_path, '/');
 	const char *dir = slash == NULL ? "." : t_strdup_until(plugin_path, slash);
+	struct stat st;
 
 	recorder_path = i_strconcat(dir, "/" RECORDER_SUBDIR "/" RECORDER_FILE, NULL);
 	/* An install without it would lose every BSrE event: say so now,
-	   not at the first BSrE mail. */
-	if (access(recorder_path, R_OK) < 0)
+	   not at the first BSrE mail.  It is loaded then as the mail user
+	   (the process has dropped root), so it must be readable by all. */
+	if (stat(recorder_path, &st) < 0)
 		i_error("asn_bsre: %s: %m (BSrE mails will not be recorded)", recorder_path);
+	else if ((st.st_mode & S_IROTH) == 0)
+		i_error("asn_bsre: %s is not readable by the mail user (mode %04o): "
+			"BSrE mails will not be recorded", recorder_path,
+			(unsigned int)(st.st_mode & 07777));
 }
 
 void asn_bsre_recorder_deinit(void)
