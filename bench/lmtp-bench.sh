@@ -82,7 +82,7 @@ measure() {	# measure KIND
 	w=$(median <"$root/with.rates"); b=$(median <"$root/bare.rates")
 	awk -v l="$1" -v w="$w" -v b="$b" -v c="$sessions" 'BEGIN {
 		printf "%-16s %10.1f %10.1f %7.3f %12.3f\n", l, b, w, w / b, (1 / w - 1 / b) * 1000 }'
-	[ "$1" = bsre ] && echo "  (events recorded by the plugin arm, last round: $(sqlite3 "$root/with/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'))"
+	[ "$1" = bsre ] && echo "  (events recorded in the last round: plugin arm $(sqlite3 "$root/with/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'), bare arm $(sqlite3 "$root/bare/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'))"
 }
 
 start_arm with "mail_plugins = \$mail_plugins
@@ -94,7 +94,7 @@ protocol lmtp {
   mail_plugins =
 }
 # padding: both arms' configuration text is the same length...."
-echo "rounds: $rounds alternated, median deliveries/s; $sessions parallel LMTP sessions x $per_session mails, one recipient each; $(nproc) cores"
+echo "$(bench_platform); rounds: $rounds alternated, median deliveries/s; $sessions parallel LMTP sessions x $per_session mails, one recipient each; $(nproc) cores"
 printf '%-16s %10s %10s %7s %12s\n' "stream" "bare" "plugins" "ratio" "extra ms/mail at full load"
 measure ordinary
 measure bsre
