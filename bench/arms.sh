@@ -3,6 +3,11 @@
 # arms named "with" and "bare", each from a copy of $root/db.
 #
 #   start_arm NAME EXTRA-CONFIG   starts it; sets imap_port_NAME, lmtp_port_NAME
+#                                 (EXTRA-CONFIG in 2.3 syntax: dovecot-env.sh
+#                                 writes it for the Dovecot line installed, as
+#                                 for the tests; `mail_plugins =` empties the
+#                                 list on both lines)
+#   bench_platform                "Dovecot VERSION (DISTRIBUTION)"
 #   median                        the median of the numbers on stdin (median.sh)
 # A run that cannot start its Dovecots stops with a message and exit 1.
 
@@ -33,6 +38,13 @@ start_arm() {
 	# dovecot_start sets its own exit trap
 	[ -n "${ASN_KEEP:-}" ] && trap - EXIT || trap arms_cleanup EXIT
 	eval "imap_port_$1=$IMAP_PORT; lmtp_port_$1=$LMTP_PORT"
+}
+
+# What the figures were measured on, for the first line of a benchmark's
+# output: Dovecot's version and the distribution.
+bench_platform() {
+	printf 'Dovecot %s (%s)' "$(dovecot --version 2>/dev/null | cut -d' ' -f1)" \
+		"$(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-unknown system}")"
 }
 
 . "$src/bench/median.sh"

@@ -23,6 +23,13 @@ if [ ! -x "$pf/usr/sbin/smtp-source" ]; then
 		dpkg -x postfix_*.deb "$pf") || { echo "cannot get postfix's smtp-source"; exit 1; }
 fi
 smtp_source() { LD_LIBRARY_PATH="$pf/usr/lib/postfix" "$pf/usr/sbin/smtp-source" "$@"; }
+# The package is unpacked, not installed: the libraries it depends on
+# beyond libc must be there (Debian 13's Postfix also needs libnsl2, which
+# a system without an MTA lacks).
+. "$src/scripts/deps.sh"
+asn_install_packages libnsl2 || exit 1
+missing=$(LD_LIBRARY_PATH="$pf/usr/lib/postfix" ldd "$pf/usr/sbin/smtp-source" | grep 'not found')
+[ -z "$missing" ] || { echo "smtp-source cannot run: $missing"; exit 1; }
 
 root=$(mktemp -d /tmp/asn-lmtp-bench-XXXXXX)
 chmod 755 "$root"
@@ -65,6 +72,7 @@ run_stream() {	# run_stream ARM KIND: prints mails per second
 	wait
 	end=$(now)
 	delivered=$(find "$root/$1/vmail/bench.go.id" -path '*/new/*' -type f 2>/dev/null | wc -l)
+	[ "$delivered" -gt 0 ] || { echo "$0: $1 $2: nothing delivered" >&2; exit 1; }
 	[ "$delivered" -eq $((sessions * per_session)) ] || echo "warning: $1 $2: $delivered delivered" >&2
 	awk -v n="$delivered" -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", n / (e - s) }'
 }
@@ -82,7 +90,7 @@ measure() {	# measure KIND
 	w=$(median <"$root/with.rates"); b=$(median <"$root/bare.rates")
 	awk -v l="$1" -v w="$w" -v b="$b" -v c="$sessions" 'BEGIN {
 		printf "%-16s %10.1f %10.1f %7.3f %12.3f\n", l, b, w, w / b, (1 / w - 1 / b) * 1000 }'
-	[ "$1" = bsre ] && echo "  (events recorded by the plugin arm, last round: $(sqlite3 "$root/with/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'))"
+	[ "$1" = bsre ] && echo "  (events recorded in the last round: plugin arm $(sqlite3 "$root/with/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'), bare arm $(sqlite3 "$root/bare/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'))"
 }
 
 start_arm with "mail_plugins = \$mail_plugins
@@ -94,7 +102,7 @@ protocol lmtp {
   mail_plugins =
 }
 # padding: both arms' configuration text is the same length...."
-echo "rounds: $rounds alternated, median deliveries/s; $sessions parallel LMTP sessions x $per_session mails, one recipient each; $(nproc) cores"
+echo "$(bench_platform); rounds: $rounds alternated, median deliveries/s; $sessions parallel LMTP sessions x $per_session mails, one recipient each; $(nproc) cores"
 printf '%-16s %10s %10s %7s %12s\n' "stream" "bare" "plugins" "ratio" "extra ms/mail at full load"
 measure ordinary
 measure bsre

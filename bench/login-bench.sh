@@ -49,7 +49,24 @@ measure() {	# measure LABEL USER PASSWORD COUNT
 	awk -v l="$1" -v w="$w" -v b="$b" 'BEGIN { printf "%-44s %10.1f %10.1f %7.3f\n", l, b, w, w / b }'
 }
 
-echo "rounds: $rounds alternated, median logins/s; 2 client processes; $(nproc) cores"
+# The arms must differ by the plugins and only by them: the must-change
+# account gets the [ALERT] from the plugin arm and not from the bare one
+# (on each Dovecot line, whatever its configuration syntax).
+check_arms() {
+	for arm in with bare; do
+		eval "port=\$imap_port_$arm"
+		out=$("$build/tests/imap-probe" 127.0.0.1 "$port" siti.default@bench.go.id "$default_pw")
+		case "$arm:$out" in
+		with:*"login: OK"*alert:*|bare:*"login: OK"*) ;;
+		*) echo "$0: the $arm arm is not as expected: $out" >&2; exit 1 ;;
+		esac
+		case "$arm:$out" in bare:*alert:*)
+			echo "$0: the bare arm runs the plugins: $out" >&2; exit 1 ;;
+		esac
+	done
+}
+
+echo "$(bench_platform); rounds: $rounds alternated, median logins/s; 2 client processes; $(nproc) cores"
 printf '%-44s %10s %10s %7s\n' "account" "bare" "plugins" "ratio"
 for hashing in cheap default; do
 	if [ $hashing = cheap ]; then
@@ -67,6 +84,7 @@ protocol imap {
 protocol imap {
   mail_plugins =
 }"
+	check_arms
 	measure "changed account, $hashing hash" budi.changed@bench.go.id "Kq#9zVw2Lp7Xm" "$count"
 	measure "must-change account, $hashing hash" siti.default@bench.go.id "$default_pw" "$count"
 	for arm in with bare; do kill "$(cat "$root/$arm/run/master.pid")"; rm -f "$root/$arm/run/master.pid"; done

@@ -71,10 +71,14 @@ valgrind_lmtp_clean() {	# valgrind_lmtp_clean: TAP line when under valgrind
 # directory (a sanitizer build's plugins cannot load into Dovecot:
 # ASN_PLUGIN_DIR then names a plain build's), and Dovecot's own plugins a
 # test wants beside ours (ASN_SYSTEM_MODULES, e.g. Pigeonhole's sieve).
+# Ours are copied, not linked: the build may sit where the mail user cannot
+# read (/root/dovecot-asn, mode 0700), and valgrind >= 3.22 (Debian 13)
+# reads a plugin's debug info lazily, after Dovecot has dropped to the mail
+# user ("connection to image ... failed").
 dovecot_link_modules() {
 	mkdir -p "$work/modules"
 	for so in lib90_asn_plugin.so lib95_imap_asn_plugin.so lib95_asn_bsre_plugin.so; do
-		ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
+		cp -fL "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/$so" "$work/modules/$so"
 	done
 	# the BSrE recorder, which the delivery plugin loads from beside itself
 	# on the first BSrE mail, as the mail user: copied, not linked (the
