@@ -106,6 +106,16 @@ static void usage(FILE *out)
 		"  -h, --help, -V, --version\n");
 }
 
+/* What main() holds before it serves, freed when it cannot start (a
+   refused setting must not read as a leak under ASan). */
+static int start_failed(struct passwdd *d, int status)
+{
+	free(d->proxies);
+	d->proxies = NULL;
+	asn_settings_free(&d->set);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
@@ -165,20 +175,20 @@ int main(int argc, char **argv)
 		asn_settings_set(&d.set, "asn_passwdd_listen", listen_spec, &err);
 	if (asn_settings_check(&d.set, &err) < 0) {
 		passwdd_log(&d, LOG_ERR, "%s: %s", config.source, err.msg);
-		return EX_CONFIG;
+		return start_failed(&d, EX_CONFIG);
 	}
 	if (parse_listen(d.set.passwdd_listen, &addr) < 0) {
 		passwdd_log(&d, LOG_ERR, "listen address '%s' is not ADDR:PORT or [ADDR6]:PORT",
 			    d.set.passwdd_listen);
-		return EX_USAGE;
+		return start_failed(&d, EX_USAGE);
 	}
 	if (passwdd_proxies_init(&d, &err) < 0) {
 		passwdd_log(&d, LOG_ERR, "%s", err.msg);
-		return EX_CONFIG;
+		return start_failed(&d, EX_CONFIG);
 	}
 	if (asn_password_lib_init(&err) < 0 || asn_policy_init(&d.policy, &d.set, &err) < 0) {
 		passwdd_log(&d, LOG_ERR, "%s", err.msg);
-		return EX_SOFTWARE;
+		return start_failed(&d, EX_SOFTWARE);
 	}
 	{
 		/* Refuse to start on a missing or foreign database rather than
@@ -187,8 +197,9 @@ int main(int argc, char **argv)
 
 		if (asn_store_open(&d.set, true, &store, &err) < 0) {
 			passwdd_log(&d, LOG_ERR, "%s", err.msg);
-			return asn_store_error_status(&err) == ASN_STORE_ERR_PERM ?
-				EX_NOPERM : EX_UNAVAILABLE;
+			asn_policy_deinit(&d.policy);
+			return start_failed(&d, asn_store_error_status(&err) ==
+					    ASN_STORE_ERR_PERM ? EX_NOPERM : EX_UNAVAILABLE);
 		}
 		asn_store_close(&store);
 	}
