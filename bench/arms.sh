@@ -8,6 +8,7 @@
 #                                 for the tests; `mail_plugins =` empties the
 #                                 list on both lines)
 #   bench_platform                "Dovecot VERSION (DISTRIBUTION)"
+#   bench_accounts NAME;NIP...    the bench users' database; sets users
 #   median                        the median of the numbers on stdin (median.sh)
 # A run that cannot start its Dovecots stops with a message and exit 1.
 
@@ -45,6 +46,19 @@ start_arm() {
 bench_platform() {
 	printf 'Dovecot %s (%s)' "$(dovecot --version 2>/dev/null | cut -d' ' -f1)" \
 		"$(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-unknown system}")"
+}
+
+# bench_accounts NAME;NIP...: one database with these bench users in
+# $root/db (copied to each arm by start_arm), SHA512-CRYPT hashes; their
+# addresses in $users
+bench_accounts() {
+	printf 'asn_db = %s/db/asn.db\nasn_domain = bench.go.id\nasn_password_scheme = SHA512-CRYPT\n' \
+		"$root" >"$root/asnctl.conf"
+	"$build/tools/asnctl" -c "$root/asnctl.conf" init --group nogroup >/dev/null || exit 1
+	{ echo 'Nama;NIP'; printf '%s\n' "$@"; } >"$root/list.csv"
+	"$build/tools/asnctl" -c "$root/asnctl.conf" import --opd Bench --sheet "$root/sheet.csv" \
+		"$root/list.csv" >/dev/null || exit 1
+	users=$(cut -d';' -f1 "$root/sheet.csv" | grep '@' | tr -d '\357\273\277')
 }
 
 . "$src/bench/median.sh"

@@ -36,11 +36,8 @@ chmod 755 "$root"
 . "$src/bench/arms.sh"
 
 # One database with the bench users, copied to both arms.
-printf 'asn_db = %s/db/asn.db\nasn_domain = bench.go.id\nasn_password_scheme = SHA512-CRYPT\n' "$root" >"$root/asnctl.conf"
-"$build/tools/asnctl" -c "$root/asnctl.conf" init --group nogroup >/dev/null || exit 1
-printf 'Nama;NIP\nAgus Satu;198001012005011001\nBudi Dua;198001012005011002\nCitra Tiga;198001012005012003\nDewi Empat;198001012005012004\n' >"$root/list.csv"
-"$build/tools/asnctl" -c "$root/asnctl.conf" import --opd Bench --sheet "$root/sheet.csv" "$root/list.csv" >/dev/null || exit 1
-users=$(cut -d';' -f1 "$root/sheet.csv" | grep '@' | tr -d '\357\273\277')
+bench_accounts 'Agus Satu;198001012005011001' 'Budi Dua;198001012005011002' \
+	'Citra Tiga;198001012005012003' 'Dewi Empat;198001012005012004'
 
 # BSrE mails: per session and round a fresh set of distinct Message-IDs
 mkdir -p "$root/bsre"

@@ -19,11 +19,8 @@ root=$(mktemp -d /tmp/asn-lmtp-instr-XXXXXX)
 chmod 755 "$root"
 . "$src/bench/arms.sh"
 
-printf 'asn_db = %s/db/asn.db\nasn_domain = bench.go.id\nasn_password_scheme = SHA512-CRYPT\n' "$root" >"$root/asnctl.conf"
-"$build/tools/asnctl" -c "$root/asnctl.conf" init --group nogroup >/dev/null || exit 1
-printf 'Nama;NIP\nAgus Satu;198001012005011001\n' >"$root/list.csv"
-"$build/tools/asnctl" -c "$root/asnctl.conf" import --opd Bench --sheet "$root/sheet.csv" "$root/list.csv" >/dev/null || exit 1
-user=$(cut -d';' -f1 "$root/sheet.csv" | grep '@' | tr -d '\357\273\277')
+bench_accounts 'Agus Satu;198001012005011001'
+user=$users
 
 # 4 KB ordinary mails (headers as a real one has them) and BSrE mails,
 # each with its own Message-ID
