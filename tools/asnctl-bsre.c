@@ -62,9 +62,11 @@ static const char *const trust_settings[] = {
 	"asn_bsre_senders",
 };
 
-static void trust_settings_text(const struct asnctl *ctl)
+/* Each trust setting this build has, as an admin writes its value. */
+static void each_trust_setting(const struct asnctl *ctl,
+			       void (*fn)(const char *key, const char *value, void *context),
+			       void *context)
 {
-	printf("settings:     trust from %s\n", ctl->config.source);
 	for (size_t i = 0; i < ASN_N_ELEMENTS(trust_settings); i++) {
 		const struct asn_setting_def *def = asn_setting_def_find(trust_settings[i]);
 		char *value;
@@ -72,9 +74,31 @@ static void trust_settings_text(const struct asnctl *ctl)
 		if (def == NULL)
 			continue;
 		value = asn_settings_value(&ctl->set, def);
-		printf("  %s = %s\n", def->key, value);
+		fn(def->key, value, context);
 		free(value);
 	}
+}
+
+static void trust_setting_line(const char *key, const char *value, void *context)
+{
+	(void)context;
+	printf("  %s = %s\n", key, value);
+}
+
+static void trust_settings_text(const struct asnctl *ctl)
+{
+	printf("settings:     trust from %s\n", ctl->config.source);
+	each_trust_setting(ctl, trust_setting_line, NULL);
+}
+
+static void trust_setting_member(const char *key, const char *value, void *context)
+{
+	struct asn_str *out = context;
+
+	asn_str_append_c(out, ',');
+	asn_json_string(out, key);
+	asn_str_append_c(out, ':');
+	asn_json_string(out, value);
 }
 
 /* The same as one more member of the status object. */
@@ -82,19 +106,7 @@ static void trust_settings_json(const struct asnctl *ctl, struct asn_str *out)
 {
 	asn_str_append(out, ",\"trust_settings\":{\"source\":");
 	asn_json_string(out, ctl->config.source);
-	for (size_t i = 0; i < ASN_N_ELEMENTS(trust_settings); i++) {
-		const struct asn_setting_def *def = asn_setting_def_find(trust_settings[i]);
-		char *value;
-
-		if (def == NULL)
-			continue;
-		value = asn_settings_value(&ctl->set, def);
-		asn_str_append_c(out, ',');
-		asn_json_string(out, def->key);
-		asn_str_append_c(out, ':');
-		asn_json_string(out, value);
-		free(value);
-	}
+	each_trust_setting(ctl, trust_setting_member, out);
 	asn_str_append(out, "}}");
 }
 
