@@ -20,9 +20,9 @@ static int asn_bsre_deliver_mail(struct mail_deliver_context *ctx,
 	bool candidate;
 	int ret;
 
-	/* Looked at before the delivery, which then reads the mail through
-	   the stream we opened: after it, the stream would be opened again
-	   for us. */
+	/* Candidacy is a property of the source mail alone: decided before
+	   the delivery, recorded after it (a mail Sieve discards is still
+	   one BSrE sent). */
 	T_BEGIN {
 		candidate = asn_bsre_mail_is_candidate(ctx->src_mail);
 	} T_END;

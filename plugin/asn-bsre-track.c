@@ -1,6 +1,6 @@
-/* The recorder: recording a candidate delivery's BSrE event.  Nothing here may fail, delay or lose
-   a delivery: errors are logged, events the store cannot take are
-   spooled (lib/bsre-spool.c). */
+/* The recorder: recording a candidate delivery's BSrE event.  Nothing
+   here may fail, delay or lose a delivery: errors are logged, events the
+   store cannot take are spooled (lib/bsre-spool.c). */
 #include "lib.h"
 #include "ioloop.h"
 #include "mail-storage.h"
