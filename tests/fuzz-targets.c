@@ -279,6 +279,7 @@ static void fuzz_dkim_mail(const uint8_t *data, size_t size)
 	static struct asn_bsre_dkim *ctx;
 	struct asn_bsre_dkim_result result;
 	struct asn_error err;
+	char *facts = NULL;
 
 	if (ctx == NULL) {
 		struct asn_bsre_dkim_options options = {
@@ -288,10 +289,18 @@ static void fuzz_dkim_mail(const uint8_t *data, size_t size)
 		if (asn_bsre_dkim_init(&options, &ctx, &err) < 0)
 			abort();
 	}
-	(void)asn_bsre_dkim_verify(ctx, data, size, &result, &err);
+	(void)asn_bsre_dkim_verify(ctx, data, size, &result, &facts, &err);
 	if (result.reason == NULL || result.verdict == ASN_BSRE_DKIM_NOT_CHECKED ||
-	    result.verdict == ASN_BSRE_DKIM_TRUSTED)
+	    result.verdict == ASN_BSRE_DKIM_TRUSTED ||
+	    (facts != NULL && result.verdict != ASN_BSRE_DKIM_UNVERIFIED))
 		abort();
+	if (facts != NULL) {
+		/* the later check from the facts alone: no key either */
+		(void)asn_bsre_dkim_verify_facts(ctx, facts, &result, &err);
+		if (result.verdict == ASN_BSRE_DKIM_TRUSTED)
+			abort();
+		free(facts);
+	}
 }
 
 /* A whole message through the MIME analysis. */
@@ -299,7 +308,7 @@ static void fuzz_mail(const uint8_t *data, size_t size)
 {
 	static const char *const senders[] = { "bssn.go.id", NULL };
 	static const struct asn_bsre_trust trust = { NULL, senders, "mx.jatimprov.go.id",
-								   ASN_BSRE_TRUST_AUTHRES };
+								   ASN_BSRE_TRUST_AUTHRES, NULL, NULL };
 	struct asn_bsre_envelope env;
 	struct asn_bsre_mail m;
 	struct asn_error err;

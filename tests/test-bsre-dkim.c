@@ -225,7 +225,7 @@ static void test_verdicts(void)
 			tap_ok(false, "%s: could not sign", c->name);
 			continue;
 		}
-		ret = asn_bsre_dkim_verify(ctx, mail, strlen(mail), &result, &err);
+		ret = asn_bsre_dkim_verify(ctx, mail, strlen(mail), &result, NULL, &err);
 		tap_ok(ret == 0 && result.verdict == c->want &&
 		       strcmp(result.reason, c->reason) == 0,
 		       "%s: %s %s (got %s %s: %s)", c->name, asn_bsre_dkim_verdict_name(c->want),
@@ -237,6 +237,93 @@ static void test_verdicts(void)
 	unlink(path);
 	free(path);
 	free(keys);
+}
+
+/* An unverified mail keeps its facts (header, body-hash bits), and a later
+   check from them alone gives the verdict the whole mail would: here the
+   key is first missing from the key file (a temporary failure), then
+   present. */
+static void test_facts(void)
+{
+	const char *const senders[] = { "bssn.go.id", NULL };
+	struct asn_bsre_dkim_options options = { .senders = senders, .timeout_secs = 2 };
+	struct asn_bsre_dkim *before = NULL, *after = NULL;
+	struct asn_bsre_dkim_result result;
+	struct asn_error err;
+	char *keys_before = NULL, *keys_after = NULL, *path_before, *path_after;
+	char *mail, *changed, *facts = NULL, *changed_facts = NULL, *forged;
+	int ret;
+
+	if (asprintf(&keys_before, "other._domainkey.bssn.go.id v=DKIM1; p=%s\n", other.p) < 0 ||
+	    asprintf(&keys_after, "sel1._domainkey.bssn.go.id v=DKIM1; p=%s\n", good.p) < 0)
+		abort();
+	path_before = write_temp(keys_before);
+	path_after = write_temp(keys_after);
+	options.keys_path = path_before;
+	if (asn_bsre_dkim_init(&options, &before, &err) < 0)
+		abort();
+	options.keys_path = path_after;
+	if (asn_bsre_dkim_init(&options, &after, &err) < 0)
+		abort();
+
+	mail = dkim_test_sign(good.pem, "sel1", "bssn.go.id", NULL, false, bsre_mail,
+			      strlen(bsre_mail));
+	changed = replace(mail, "Serial Number : 1234", "Serial Number : 9999");
+
+	ret = asn_bsre_dkim_verify(before, mail, strlen(mail), &result, &facts, &err);
+	tap_ok(ret == 0 && result.verdict == ASN_BSRE_DKIM_UNVERIFIED && facts != NULL &&
+	       strncmp(facts, "asn-dkim-facts 1 1\n", 19) == 0 &&
+	       strstr(facts, "Subject: [BSrE] Sertifikat Elektronik Terbit") != NULL &&
+	       strstr(facts, "Serial Number") == NULL,
+	       "unverified: the facts hold the header and the body hash's match, not the body");
+	ret = asn_bsre_dkim_verify_facts(after, facts, &result, &err);
+	tap_ok(ret == 0 && result.verdict == ASN_BSRE_DKIM_TRUSTED &&
+	       strcmp(result.reason, "pass") == 0,
+	       "the facts, checked once the key is there: trusted (got %s %s)",
+	       asn_bsre_dkim_verdict_name(result.verdict), result.reason);
+	ret = asn_bsre_dkim_verify_facts(before, facts, &result, &err);
+	tap_ok(ret == 0 && result.verdict == ASN_BSRE_DKIM_UNVERIFIED,
+	       "the facts, checked while the key is still missing: unverified again");
+
+	ret = asn_bsre_dkim_verify(before, changed, strlen(changed), &result, &changed_facts,
+				   &err);
+	tap_ok(ret == 0 && changed_facts != NULL &&
+	       strncmp(changed_facts, "asn-dkim-facts 1 0\n", 19) == 0,
+	       "a body changed after signing: its facts say the body hash did not match");
+	ret = asn_bsre_dkim_verify_facts(after, changed_facts, &result, &err);
+	tap_ok(ret == 0 && result.verdict == ASN_BSRE_DKIM_UNTRUSTED &&
+	       strcmp(result.reason, "body_changed") == 0,
+	       "and checked later it is untrusted: body_changed (got %s)", result.reason);
+
+	forged = replace(facts, "Sertifikat Elektronik Terbit", "Aktivasi Akun");
+	ret = asn_bsre_dkim_verify_facts(after, forged, &result, &err);
+	tap_ok(ret == 0 && result.verdict == ASN_BSRE_DKIM_UNTRUSTED &&
+	       strcmp(result.reason, "bad_signature") == 0,
+	       "facts whose Subject was changed: bad_signature (got %s)", result.reason);
+	free(forged);
+
+	ret = asn_bsre_dkim_verify(after, mail, strlen(mail), &result, &forged, &err);
+	tap_ok(ret == 0 && result.verdict == ASN_BSRE_DKIM_TRUSTED && forged == NULL,
+	       "a final verdict keeps no facts");
+	tap_ok(asn_bsre_dkim_verify_facts(after, "From: x\n\n", &result, &err) < 0 &&
+	       result.verdict == ASN_BSRE_DKIM_UNVERIFIED && strstr(err.msg, "syntax") != NULL,
+	       "text that is not facts is an error (%s)", err.msg);
+	tap_ok(asn_bsre_dkim_verify_facts(after, "asn-dkim-facts 1 1x\nFrom: x\n\n", &result,
+					  &err) < 0,
+	       "facts with bad bits are an error");
+
+	free(mail);
+	free(changed);
+	free(facts);
+	free(changed_facts);
+	asn_bsre_dkim_deinit(&before);
+	asn_bsre_dkim_deinit(&after);
+	unlink(path_before);
+	unlink(path_after);
+	free(path_before);
+	free(path_after);
+	free(keys_before);
+	free(keys_after);
 }
 
 /* The key file parser: every bad line an error naming FILE:LINE. */
@@ -357,9 +444,11 @@ static const struct {
 	{ ASN_BSRE_TRUST_DKIM_AUTHRES, ASN_BSRE_DKIM_UNVERIFIED, true, "authres", false },
 	{ ASN_BSRE_TRUST_DKIM_AUTHRES, ASN_BSRE_DKIM_UNVERIFIED, false, NULL, true },
 	{ ASN_BSRE_TRUST_DKIM_AUTHRES, ASN_BSRE_DKIM_UNTRUSTED, false, NULL, false },
-	/* a caller that does not verify yet: the authres rule */
-	{ ASN_BSRE_TRUST_DKIM, ASN_BSRE_DKIM_NOT_CHECKED, true, "authres", false },
+	/* a mail nobody verified is not trusted where DKIM decides, whatever
+	   the Authentication-Results say */
+	{ ASN_BSRE_TRUST_DKIM, ASN_BSRE_DKIM_NOT_CHECKED, true, NULL, false },
 	{ ASN_BSRE_TRUST_DKIM, ASN_BSRE_DKIM_NOT_CHECKED, false, NULL, false },
+	{ ASN_BSRE_TRUST_AUTHRES, ASN_BSRE_DKIM_NOT_CHECKED, true, "authres", false },
 };
 
 static void test_decide(void)
@@ -369,7 +458,7 @@ static void test_decide(void)
 	static const char *const mode_names[] = { "dkim", "authres", "dkim+authres" };
 
 	for (size_t i = 0; i < ASN_N_ELEMENTS(decisions); i++) {
-		struct asn_bsre_trust trust = { NULL, senders, "mx.test", decisions[i].mode };
+		struct asn_bsre_trust trust = { NULL, senders, "mx.test", decisions[i].mode, NULL, NULL };
 		struct asn_bsre_headers h;
 		struct asn_bsre_mail mail;
 
@@ -381,21 +470,20 @@ static void test_decide(void)
 		h.dkim = decisions[i].dkim;
 		asn_bsre_mail_from_headers(&h, &trust, &mail);
 		tap_ok(mail.trusted == (decisions[i].trusted_by != NULL) &&
-		       (mail.trusted_by == NULL ? decisions[i].trusted_by == NULL :
-			decisions[i].trusted_by != NULL &&
-			strcmp(mail.trusted_by, decisions[i].trusted_by) == 0) &&
+		       strcmp(mail.trusted_by, decisions[i].trusted_by == NULL ? "" :
+			      decisions[i].trusted_by) == 0 &&
 		       mail.unverified == decisions[i].unverified,
 		       "asn_bsre_trust=%s, dkim %s, authres %s: %s%s (got %s%s)",
 		       mode_names[decisions[i].mode], asn_bsre_dkim_verdict_name(decisions[i].dkim),
 		       decisions[i].authres_pass ? "pass" : "none",
 		       decisions[i].trusted_by == NULL ? "untrusted" : decisions[i].trusted_by,
 		       decisions[i].unverified ? ", unverified" : "",
-		       mail.trusted_by == NULL ? "untrusted" : mail.trusted_by,
+		       mail.trusted_by[0] == '\0' ? "untrusted" : mail.trusted_by,
 		       mail.unverified ? ", unverified" : "");
 	}
 	{
 		/* a look-alike From is not trusted whatever DKIM said */
-		struct asn_bsre_trust trust = { NULL, senders, "mx.test", ASN_BSRE_TRUST_DKIM };
+		struct asn_bsre_trust trust = { NULL, senders, "mx.test", ASN_BSRE_TRUST_DKIM, NULL, NULL };
 		struct asn_bsre_headers h;
 		struct asn_bsre_mail mail;
 
@@ -469,6 +557,7 @@ int main(void)
 	test_key_file();
 	test_options();
 	test_verdicts();
+	test_facts();
 	free(good.pem);
 	free(good.p);
 	free(other.pem);

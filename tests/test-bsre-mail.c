@@ -9,7 +9,7 @@
 
 static const char *const senders[] = { "bssn.go.id", NULL };
 static const struct asn_bsre_trust trust = { NULL, senders, "mx.jatimprov.go.id",
-					      ASN_BSRE_TRUST_AUTHRES };
+					      ASN_BSRE_TRUST_AUTHRES, NULL, NULL };
 
 static const struct {
 	const char *file;
@@ -266,14 +266,17 @@ int main(void)
 		       a.sender);
 	}
 	{
-		/* Without an authserv-id and without a DKIM verdict (a caller that
-		   does not verify yet) the From domain alone decides. */
+		/* Where DKIM decides, a caller that did not verify (no
+		   dkim_check) trusts nothing, whatever the From domain. */
 		static const struct asn_bsre_trust loose = { NULL, senders, NULL,
-							     ASN_BSRE_TRUST_DKIM };
+							     ASN_BSRE_TRUST_DKIM, NULL, NULL };
 		struct asn_bsre_mail m;
 		bool analysed = analyze_file("forged-dkim-fail.eml", &loose, NULL, 4096, &m, NULL);
 
-		tap_ok(analysed && m.trusted, "no asn_bsre_authserv_id: a bssn.go.id From is trusted");
+		tap_ok(analysed && !m.trusted && !m.unverified &&
+		       strcmp(m.trust_reason, "not_checked") == 0,
+		       "asn_bsre_trust = dkim and no DKIM check: a bssn.go.id From is not trusted "
+		       "(%s)", m.trust_reason);
 	}
 	{
 		const char *html = "<p>A&amp;B</p><script>x=1</script><br>C&nbsp;D<table><tr><td>K</td><td>: V</td></tr></table>";

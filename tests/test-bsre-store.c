@@ -25,6 +25,7 @@ static struct asn_bsre_spooled make_event(const char *email, const char *key,
 	ev.received_at = when;
 	ev.mail.event = type;
 	ev.mail.trusted = true;
+	snprintf(ev.mail.trusted_by, sizeof(ev.mail.trusted_by), "dkim");
 	snprintf(ev.mail.message_key, sizeof(ev.mail.message_key), "%s", key);
 	snprintf(ev.mail.subject, sizeof(ev.mail.subject), "[BSrE] %s",
 		 asn_bsre_event_name(type));
@@ -92,8 +93,14 @@ static void test_spool_lines(void)
 	static const struct {
 		const char *line, *error;
 	} bad[] = {
-		{ "", "tab-separated" },
-		{ "2\ta@x\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "version" },
+		{ "", "field version" },
+		{ "3\ta@x\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "version" },
+		/* version 2: trusted_by, unverified, trust_reason, dkim_facts */
+		{ "2\ta@x\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t\t\t0\tpass\t", "trusted_by" },
+		{ "2\ta@x\t1\tlmtp\tother\t0\tk\ts\tf\t0\t\t\t\t\tdkim\t0\t\t", "trusted_by" },
+		{ "2\ta@x\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t\tdkim\t1\t\t", "unverified" },
+		{ "2\ta@x\t1\tlmtp\tother\t0\tk\ts\tf\t0\t\t\t\t\t\t0\t\tF", "unverified" },
+		{ "2\ta@x\t1\tlmtp\tother\t0\tk\ts\tf\t0\t\t\t\t\t\tx\t\t", "unverified" },
 		{ "1\t\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "field email" },
 		{ "1\ta@x\t-5\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", "field received_at" },
 		{ "1\ta@x\t1\tlmtp\tfoo\t1\tk\ts\tf\t0\t\t\t\t", "field type" },
@@ -104,6 +111,8 @@ static void test_spool_lines(void)
 	};
 
 	ev.mail.has_certificate = true;
+	snprintf(ev.mail.trusted_by, sizeof(ev.mail.trusted_by), "dkim");
+	snprintf(ev.mail.trust_reason, sizeof(ev.mail.trust_reason), "pass");
 	snprintf(ev.mail.subject, sizeof(ev.mail.subject), "[BSrE] line\nbreak\r\\");
 	snprintf(ev.mail.certificate.valid_until, sizeof(ev.mail.certificate.valid_until),
 		 "2027-04-30");
@@ -127,11 +136,83 @@ static void test_spool_lines(void)
 	tap_ok(asn_bsre_spool_parse_line(line, &back, &err) == 0 && back.mail.replayed &&
 	       !back.mail.trusted, "spool: a replayed event stays replayed, untrusted (%s)", err.msg);
 	free(line);
+	tap_ok(asn_bsre_spool_parse_line("1\ta@x\t1\tlmtp\tother\t1\tk\ts\tf\t0\t\t\t\t", &back,
+					 &err) == 0 && back.mail.trusted &&
+	       strcmp(back.mail.trusted_by, "legacy") == 0,
+	       "spool: a version 1 line (before DKIM) is read, its trust marked legacy (%s)",
+	       err.msg);
+	ev.mail.replayed = false;
+	ev.mail.unverified = true;
+	ev.mail.trusted_by[0] = '\0';
+	snprintf(ev.mail.trust_reason, sizeof(ev.mail.trust_reason), "dns_timeout");
+	ev.mail.dkim_facts = strdup("asn-dkim-facts 1 1\nFrom: a\tb\r\n\t c\n\n");
+	line = asn_bsre_spool_format_line(&ev);
+	line[strlen(line) - 1] = '\0';
+	tap_ok(strchr(line, '\n') == NULL &&
+	       asn_bsre_spool_parse_line(line, &back, &err) == 0 && back.mail.unverified &&
+	       !back.mail.trusted && strcmp(back.mail.trust_reason, "dns_timeout") == 0 &&
+	       back.mail.dkim_facts != NULL &&
+	       strcmp(back.mail.dkim_facts, ev.mail.dkim_facts) == 0,
+	       "spool: an unverified event keeps its reason and DKIM facts (%s)", err.msg);
+	asn_bsre_mail_clear(&back.mail);
+	asn_bsre_mail_clear(&ev.mail);
+	free(line);
 	for (size_t i = 0; i < ASN_N_ELEMENTS(bad); i++) {
 		tap_ok(asn_bsre_spool_parse_line(bad[i].line, &back, &err) < 0,
 		       "spool: bad line %zu refused", i);
 		tap_contains(err.msg, bad[i].error, "spool: bad line %zu names the problem", i);
 	}
+}
+
+static int collect_unverified(const char *email, const char *key, const char *facts,
+			      void *context)
+{
+	struct asn_str *out = context;
+
+	asn_str_printfa(out, "%s %s %s;", email, key, facts == NULL ? "(none)" : facts);
+	return 0;
+}
+
+/* An unverified event keeps its DKIM facts until a final verdict replaces
+   them (asnctl verify), and the trust counts follow. */
+static void test_unverified(struct asn_store *store)
+{
+	struct asn_bsre_spooled ev = make_event("Budi@jatimprov.go.id", "pending@bssn.go.id",
+						ASN_BSRE_ACCOUNT_ACTIVATION, 4000);
+	struct asn_bsre_trust_counts before, after;
+	struct asn_str seen = { NULL, 0, 0 };
+	struct asn_error err = { .msg = "" };
+
+	ev.mail.trusted = false;
+	ev.mail.trusted_by[0] = '\0';
+	ev.mail.unverified = true;
+	snprintf(ev.mail.trust_reason, sizeof(ev.mail.trust_reason), "dns_timeout");
+	ev.mail.dkim_facts = asn_xstrdup("asn-dkim-facts 1 1\nFrom: x\n\n");
+	tap_ok(asn_store_bsre_trust_counts(store, &before, &err) == 0 &&
+	       asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
+	       "unverified event recorded (%s)", err.msg);
+	tap_ok(asn_store_bsre_unverified(store, collect_unverified, &seen, &err) == 0,
+	       "unverified events listed");
+	tap_is_str(asn_str_c(&seen), "budi@jatimprov.go.id pending@bssn.go.id "
+		   "asn-dkim-facts 1 1\nFrom: x\n\n;", "the unverified event, with its facts");
+	asn_bsre_mail_clear(&ev.mail);
+	ev.mail.trusted = true;
+	ev.mail.unverified = false;
+	snprintf(ev.mail.trusted_by, sizeof(ev.mail.trusted_by), "dkim");
+	snprintf(ev.mail.trust_reason, sizeof(ev.mail.trust_reason), "pass");
+	tap_ok(asn_store_bsre_event_retrust(store, "budi@JATIMPROV.go.id", "pending@bssn.go.id",
+					    &ev.mail, &err) == 1,
+	       "a final verdict replaces the unverified one (%s)", err.msg);
+	tap_ok(asn_store_bsre_event_retrust(store, "budi@jatimprov.go.id", "pending@bssn.go.id",
+					    &ev.mail, &err) == 0,
+	       "the same verdict again changes nothing");
+	asn_str_truncate(&seen, 0);
+	tap_ok(asn_store_bsre_unverified(store, collect_unverified, &seen, &err) == 0 &&
+	       asn_str_c(&seen)[0] == '\0', "no unverified event left, its facts dropped");
+	tap_ok(asn_store_bsre_trust_counts(store, &after, &err) == 0 &&
+	       after.dkim == before.dkim + 1 && after.unverified == before.unverified,
+	       "trust counts: one more trusted by DKIM (%lu -> %lu)", before.dkim, after.dkim);
+	asn_str_free(&seen);
 }
 
 static void test_concurrent_spool(const struct asn_settings *set, const char *bsre_path)
@@ -337,6 +418,7 @@ int main(void)
 	tap_ok(asn_store_bsre_users(store, "BKD", collect_user, &c, &err) == 0, "users: BKD");
 	tap_ok(c.users == 1 && c.events == 1 && strcmp(c.first_email, "budi@jatimprov.go.id") == 0,
 	       "users: one OPD only");
+	test_unverified(store);
 	asn_store_close(&store);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM bsre_events WHERE source = 'scan'");
 	tap_ok(count_rows(bsre, sql) == 0, "the duplicate did not overwrite the first record");

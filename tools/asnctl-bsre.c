@@ -38,11 +38,17 @@ static void status_text(const struct asn_bsre_status *st)
 	for (size_t i = 0; i < st->event_count; i++) {
 		const struct asn_bsre_status_event *e = &st->events[i];
 
-		printf("  %s  %-19s %-9s %s <%s>\n",
+		char trust[16];
+		const char *detail = e->trusted ? e->trusted_by : e->trust_reason;
+
+		/* what is not trusted in capitals, for the eye */
+		snprintf(trust, sizeof(trust), "%s", asn_bsre_status_event_trust(e));
+		for (char *c = trust; !e->trusted && *c != '\0'; c++)
+			*c = (char)(*c - 'a' + 'A');
+		printf("  %s  %-19s %-10s %s <%s>%s%s%s\n",
 		       asnctl_format_time(e->received_at, when, sizeof(when)),
-		       asn_bsre_event_name(e->type), e->trusted ? "trusted" :
-		       e->replayed ? "REPLAYED" : "UNTRUSTED",
-		       e->subject, e->sender);
+		       asn_bsre_event_name(e->type), trust, e->subject, e->sender,
+		       detail[0] != '\0' ? " (" : "", detail, detail[0] != '\0' ? ")" : "");
 	}
 	printf("diagnosis:    %s\n", st->progress.diagnosis_count == 0 ? "none" : "");
 	for (unsigned int i = 0; i < st->progress.diagnosis_count; i++) {

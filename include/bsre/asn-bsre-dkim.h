@@ -78,16 +78,38 @@ void asn_bsre_dkim_deinit(struct asn_bsre_dkim **ctx);
    ends).  Waits at most timeout_secs for keys in all.  Returns 0 with
    *result_r filled, or -1 when the check itself failed (out of memory,
    a libopendkim error): err says why and *result_r is unverified
-   ("internal"). */
+   ("internal").
+   facts_r (may be NULL) gets, for an unverified mail only, what a later
+   check needs instead of the mail (asn_bsre_dkim_verify_facts()); else
+   NULL.  Caller frees. */
 int asn_bsre_dkim_verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
-			 struct asn_bsre_dkim_result *result_r, struct asn_error *err);
+			 struct asn_bsre_dkim_result *result_r, char **facts_r,
+			 struct asn_error *err);
 /* The same check after the fact (a re-check of an unverified mail,
    asnctl scan): a key that no longer exists (NXDOMAIN: rotated away since
    the mail came) leaves the mail unverified ("key_gone"), not untrusted.
    Signature expiry (x=) is still judged by today's clock: libopendkim
    has no other. */
 int asn_bsre_dkim_recheck(struct asn_bsre_dkim *ctx, const void *message, size_t size,
-			  struct asn_bsre_dkim_result *result_r, struct asn_error *err);
+			  struct asn_bsre_dkim_result *result_r, char **facts_r,
+			  struct asn_error *err);
+
+/* The facts of an unverified mail: its header as received and, for each
+   DKIM-Signature in header order, whether the body hash it names matched
+   the body (that part of DKIM needs no key, so it is settled at delivery).
+   No body: the links and tokens of BSrE mail live there.  Text:
+     "asn-dkim-facts 1 BITS\n" then the header, BITS one '1' (the body
+   hash matched) or '0' per signature ("-" for none).  Kept while the mail
+   is unverified, dropped once the verdict is final.
+
+   The check of a stored mail from its facts, with the keys of today: the
+   verdict asn_bsre_dkim_verify() would give the whole mail now (a key
+   that does not exist is key_missing: the delivery's lookup failed for a
+   while, it did not find the key gone).  An unverified verdict leaves the
+   facts as they are.  -1 as asn_bsre_dkim_verify(), and for facts that
+   are not ("syntax" in the error). */
+int asn_bsre_dkim_verify_facts(struct asn_bsre_dkim *ctx, const char *facts,
+			       struct asn_bsre_dkim_result *result_r, struct asn_error *err);
 
 /* The file of asn_bsre_dkim_keys (see lib/bsre/bsre-dkim-keys.c for the
    format), checked line by line: -1 with err "NAME:LINE: why" on the

@@ -38,7 +38,9 @@ struct asn_bsre_envelope {
    (out->event says what it is), -1 only when the headers cannot be parsed
    at all.  envelope_r may be NULL; it is filled for candidates.  owner:
    the mailbox's user, whom a trusted mail must be addressed to (else it
-   is replayed); NULL takes the Delivered-To header as the owner. */
+   is replayed); NULL takes the Delivered-To header as the owner.  With
+   trust->dkim_check set, a candidate's signature is checked on data, and
+   an unverified mail owns its DKIM facts: asn_bsre_mail_clear(out). */
 int asn_bsre_analyze(const char *data, size_t size, const struct asn_bsre_trust *trust,
 		     const char *owner, size_t body_max, struct asn_bsre_mail *out,
 		     struct asn_bsre_envelope *envelope_r, struct asn_error *err);

@@ -28,6 +28,7 @@ enum asn_bsre_diagnosis {
 	ASN_BSRE_DIAG_CERTIFICATE_EXPIRING,
 	ASN_BSRE_DIAG_CERTIFICATE_EXPIRED,
 	ASN_BSRE_DIAG_SUSPICIOUS_BSRE_MAIL,
+	ASN_BSRE_DIAG_BSRE_MAIL_UNVERIFIED,
 	ASN_BSRE_DIAG_COUNT
 };
 
@@ -35,6 +36,9 @@ struct asn_bsre_event_record {
 	enum asn_bsre_event type;
 	time_t received_at;
 	bool trusted;
+	/* not trusted for now: its DKIM check met a temporary failure (not
+	   suspicious: asnctl verify checks it again) */
+	bool unverified;
 	/* certificate_issued: "YYYY-MM-DD", "YYYY" or "" */
 	const char *valid_until;
 };

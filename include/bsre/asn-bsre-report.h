@@ -14,6 +14,8 @@ struct asn_bsre_status_event {
 	time_t received_at;
 	bool trusted;
 	bool replayed;			/* trusted mail addressed to someone else */
+	bool unverified;		/* DKIM not yet judged: asnctl verify */
+	char *trusted_by, *trust_reason;
 	char *subject, *sender, *source;
 	bool has_certificate;
 	char *serial, *common_name, *organization, *valid_until;
@@ -39,6 +41,9 @@ int asn_bsre_status_load(struct asn_store *store, const struct asn_settings *set
 			 const char *user, time_t now, struct asn_bsre_status *status_r,
 			 struct asn_error *err);
 void asn_bsre_status_free(struct asn_bsre_status *status);
+/* The word for an event's trust: "trusted", "untrusted", "unverified",
+   "replayed". */
+const char *asn_bsre_status_event_trust(const struct asn_bsre_status_event *event);
 /* {"email", "stage", "portal_status", "events": [...], "certificate": {...}
    or null, "diagnosis": [{"code", "message"}]} */
 void asn_bsre_status_json(const struct asn_bsre_status *status, struct asn_str *out);

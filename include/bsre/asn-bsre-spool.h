@@ -24,7 +24,8 @@ struct asn_bsre_spooled {
 	time_t received_at;
 	struct asn_bsre_mail mail;
 };
-/* line without its newline.  Returns 0, or -1 with err naming the field. */
+/* line without its newline.  Returns 0, or -1 with err naming the field.
+   The event may own DKIM facts: asn_bsre_mail_clear(&out->mail). */
 int asn_bsre_spool_parse_line(const char *line, struct asn_bsre_spooled *out,
 			      struct asn_error *err);
 /* Caller frees. */

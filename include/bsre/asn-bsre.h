@@ -129,6 +129,14 @@ struct asn_bsre_trust {
 	const char *const *senders;	/* trusted sender domains */
 	const char *authserv_id;	/* NULL/"": no Authentication-Results trusted */
 	enum asn_bsre_trust_mode mode;
+	/* The DKIM check of a candidate's raw mail, for asn_bsre_analyze():
+	   set by callers that link libasn-bsre-dkim (asnctl); NULL: not
+	   checked.  Returns the verdict with its reason (a static string)
+	   and, for an unverified mail, its facts (malloc'd), which
+	   asn_bsre_analyze() hands to the mail. */
+	enum asn_bsre_dkim_verdict (*dkim_check)(void *context, const char *data, size_t size,
+						 const char **reason_r, char **facts_r);
+	void *dkim_context;
 };
 /* Trust: the From domain must be one of senders, and then, by mode:
    - dkim: the DKIM verdict of the mail (headers->dkim) is trusted;
@@ -138,10 +146,8 @@ struct asn_bsre_trust {
      sites whose MTA already verifies DKIM and strips forged results: a
      mail that one check trusts is trusted.
    A DKIM verdict of unverified that leaves the mail untrusted marks it
-   unverified (to be checked again).  A caller that does not verify yet
-   (headers->dkim NOT_CHECKED) gets the authres rule, and with no
-   authserv_id the From domain alone: the rule before DKIM, kept until
-   the delivery plugin and asnctl scan pass a verdict.
+   unverified (to be checked again).  Where DKIM decides, a mail that was
+   not verified (headers->dkim NOT_CHECKED) is not trusted.
    A trusted mail must also be addressed to the mailbox's owner (To, or
    the envelope recipient when there is no To): one that is not was
    replayed into another mailbox and is recorded as replayed, which moves
@@ -154,8 +160,16 @@ struct asn_bsre_mail {
 					   then trusted is false */
 	bool unverified;		/* not trusted for now: the DKIM check met a
 					   temporary failure (DNS) */
-	const char *trusted_by;		/* "dkim", "authres", "sender" (From domain
-					   alone: no check configured), NULL */
+	char trusted_by[16];		/* "dkim", "authres"; "legacy" in the store
+					   for events trusted before DKIM; "" */
+	/* Why, in a word: "pass" (DKIM), "authres_pass", the DKIM reason
+	   (asn-bsre-dkim.h: "body_changed", "dns_timeout", ...),
+	   "not_checked", "no_authres_pass", "sender_not_trusted",
+	   "lookalike_tag", "addressed_to_other". */
+	char trust_reason[32];
+	/* An unverified mail's DKIM facts (asn_bsre_dkim_verify_facts()),
+	   owned: asn_bsre_mail_clear() frees them; NULL otherwise. */
+	char *dkim_facts;
 	bool has_certificate;
 	char subject[512];		/* decoded, whitespace collapsed */
 	char sender[256];		/* From addr-spec */
@@ -195,6 +209,7 @@ struct asn_bsre_headers {
 	const char *owner;		/* the mailbox's user; NULL: not checked */
 	/* asn_bsre_dkim_verify() of the raw mail; NOT_CHECKED: not done */
 	enum asn_bsre_dkim_verdict dkim;
+	const char *dkim_reason;	/* its reason, NULL when not checked */
 };
 
 /* Subject first: for an ordinary mail only out->event (NONE) and
@@ -204,6 +219,8 @@ struct asn_bsre_headers {
    a redelivery give the same key), and the trust verdict. */
 void asn_bsre_mail_from_headers(const struct asn_bsre_headers *headers,
 				const struct asn_bsre_trust *trust, struct asn_bsre_mail *out);
+/* Frees what the mail owns (dkim_facts); the rest stays. */
+void asn_bsre_mail_clear(struct asn_bsre_mail *mail);
 /* Whether the body text is worth decoding (certificate facts). */
 bool asn_bsre_mail_wants_body(const struct asn_bsre_mail *mail);
 /* The decoded body text (text/plain, or HTML reduced to text). */

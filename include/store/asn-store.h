@@ -11,7 +11,7 @@
    this interface, so that a PostgreSQL backend can be added beside it. */
 
 #define ASN_SCHEMA_VERSION 1
-#define ASN_BSRE_SCHEMA_VERSION 2
+#define ASN_BSRE_SCHEMA_VERSION 3
 
 enum asn_store_status {
 	ASN_STORE_OK = 0,
@@ -124,11 +124,38 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 			     const struct asn_bsre_mail *mail, time_t received_at,
 			     const char *source, struct asn_error *err);
 
+/* A new verdict for a recorded event (asnctl verify): trusted, replayed,
+   trusted_by, unverified, trust_reason and dkim_facts (kept only while
+   unverified) of verdict; the rest of the row stays.  Returns 1 when the
+   row changed, 0 when there is none or nothing changed, -1 on error. */
+int asn_store_bsre_event_retrust(struct asn_store *store, const char *email,
+				 const char *message_key, const struct asn_bsre_mail *verdict,
+				 struct asn_error *err);
+
+/* The unverified events in time order, with their DKIM facts (NULL when
+   none were kept).  A callback returning non-zero stops the walk with it. */
+typedef int asn_bsre_unverified_callback(const char *email, const char *message_key,
+					 const char *dkim_facts, void *context);
+int asn_store_bsre_unverified(struct asn_store *store, asn_bsre_unverified_callback *callback,
+			      void *context, struct asn_error *err);
+
+/* How the recorded events stand, for asnctl status and verify. */
+struct asn_bsre_trust_counts {
+	unsigned long dkim, authres, legacy;	/* trusted, by */
+	unsigned long unverified, untrusted, replayed;
+};
+int asn_store_bsre_trust_counts(struct asn_store *store, struct asn_bsre_trust_counts *counts_r,
+				struct asn_error *err);
+
 struct asn_bsre_stored_event {
 	enum asn_bsre_event type;
 	time_t received_at;
 	bool trusted;
 	bool replayed;			/* addressed to someone else: moves nothing */
+	const char *trusted_by;		/* "dkim", "authres", "legacy", "" */
+	bool unverified;		/* DKIM met a temporary failure: not yet judged */
+	const char *trust_reason;	/* asn_bsre_mail's trust_reason ("" before DKIM) */
+	bool has_dkim_facts;
 	const char *subject, *sender, *message_key, *source;
 	time_t recorded_at;
 	/* certificate facts; has_certificate false when none was found */

@@ -115,18 +115,23 @@ static void decide_trust(const struct asn_bsre_headers *h, const struct asn_bsre
 	bool use_dkim = trust->mode != ASN_BSRE_TRUST_AUTHRES;
 	bool use_authres = trust->mode != ASN_BSRE_TRUST_DKIM;
 
-	if (use_dkim && h->dkim == ASN_BSRE_DKIM_NOT_CHECKED) {
-		/* a caller that does not verify yet: the rule before DKIM */
-		if (trust->authserv_id == NULL || trust->authserv_id[0] == '\0')
-			out->trusted_by = "sender";
-		else if (authres_pass(h, trust))
-			out->trusted_by = "authres";
-	} else if (use_dkim && h->dkim == ASN_BSRE_DKIM_TRUSTED) {
-		out->trusted_by = "dkim";
+	const char *by = NULL, *reason;
+
+	if (use_dkim && h->dkim == ASN_BSRE_DKIM_TRUSTED) {
+		by = "dkim";
+		reason = "pass";
 	} else if (use_authres && authres_pass(h, trust)) {
-		out->trusted_by = "authres";
+		by = "authres";
+		reason = "authres_pass";
+	} else if (use_dkim) {
+		reason = h->dkim == ASN_BSRE_DKIM_NOT_CHECKED || h->dkim_reason == NULL ?
+			"not_checked" : h->dkim_reason;
+	} else {
+		reason = "no_authres_pass";
 	}
-	out->trusted = out->trusted_by != NULL;
+	snprintf(out->trusted_by, sizeof(out->trusted_by), "%s", by == NULL ? "" : by);
+	snprintf(out->trust_reason, sizeof(out->trust_reason), "%s", reason);
+	out->trusted = by != NULL;
 	out->unverified = !out->trusted && use_dkim && h->dkim == ASN_BSRE_DKIM_UNVERIFIED;
 }
 
@@ -145,14 +150,25 @@ void asn_bsre_mail_from_headers(const struct asn_bsre_headers *h,
 	out->date = h->date;
 	message_key(h, out);
 
-	if (out->event != ASN_BSRE_SUSPICIOUS && out->sender_domain[0] != '\0' &&
-	    asn_bsre_domain_trusted(out->sender_domain, trust->senders))
+	if (out->event == ASN_BSRE_SUSPICIOUS)
+		snprintf(out->trust_reason, sizeof(out->trust_reason), "lookalike_tag");
+	else if (out->sender_domain[0] == '\0' ||
+		 !asn_bsre_domain_trusted(out->sender_domain, trust->senders))
+		snprintf(out->trust_reason, sizeof(out->trust_reason), "sender_not_trusted");
+	else
 		decide_trust(h, trust, out);
 	if (out->trusted && h->owner != NULL && !addressed_to_owner(h)) {
 		out->trusted = false;
-		out->trusted_by = NULL;
+		out->trusted_by[0] = '\0';
 		out->replayed = true;
+		snprintf(out->trust_reason, sizeof(out->trust_reason), "addressed_to_other");
 	}
+}
+
+void asn_bsre_mail_clear(struct asn_bsre_mail *mail)
+{
+	free(mail->dkim_facts);
+	mail->dkim_facts = NULL;
 }
 
 bool asn_bsre_mail_wants_body(const struct asn_bsre_mail *mail)

@@ -7,6 +7,7 @@
 #include "bsre-dkim-private.h"
 
 #include <opendkim/dkim.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,10 @@
 #include <strings.h>
 
 #define MAX_LOOKUPS 16		/* signatures whose key is looked up, per mail */
+#define FACTS_MAGIC "asn-dkim-facts 1 "
+/* A header larger than this is not kept for a later check: such a mail
+   stays unverified until asnctl verify gives up on it. */
+#define FACTS_HEADER_MAX (64 * 1024)
 
 struct asn_bsre_dkim {
 	DKIM_LIB *lib;
@@ -29,6 +34,10 @@ struct message_state {
 	char from_domain[256];
 	struct timespec deadline;	/* for all key lookups of the mail */
 	bool after_the_fact;		/* asn_bsre_dkim_recheck() */
+	/* asn_bsre_dkim_verify_facts(): the header alone, and per signature
+	   whether the body matched its body hash at delivery; NULL: the
+	   whole mail is here */
+	const char *body_bits;
 	struct {
 		DKIM_SIGINFO *sig;
 		enum asn_dkim_key_status status;
@@ -369,11 +378,25 @@ static const char *lookup_failure(const struct message_state *m, DKIM_SIGINFO *s
 	return NULL;
 }
 
+/* Whether the body matched signature i's body hash: now, or at delivery
+   when only the facts are here. */
+static bool body_matched(const struct message_state *m, DKIM_SIGINFO *sig, int i)
+{
+	if (m->body_bits != NULL)
+		return (size_t)i < strlen(m->body_bits) && m->body_bits[i] == '1';
+	return dkim_sig_getbh(sig) == DKIM_SIGBH_MATCH;
+}
+
+static bool sig_passed(const struct message_state *m, DKIM_SIGINFO *sig, int i)
+{
+	return (dkim_sig_getflags(sig) & DKIM_SIGFLAG_PASSED) != 0 && body_matched(m, sig, i);
+}
+
 /* Why a checked signature failed, from libopendkim's account. */
-static const char *sig_failure(DKIM_SIGINFO *sig)
+static const char *sig_failure(const struct message_state *m, DKIM_SIGINFO *sig, int i)
 {
 	if ((dkim_sig_getflags(sig) & DKIM_SIGFLAG_PASSED) != 0)
-		return dkim_sig_getbh(sig) == DKIM_SIGBH_MISMATCH ? "body_changed" : "bad_signature";
+		return !body_matched(m, sig, i) ? "body_changed" : "bad_signature";
 	switch (dkim_sig_geterror(sig)) {
 	case DKIM_SIGERROR_BADSIG:
 		return "bad_signature";
@@ -451,7 +474,7 @@ static void judge(const struct message_state *m, DKIM *dkim, struct asn_bsre_dki
 				continue;
 			}
 		}
-		if (reason == NULL && DKIM_SIG_CHECK(sigs[i])) {
+		if (reason == NULL && sig_passed(m, sigs[i], i)) {
 			snprintf(r->domain, sizeof(r->domain), "%s", sig_domain(sigs[i]));
 			snprintf(r->selector, sizeof(r->selector), "%s", sig_selector(sigs[i]));
 			set_result(r, ASN_BSRE_DKIM_TRUSTED, "pass",
@@ -460,7 +483,7 @@ static void judge(const struct message_state *m, DKIM *dkim, struct asn_bsre_dki
 			return;
 		}
 		if (reason == NULL)
-			reason = sig_failure(sigs[i]);
+			reason = sig_failure(m, sigs[i], i);
 		if (best == NULL || reason_rank(reason) > reason_rank(best_reason)) {
 			best = sigs[i];
 			best_reason = reason;
@@ -484,8 +507,63 @@ static void judge(const struct message_state *m, DKIM *dkim, struct asn_bsre_dki
 		   r->domain, r->selector, count, count == 1 ? "" : "s");
 }
 
+/* Whether the body matched each signature's bh= (libopendkim computes
+   the body hash of every signature, and compares it only once it has
+   the key): one '1' or '0' per signature in header order, "-" for none. */
+static char *body_hash_bits(DKIM *dkim)
+{
+	DKIM_SIGINFO **sigs = NULL;
+	int count = 0;
+	char *bits;
+
+	if (dkim_getsiglist(dkim, &sigs, &count) != DKIM_STAT_OK || count <= 0)
+		return asn_xstrdup("-");
+	bits = asn_xmalloc((size_t)count + 1);
+	for (int i = 0; i < count; i++) {
+		const char *tag = (const char *)dkim_sig_gettagvalue(sigs[i], false,
+								     (u_char *)"bh");
+		void *hh = NULL, *bh = NULL;
+		size_t hh_len = 0, bh_len = 0;
+		bool match = false;
+
+		if (dkim_sig_getbh(sigs[i]) != DKIM_SIGBH_UNTESTED) {
+			match = dkim_sig_getbh(sigs[i]) == DKIM_SIGBH_MATCH;
+		} else if (tag != NULL &&
+			   dkim_sig_gethashes(sigs[i], &hh, &hh_len, &bh, &bh_len) == DKIM_STAT_OK &&
+			   bh != NULL && bh_len > 0 && bh_len <= 64) {
+			unsigned char computed[4 * 64 / 3 + 4];
+			struct asn_str named = { 0 };
+
+			/* the tag's base64 may be folded */
+			for (const char *p = tag; *p != '\0'; p++) {
+				if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+					asn_str_append_c(&named, *p);
+			}
+			EVP_EncodeBlock(computed, bh, (int)bh_len);
+			match = strcmp((const char *)computed, asn_str_c(&named)) == 0;
+			asn_str_free(&named);
+		}
+		bits[i] = match ? '1' : '0';
+	}
+	bits[count] = '\0';
+	return bits;
+}
+
+static char *make_facts(DKIM *dkim, const char *header, size_t header_size)
+{
+	char *bits, *facts;
+
+	if (header_size > FACTS_HEADER_MAX)
+		return NULL;
+	bits = body_hash_bits(dkim);
+	facts = asn_xasprintf(FACTS_MAGIC "%s\n%.*s", bits, (int)header_size, header);
+	free(bits);
+	return facts;
+}
+
 static int verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
-		  bool after_the_fact, struct asn_bsre_dkim_result *result_r,
+		  bool after_the_fact, const char *body_bits,
+		  struct asn_bsre_dkim_result *result_r, char **facts_r,
 		  struct asn_error *err)
 {
 	struct message_state m;
@@ -496,11 +574,14 @@ static int verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
 	int ret = 0;
 
 	memset(result_r, 0, sizeof(*result_r));
+	if (facts_r != NULL)
+		*facts_r = NULL;
 	memset(&m, 0, sizeof(m));
 	m.ctx = ctx;
 	clock_gettime(CLOCK_MONOTONIC, &m.deadline);
 	m.deadline.tv_sec += ctx->timeout_secs;
 	m.after_the_fact = after_the_fact;
+	m.body_bits = body_bits;
 
 	dkim = dkim_verify(ctx->lib, (const u_char *)"asn-bsre", NULL, &status);
 	if (dkim == NULL) {
@@ -536,7 +617,7 @@ static int verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
 		goto out;
 	}
 	status = dkim_eoh(dkim);
-	if (status == DKIM_STAT_OK)
+	if (status == DKIM_STAT_OK && body_bits == NULL)
 		status = feed_body(dkim, (const char *)message + body, size - (size_t)body);
 	if (status == DKIM_STAT_OK)
 		status = dkim_eom(dkim, NULL);
@@ -550,6 +631,8 @@ static int verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
 	case DKIM_STAT_SYNTAX:		/* of a signature: judged per signature */
 	case DKIM_STAT_NOSIG:
 		judge(&m, dkim, result_r);
+		if (result_r->verdict == ASN_BSRE_DKIM_UNVERIFIED && facts_r != NULL)
+			*facts_r = make_facts(dkim, message, (size_t)body);
 		break;
 	default:
 		asn_error_set(err, "libopendkim: %s", dkim_getresultstr(status));
@@ -564,13 +647,37 @@ out:
 }
 
 int asn_bsre_dkim_verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
-			 struct asn_bsre_dkim_result *result_r, struct asn_error *err)
+			 struct asn_bsre_dkim_result *result_r, char **facts_r,
+			 struct asn_error *err)
 {
-	return verify(ctx, message, size, false, result_r, err);
+	return verify(ctx, message, size, false, NULL, result_r, facts_r, err);
 }
 
 int asn_bsre_dkim_recheck(struct asn_bsre_dkim *ctx, const void *message, size_t size,
-			  struct asn_bsre_dkim_result *result_r, struct asn_error *err)
+			  struct asn_bsre_dkim_result *result_r, char **facts_r,
+			  struct asn_error *err)
 {
-	return verify(ctx, message, size, true, result_r, err);
+	return verify(ctx, message, size, true, NULL, result_r, facts_r, err);
+}
+
+int asn_bsre_dkim_verify_facts(struct asn_bsre_dkim *ctx, const char *facts,
+			       struct asn_bsre_dkim_result *result_r, struct asn_error *err)
+{
+	const char *nl, *bits = facts + strlen(FACTS_MAGIC);
+	char *bits_copy;
+	int ret;
+
+	memset(result_r, 0, sizeof(*result_r));
+	nl = strchr(facts, '\n');
+	if (strncmp(facts, FACTS_MAGIC, strlen(FACTS_MAGIC)) != 0 || nl == NULL ||
+	    nl == bits || strspn(bits, "01-") != (size_t)(nl - bits)) {
+		asn_error_set(err, "syntax: not the DKIM facts of a mail (expected \"%sBITS\")",
+			      FACTS_MAGIC);
+		set_result(result_r, ASN_BSRE_DKIM_UNVERIFIED, "internal", "%s", err->msg);
+		return -1;
+	}
+	bits_copy = asn_xstrndup(bits, (size_t)(nl - bits));
+	ret = verify(ctx, nl + 1, strlen(nl + 1), false, bits_copy, result_r, NULL, err);
+	free(bits_copy);
+	return ret;
 }

@@ -44,6 +44,9 @@ static const struct {
 	[ASN_BSRE_DIAG_SUSPICIOUS_BSRE_MAIL] = { "suspicious_bsre_mail",
 		"Ada email mengatasnamakan BSrE dari pengirim yang tidak terverifikasi: "
 		"ingatkan ASN agar tidak membuka tautannya (kemungkinan phishing)." },
+	[ASN_BSRE_DIAG_BSRE_MAIL_UNVERIFIED] = { "bsre_mail_unverified",
+		"Ada email BSrE yang tanda tangan DKIM-nya belum dapat diperiksa (gangguan DNS): "
+		"status menunggu pemeriksaan ulang oleh administrator (asnctl verify)." },
 };
 
 const char *asn_bsre_stage_name(enum asn_bsre_stage stage)
@@ -141,7 +144,7 @@ void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_
 {
 	struct asn_bsre_event_record *sorted;
 	time_t last_activation = 0, last_passphrase = 0;
-	bool any_trusted = false, any_untrusted = false;
+	bool any_trusted = false, any_untrusted = false, any_unverified = false;
 	bool active_after_activation = false, issued_after_passphrase = false;
 
 	memset(out, 0, sizeof(*out));
@@ -154,7 +157,10 @@ void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_
 		const struct asn_bsre_event_record *e = &sorted[i];
 
 		if (!e->trusted) {
-			any_untrusted = true;
+			if (e->unverified)
+				any_unverified = true;
+			else
+				any_untrusted = true;
 			continue;
 		}
 		any_trusted = true;
@@ -220,4 +226,6 @@ void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_
 		add_diagnosis(out, ASN_BSRE_DIAG_CERTIFICATE_EXPIRED);
 	if (any_untrusted)
 		add_diagnosis(out, ASN_BSRE_DIAG_SUSPICIOUS_BSRE_MAIL);
+	if (any_unverified)
+		add_diagnosis(out, ASN_BSRE_DIAG_BSRE_MAIL_UNVERIFIED);
 }

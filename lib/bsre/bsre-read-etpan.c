@@ -371,7 +371,7 @@ int asn_bsre_analyze(const char *data, size_t size, const struct asn_bsre_trust 
 	struct asn_strv to = { 0 };
 	struct asn_bsre_envelope env;
 	size_t idx = 0;
-	char *subject;
+	char *subject, *facts = NULL;
 
 	memset(out, 0, sizeof(*out));
 	memset(&scan, 0, sizeof(scan));
@@ -405,8 +405,17 @@ int asn_bsre_analyze(const char *data, size_t size, const struct asn_bsre_trust 
 		env.received_at = received_time(scan.received);
 		headers.envelope_to = env.delivered_to[0] != '\0' ? env.delivered_to : NULL;
 		headers.owner = owner != NULL ? owner : headers.envelope_to;
+		if (trust->dkim_check != NULL && trust->mode != ASN_BSRE_TRUST_AUTHRES &&
+		    asn_bsre_classify_subject(trust->patterns, subject) != ASN_BSRE_SUSPICIOUS)
+			headers.dkim = trust->dkim_check(trust->dkim_context, data, size,
+							 &headers.dkim_reason, &facts);
 	}
 	asn_bsre_mail_from_headers(&headers, trust, out);
+	if (out->unverified) {
+		out->dkim_facts = facts;
+		facts = NULL;
+	}
+	free(facts);
 	if (envelope_r != NULL && out->event != ASN_BSRE_NONE)
 		*envelope_r = env;
 	free(subject);

@@ -40,6 +40,9 @@ static int status_add_event(const struct asn_bsre_stored_event *ev, void *contex
 	out->received_at = ev->received_at;
 	out->trusted = ev->trusted;
 	out->replayed = ev->replayed;
+	out->unverified = ev->unverified;
+	out->trusted_by = asn_xstrdup(ev->trusted_by);
+	out->trust_reason = asn_xstrdup(ev->trust_reason);
 	out->subject = asn_xstrdup(ev->subject);
 	out->sender = asn_xstrdup(ev->sender);
 	out->source = asn_xstrdup(ev->source);
@@ -94,6 +97,7 @@ int asn_bsre_status_load(struct asn_store *store, const struct asn_settings *set
 		records[i].type = e->type;
 		records[i].received_at = e->received_at;
 		records[i].trusted = e->trusted;
+		records[i].unverified = e->unverified;
 		records[i].valid_until = e->valid_until != NULL ? e->valid_until : "";
 		/* the latest trusted certificate: events are in time order */
 		if (e->trusted && e->has_certificate && e->type == ASN_BSRE_CERTIFICATE_ISSUED)
@@ -112,6 +116,8 @@ void asn_bsre_status_free(struct asn_bsre_status *st)
 		struct asn_bsre_status_event *e = &st->events[i];
 
 		free(e->subject);
+		free(e->trusted_by);
+		free(e->trust_reason);
 		free(e->sender);
 		free(e->source);
 		free(e->serial);
@@ -151,6 +157,12 @@ static void diagnosis_json(struct asn_str *out, const struct asn_bsre_progress *
 	asn_str_append(out, "]");
 }
 
+const char *asn_bsre_status_event_trust(const struct asn_bsre_status_event *event)
+{
+	return event->trusted ? "trusted" : event->replayed ? "replayed" :
+		event->unverified ? "unverified" : "untrusted";
+}
+
 void asn_bsre_status_json(const struct asn_bsre_status *st, struct asn_str *out)
 {
 	char when[32];
@@ -181,6 +193,13 @@ void asn_bsre_status_json(const struct asn_bsre_status *st, struct asn_str *out)
 		asn_str_printfa(out, ",\"trusted\":%s,", e->trusted ? "true" : "false");
 		if (e->replayed)
 			asn_str_append(out, "\"replayed\":true,");
+		json_key_string(out, "trust", asn_bsre_status_event_trust(e));
+		asn_str_append_c(out, ',');
+		json_key_string(out, "trusted_by", e->trusted_by[0] != '\0' ? e->trusted_by : NULL);
+		asn_str_append_c(out, ',');
+		json_key_string(out, "trust_reason",
+				e->trust_reason[0] != '\0' ? e->trust_reason : NULL);
+		asn_str_append_c(out, ',');
 		json_key_string(out, "subject", e->subject);
 		asn_str_append_c(out, ',');
 		json_key_string(out, "sender", e->sender);

@@ -10,9 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SPOOL_VERSION "1"
-#define SPOOL_FIELDS 14
-#define SPOOL_LINE_MAX 8192
+/* Version 2 adds the trust's detail (trusted_by, unverified, reason, the
+   DKIM facts); version 1 lines, from a build before DKIM, are still read:
+   their trusted events are marked legacy. */
+#define SPOOL_VERSION "2"
+#define SPOOL_FIELDS_V1 14
+#define SPOOL_FIELDS 18
+/* DKIM facts hold a header of up to 64 KB, escaped */
+#define SPOOL_LINE_MAX (256 * 1024)
 
 char *asn_bsre_spool_path(const char *db)
 {
@@ -56,6 +61,10 @@ char *asn_bsre_spool_format_line(const struct asn_bsre_spooled *ev)
 	append_escaped(&out, m->certificate.common_name);
 	append_escaped(&out, m->certificate.organization);
 	append_escaped(&out, m->certificate.valid_until);
+	append_escaped(&out, m->trusted ? m->trusted_by : "");
+	append_escaped(&out, m->unverified ? "1" : "0");
+	append_escaped(&out, m->trust_reason);
+	append_escaped(&out, m->dkim_facts == NULL ? "" : m->dkim_facts);
 	asn_str_append_c(&out, '\n');
 	return out.data;
 }
@@ -102,10 +111,12 @@ int asn_bsre_spool_parse_line(const char *line, struct asn_bsre_spooled *out,
 	static const char *const names[SPOOL_FIELDS] = {
 		"version", "email", "received_at", "source", "type", "trusted",
 		"message_key", "subject", "sender", "has_certificate", "serial",
-		"common_name", "organization", "valid_until",
+		"common_name", "organization", "valid_until", "trusted_by", "unverified",
+		"trust_reason", "dkim_facts",
 	};
 	struct asn_bsre_mail *m = &out->mail;
-	char number[32], type[32], flag[4], flag2[4], version[4];
+	char number[32], type[32], flag[4], flag2[4], flag3[4], version[4];
+	char *facts = NULL;
 	struct { char *buf; size_t size; } dest[SPOOL_FIELDS] = {
 		{ version, sizeof(version) }, { out->email, sizeof(out->email) },
 		{ number, sizeof(number) }, { out->source, sizeof(out->source) },
@@ -116,60 +127,100 @@ int asn_bsre_spool_parse_line(const char *line, struct asn_bsre_spooled *out,
 		{ m->certificate.common_name, sizeof(m->certificate.common_name) },
 		{ m->certificate.organization, sizeof(m->certificate.organization) },
 		{ m->certificate.valid_until, sizeof(m->certificate.valid_until) },
+		{ m->trusted_by, sizeof(m->trusted_by) }, { flag3, sizeof(flag3) },
+		{ m->trust_reason, sizeof(m->trust_reason) }, { NULL, SPOOL_LINE_MAX },
 	};
 	const char *p = line;
 	char *end;
 	long long received;
+	unsigned int fields = SPOOL_FIELDS;
 
 	memset(out, 0, sizeof(*out));
-	for (unsigned int i = 0; i < SPOOL_FIELDS; i++) {
+	strcpy(flag3, "0");
+	if (strncmp(line, "1\t", 2) == 0) {
+		fields = SPOOL_FIELDS_V1;
+	} else if (strncmp(line, SPOOL_VERSION "\t", 2) != 0) {
+		asn_error_set(err, "field version: '%.*s' is not a spool version this build reads",
+			      (int)strcspn(line, "\t"), line);
+		return -1;
+	}
+	for (unsigned int i = 0; i < fields; i++) {
 		const char *tab = strchr(p, '\t');
 		const char *field_end = tab != NULL ? tab : p + strlen(p);
 
-		if ((tab == NULL) != (i == SPOOL_FIELDS - 1)) {
-			asn_error_set(err, "expected %d tab-separated fields", SPOOL_FIELDS);
-			return -1;
+		if ((tab == NULL) != (i == fields - 1)) {
+			asn_error_set(err, "expected %u tab-separated fields", fields);
+			goto fail;
 		}
-		if (!unescape(p, field_end, dest[i].buf, dest[i].size)) {
+		if (dest[i].buf == NULL) {
+			/* the facts: any length up to a line's */
+			size_t size = (size_t)(field_end - p) + 1;
+
+			facts = asn_xmalloc(size);
+			if (size > SPOOL_LINE_MAX || !unescape(p, field_end, facts, size)) {
+				asn_error_set(err, "field %s: too long or a bad escape", names[i]);
+				goto fail;
+			}
+		} else if (!unescape(p, field_end, dest[i].buf, dest[i].size)) {
 			asn_error_set(err, "field %s: too long or a bad escape", names[i]);
-			return -1;
+			goto fail;
 		}
 		p = field_end + 1;
-	}
-	if (strcmp(version, SPOOL_VERSION) != 0) {
-		asn_error_set(err, "field version: '%s' is not a spool version this build reads",
-			      version);
-		return -1;
 	}
 	/* Dovecot's user name: an address, or a bare name on some sites */
 	if (out->email[0] == '\0') {
 		asn_error_set(err, "field email: empty");
-		return -1;
+		goto fail;
 	}
 	errno = 0;
 	received = strtoll(number, &end, 10);
 	if (errno != 0 || end == number || *end != '\0' || received < 0) {
 		asn_error_set(err, "field received_at: '%s' is not a time", number);
-		return -1;
+		goto fail;
 	}
 	out->received_at = (time_t)received;
 	if (asn_bsre_event_parse(type, &m->event) < 0 || m->event == ASN_BSRE_NONE) {
 		asn_error_set(err, "field type: '%s' is not an event type", type);
-		return -1;
+		goto fail;
 	}
 	m->replayed = strcmp(flag, "2") == 0;
 	if ((!m->replayed && !parse_flag(flag, &m->trusted)) ||
-	    !parse_flag(flag2, &m->has_certificate)) {
-		asn_error_set(err, "field trusted/has_certificate: expected 0 or 1 (trusted: 2 "
-			      "replayed)");
-		return -1;
+	    !parse_flag(flag2, &m->has_certificate) || !parse_flag(flag3, &m->unverified)) {
+		asn_error_set(err, "field trusted/has_certificate/unverified: expected 0 or 1 "
+			      "(trusted: 2 replayed)");
+		goto fail;
 	}
 	if (m->message_key[0] == '\0') {
 		asn_error_set(err, "field message_key: empty");
-		return -1;
+		goto fail;
 	}
+	if (fields == SPOOL_FIELDS_V1) {
+		/* trusted by the rule before DKIM */
+		if (m->trusted)
+			snprintf(m->trusted_by, sizeof(m->trusted_by), "legacy");
+	} else if (m->trusted != (strcmp(m->trusted_by, "dkim") == 0 ||
+				  strcmp(m->trusted_by, "authres") == 0 ||
+				  strcmp(m->trusted_by, "legacy") == 0) ||
+		   (!m->trusted && m->trusted_by[0] != '\0')) {
+		asn_error_set(err, "field trusted_by: '%s' (dkim, authres or legacy for a trusted "
+			      "event, empty for another)", m->trusted_by);
+		goto fail;
+	} else if ((m->unverified && (m->trusted || m->replayed)) ||
+		   (facts != NULL && facts[0] != '\0' && !m->unverified)) {
+		asn_error_set(err, "field unverified: only an untrusted event is unverified, and "
+			      "only an unverified one has DKIM facts");
+		goto fail;
+	}
+	if (facts != NULL && facts[0] != '\0') {
+		m->dkim_facts = facts;
+		facts = NULL;
+	}
+	free(facts);
 	asn_bsre_from_domain(m->sender, m->sender_domain, sizeof(m->sender_domain));
 	return 0;
+fail:
+	free(facts);
+	return -1;
 }
 
 /* Files created here get the database's owner when root creates them, so
@@ -385,6 +436,7 @@ static int replay_file(struct asn_store *store, const char *spool_path, const ch
 		}
 		added = asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at,
 						 ev.source, err);
+		asn_bsre_mail_clear(&ev.mail);
 		if (added < 0) {
 			asn_error_prefix(err, "%s:%u: ", file, line_no);
 			ret = -1;

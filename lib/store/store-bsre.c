@@ -24,8 +24,10 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 	if (asn_store_prepare(store,
 		"INSERT INTO bsre.bsre_events (email, message_key, type, received_at, trusted, "
 		"subject, sender, source, recorded_at, cert_serial, cert_common_name, "
-		"cert_organization, cert_valid_until, replayed) "
-		"VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+		"cert_organization, cert_valid_until, replayed, trusted_by, unverified, "
+		"trust_reason, dkim_facts) "
+		"VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+		"?16, ?17, ?18) "
 		"ON CONFLICT (email, message_key) DO NOTHING", &stmt, err) < 0)
 		return -1;
 	asn_store_bind_text(stmt, 1, email);
@@ -42,6 +44,10 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 	bind_optional(stmt, 12, cert, mail->certificate.organization);
 	bind_optional(stmt, 13, cert, mail->certificate.valid_until);
 	sqlite3_bind_int(stmt, 14, mail->replayed ? 1 : 0);
+	asn_store_bind_text(stmt, 15, mail->trusted ? mail->trusted_by : "");
+	sqlite3_bind_int(stmt, 16, mail->unverified ? 1 : 0);
+	asn_store_bind_text(stmt, 17, mail->trust_reason);
+	bind_optional(stmt, 18, mail->unverified && mail->dkim_facts != NULL, mail->dkim_facts);
 	if (asn_store_step_done(store, stmt, "recording a BSrE event", err) < 0)
 		return -1;
 	return sqlite3_changes(store->db) > 0 ? 1 : 0;
@@ -52,6 +58,92 @@ static const char *column_text(sqlite3_stmt *stmt, int col)
 	const unsigned char *text = sqlite3_column_text(stmt, col);
 
 	return text == NULL ? "" : (const char *)text;
+}
+
+int asn_store_bsre_event_retrust(struct asn_store *store, const char *email,
+				 const char *message_key, const struct asn_bsre_mail *verdict,
+				 struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (asn_store_attach_bsre(store, err) < 0)
+		return -1;
+	if (asn_store_prepare(store,
+		"UPDATE bsre.bsre_events SET trusted = ?3, replayed = ?4, trusted_by = ?5, "
+		"unverified = ?6, trust_reason = ?7, dkim_facts = ?8 "
+		"WHERE email = lower(?1) AND message_key = ?2 AND "
+		"(trusted, replayed, trusted_by, unverified, trust_reason, "
+		" coalesce(dkim_facts, '')) IS NOT (?3, ?4, ?5, ?6, ?7, coalesce(?8, ''))",
+		&stmt, err) < 0)
+		return -1;
+	asn_store_bind_text(stmt, 1, email);
+	asn_store_bind_text(stmt, 2, message_key);
+	sqlite3_bind_int(stmt, 3, verdict->trusted ? 1 : 0);
+	sqlite3_bind_int(stmt, 4, verdict->replayed ? 1 : 0);
+	asn_store_bind_text(stmt, 5, verdict->trusted ? verdict->trusted_by : "");
+	sqlite3_bind_int(stmt, 6, verdict->unverified ? 1 : 0);
+	asn_store_bind_text(stmt, 7, verdict->trust_reason);
+	bind_optional(stmt, 8, verdict->unverified && verdict->dkim_facts != NULL,
+		      verdict->dkim_facts);
+	if (asn_store_step_done(store, stmt, "updating a BSrE event's trust", err) < 0)
+		return -1;
+	return sqlite3_changes(store->db) > 0 ? 1 : 0;
+}
+
+int asn_store_bsre_unverified(struct asn_store *store, asn_bsre_unverified_callback *callback,
+			      void *context, struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+	int rc, ret = 0;
+
+	if (asn_store_attach_bsre(store, err) < 0)
+		return -1;
+	if (asn_store_prepare(store,
+		"SELECT email, message_key, dkim_facts FROM bsre.bsre_events "
+		"WHERE unverified = 1 ORDER BY received_at, id", &stmt, err) < 0)
+		return -1;
+	while (ret == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const unsigned char *facts = sqlite3_column_text(stmt, 2);
+
+		ret = callback(column_text(stmt, 0), column_text(stmt, 1),
+			       (const char *)facts, context);
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		sqlite3_finalize(stmt);
+		return asn_store_fail(store, rc, "reading unverified BSrE events", err);
+	}
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int asn_store_bsre_trust_counts(struct asn_store *store, struct asn_bsre_trust_counts *counts_r,
+				struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(counts_r, 0, sizeof(*counts_r));
+	if (asn_store_attach_bsre(store, err) < 0)
+		return -1;
+	if (asn_store_prepare(store,
+		"SELECT coalesce(sum(trusted_by = 'dkim'), 0), coalesce(sum(trusted_by = 'authres'), 0), "
+		"coalesce(sum(trusted_by = 'legacy'), 0), coalesce(sum(unverified), 0), "
+		"coalesce(sum(trusted = 0 AND replayed = 0 AND unverified = 0), 0), "
+		"coalesce(sum(replayed), 0) FROM bsre.bsre_events", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return asn_store_fail(store, rc, "counting BSrE events", err);
+	}
+	counts_r->dkim = (unsigned long)sqlite3_column_int64(stmt, 0);
+	counts_r->authres = (unsigned long)sqlite3_column_int64(stmt, 1);
+	counts_r->legacy = (unsigned long)sqlite3_column_int64(stmt, 2);
+	counts_r->unverified = (unsigned long)sqlite3_column_int64(stmt, 3);
+	counts_r->untrusted = (unsigned long)sqlite3_column_int64(stmt, 4);
+	counts_r->replayed = (unsigned long)sqlite3_column_int64(stmt, 5);
+	sqlite3_finalize(stmt);
+	return 0;
 }
 
 static enum asn_bsre_event column_event(sqlite3_stmt *stmt, int col)
@@ -76,7 +168,8 @@ int asn_store_bsre_events(struct asn_store *store, const char *email,
 	if (asn_store_prepare(store,
 		"SELECT type, received_at, trusted, subject, sender, message_key, source, "
 		"recorded_at, cert_serial IS NOT NULL, cert_serial, cert_common_name, "
-		"cert_organization, cert_valid_until, replayed "
+		"cert_organization, cert_valid_until, replayed, trusted_by, unverified, "
+		"trust_reason, dkim_facts IS NOT NULL "
 		"FROM bsre.bsre_events WHERE email = ?1 ORDER BY received_at, id", &stmt, err) < 0)
 		return -1;
 	asn_store_bind_text(stmt, 1, email);
@@ -96,6 +189,10 @@ int asn_store_bsre_events(struct asn_store *store, const char *email,
 			.cert_organization = column_text(stmt, 11),
 			.cert_valid_until = column_text(stmt, 12),
 			.replayed = sqlite3_column_int(stmt, 13) != 0,
+			.trusted_by = column_text(stmt, 14),
+			.unverified = sqlite3_column_int(stmt, 15) != 0,
+			.trust_reason = column_text(stmt, 16),
+			.has_dkim_facts = sqlite3_column_int(stmt, 17) != 0,
 		};
 		ret = callback(&ev, context);
 	}
@@ -192,6 +289,7 @@ static int users_query(struct asn_store *store, sqlite3_stmt *stmt,
 		c->events[c->count].received_at = (time_t)sqlite3_column_int64(stmt, 9);
 		c->events[c->count].trusted = sqlite3_column_int(stmt, 10) != 0;
 		c->valid_until[c->count] = asn_xstrdup(column_text(stmt, 11));
+		c->events[c->count].unverified = sqlite3_column_int(stmt, 12) != 0;
 		c->count++;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
@@ -215,7 +313,7 @@ int asn_store_bsre_users(struct asn_store *store, const char *opd,
 		return -1;
 	if (asn_store_prepare(store,
 		"SELECT a.email, a.opd, a.name, a.nip, 1, a.must_change, a.disabled, a.created_at, "
-		"e.type, e.received_at, e.trusted, e.cert_valid_until "
+		"e.type, e.received_at, e.trusted, e.cert_valid_until, e.unverified "
 		"FROM main.accounts a LEFT JOIN bsre.bsre_events e ON e.email = a.email "
 		"WHERE ?1 IS NULL OR a.opd = ?1 "
 		"ORDER BY a.opd, a.email, e.received_at, e.id", &stmt, err) < 0)
@@ -226,7 +324,7 @@ int asn_store_bsre_users(struct asn_store *store, const char *opd,
 	if (ret == 0 && (opd == NULL || opd[0] == '\0')) {
 		if (asn_store_prepare(store,
 			"SELECT e.email, '', '', '', 0, 0, 0, 0, "
-			"e.type, e.received_at, e.trusted, e.cert_valid_until "
+			"e.type, e.received_at, e.trusted, e.cert_valid_until, e.unverified "
 			"FROM bsre.bsre_events e "
 			"WHERE NOT EXISTS (SELECT 1 FROM main.accounts a WHERE a.email = e.email) "
 			"ORDER BY e.email, e.received_at, e.id", &stmt, err) < 0)

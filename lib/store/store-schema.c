@@ -92,6 +92,23 @@ const struct asn_migration asn_bsre_migrations[] = {
 		"ALTER TABLE bsre_events ADD COLUMN replayed INTEGER NOT NULL DEFAULT 0 "
 		"CHECK (replayed IN (0, 1));\n"
 	},
+	{
+		"BSrE trust by DKIM",
+		/* How an event was trusted (dkim, authres; legacy: before DKIM,
+		   by the site's Authentication-Results or the From domain alone),
+		   or why not (trust_reason); unverified: the DKIM check met a
+		   temporary failure, and dkim_facts (the header and the body
+		   hash's match, never the body) wait for asnctl verify, to be
+		   dropped once the verdict is final. */
+		"ALTER TABLE bsre_events ADD COLUMN trusted_by TEXT NOT NULL DEFAULT '';\n"
+		"ALTER TABLE bsre_events ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0 "
+		"CHECK (unverified IN (0, 1));\n"
+		"ALTER TABLE bsre_events ADD COLUMN trust_reason TEXT NOT NULL DEFAULT '';\n"
+		"ALTER TABLE bsre_events ADD COLUMN dkim_facts TEXT;\n"
+		"UPDATE bsre_events SET trusted_by = 'legacy' WHERE trusted = 1;\n"
+		"CREATE INDEX bsre_events_unverified ON bsre_events(unverified) "
+		"WHERE unverified = 1;\n"
+	},
 };
 
 const unsigned int asn_bsre_migrations_count =
