@@ -33,9 +33,14 @@ void asn_bsre_recorder_track_delivery(struct mail_deliver_context *ctx);
 /* Reads the BSrE facts of a delivered mail with Dovecot's lib-mail, for
    the core to decide on.  owner: the mailbox's user; envelope_to: the
    envelope recipient (NULL if unknown).  Returns 0 (the mail's event NONE
-   when it is no candidate) or -1 when the mail cannot be read. */
+   when it is no candidate) or -1 when the mail cannot be read.
+   dkim: the DKIM context (NULL: not checked); a candidate's raw mail is
+   verified with it, and *dkim_r (may be NULL) gets the verdict for the
+   log.  out may own DKIM facts: asn_bsre_mail_clear(). */
+struct asn_bsre_dkim;
 int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
-		       const char *owner, const char *envelope_to, size_t body_max,
-		       struct asn_bsre_mail *out);
+		       struct asn_bsre_dkim *dkim, const char *owner, const char *envelope_to,
+		       size_t body_max, struct asn_bsre_mail *out,
+		       struct asn_bsre_dkim_result *dkim_r);
 
 #endif

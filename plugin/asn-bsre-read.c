@@ -14,6 +14,10 @@
 
 #include <stdlib.h>
 
+/* A BSrE mail is a few KB; a candidate larger than this is not verified
+   (and so not trusted where DKIM decides). */
+#define DKIM_MAIL_MAX (16 * 1024 * 1024)
+
 static const char *first_address(struct mail *mail)
 {
 	const struct message_address *addr;
@@ -122,16 +126,75 @@ static const char *const *to_addresses(struct mail *mail, size_t *count_r)
 	return *count_r == 0 ? NULL : array_front(&addrs);
 }
 
-int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
-		       const char *owner, const char *envelope_to, size_t body_max,
-		       struct asn_bsre_mail *out)
+/* The whole raw mail into buf; false when it cannot be read or is larger
+   than DKIM_MAIL_MAX. */
+static bool read_raw(struct mail *mail, buffer_t *buf)
 {
+	struct istream *mail_input, *input;
+	const unsigned char *data;
+	size_t size;
+	bool ok = TRUE;
+
+	if (mail_get_stream(mail, NULL, NULL, &mail_input) < 0)
+		return FALSE;
+	/* our own stream over the mail's, which the mail owns */
+	input = i_stream_create_limit(mail_input, UOFF_T_MAX);
+	while (i_stream_read_more(input, &data, &size) > 0) {
+		if (buf->used + size > DKIM_MAIL_MAX) {
+			ok = FALSE;
+			break;
+		}
+		buffer_append(buf, data, size);
+		i_stream_skip(input, size);
+	}
+	if (input->stream_errno != 0)
+		ok = FALSE;
+	i_stream_unref(&input);
+	i_stream_seek(mail_input, 0);
+	return ok;
+}
+
+/* The DKIM verdict of a candidate, with its facts when unverified. */
+static void verify_dkim(struct mail *mail, struct asn_bsre_dkim *dkim,
+			struct asn_bsre_headers *headers, char **facts_r,
+			struct asn_bsre_dkim_result *result)
+{
+	buffer_t *raw = buffer_create_dynamic(default_pool, 16384);
+	struct asn_error err;
+
+	if (!read_raw(mail, raw)) {
+		i_zero(result);
+		result->verdict = ASN_BSRE_DKIM_NOT_CHECKED;
+		result->reason = "not_checked";
+		i_strocpy(result->message, "the mail could not be read whole for its DKIM check "
+			  "(or is larger than 16 MB)", sizeof(result->message));
+	} else {
+		/* -1: the check itself failed; result says unverified */
+		(void)asn_bsre_dkim_verify(dkim, raw->data, raw->used, result, facts_r, &err);
+	}
+	headers->dkim = result->verdict;
+	headers->dkim_reason = result->reason;
+	/* the body may hold links and tokens: leave none behind */
+	safe_memset(buffer_get_modifiable_data(raw, NULL), 0, raw->used);
+	buffer_free(&raw);
+}
+
+int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
+		       struct asn_bsre_dkim *dkim, const char *owner, const char *envelope_to,
+		       size_t body_max, struct asn_bsre_mail *out,
+		       struct asn_bsre_dkim_result *dkim_r)
+{
+	struct asn_bsre_dkim_result dkim_result;
+	char *facts = NULL;
 	struct asn_bsre_headers headers;
 	const char *subject, *const *authres = NULL, *message_id = NULL;
 	time_t date = 0;
 	int tz;
 
 	i_zero(&headers);
+	i_zero(&dkim_result);
+	if (dkim_r != NULL)
+		i_zero(dkim_r);
 	if (mail_get_first_header_utf8(mail, "Subject", &subject) < 0)
 		return -1;
 	headers.subject = subject == NULL ? "" : subject;
@@ -154,7 +217,17 @@ int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
 	headers.to = to_addresses(mail, &headers.to_count);
 	headers.envelope_to = envelope_to;
 	headers.owner = owner;
+	if (dkim != NULL && trust->mode != ASN_BSRE_TRUST_AUTHRES &&
+	    asn_bsre_classify_subject(trust->patterns, headers.subject) != ASN_BSRE_SUSPICIOUS)
+		verify_dkim(mail, dkim, &headers, &facts, &dkim_result);
 	asn_bsre_mail_from_headers(&headers, trust, out);
+	if (out->unverified) {
+		out->dkim_facts = facts;
+		facts = NULL;
+	}
+	free(facts);
+	if (dkim_r != NULL)
+		*dkim_r = dkim_result;
 
 	if (asn_bsre_mail_wants_body(out))
 		add_body_text(mail, body_max, out);

@@ -12,6 +12,7 @@
 #include "plugin-settings.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 struct bsre_config {
 	struct asn_settings set;
@@ -31,6 +32,44 @@ static void config_read(struct mail_user *user, struct event *event, struct bsre
 		e_error(event, "asn_bsre_subjects: %s (using the default)", err.msg);
 }
 
+/* The DKIM context: made once per process (the key file read, the
+   resolver set up), again only when a setting or the key file changes. */
+static struct asn_bsre_dkim *dkim_ctx;
+static char *dkim_ctx_key;
+
+static struct asn_bsre_dkim *dkim_context(const struct bsre_config *cfg, struct event *event)
+{
+	struct asn_bsre_dkim_options options = {
+		.senders = cfg->trust.trust.senders,
+		.timeout_secs = cfg->set.bsre_dkim_timeout,
+		.resolver = cfg->set.bsre_dkim_resolver,
+		.keys_path = cfg->set.bsre_dkim_keys,
+	};
+	struct asn_error err;
+	struct stat st;
+	const char *key;
+
+	if (cfg->trust.trust.mode == ASN_BSRE_TRUST_AUTHRES)
+		return NULL;
+	i_zero(&st);
+	if (options.keys_path[0] != '\0' && stat(options.keys_path, &st) < 0)
+		st.st_mtime = -1;
+	key = t_strdup_printf("%s|%u|%s|%s|%lld|%lld", cfg->set.bsre_senders,
+			      options.timeout_secs, options.resolver, options.keys_path,
+			      (long long)st.st_mtime, (long long)st.st_ino);
+	if (dkim_ctx != NULL && strcmp(dkim_ctx_key, key) == 0)
+		return dkim_ctx;
+	asn_bsre_dkim_deinit(&dkim_ctx);
+	i_free(dkim_ctx_key);
+	if (asn_bsre_dkim_init(&options, &dkim_ctx, &err) < 0) {
+		e_error(event, "DKIM checks impossible: %s (BSrE mail is recorded untrusted "
+			"until this is fixed; asnctl scan can judge it again)", err.msg);
+		return NULL;
+	}
+	dkim_ctx_key = i_strdup(key);
+	return dkim_ctx;
+}
+
 static void config_free(struct bsre_config *cfg)
 {
 	asn_bsre_trust_config_free(&cfg->trust);
@@ -38,7 +77,8 @@ static void config_free(struct bsre_config *cfg)
 }
 
 static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, int ret,
-			const struct asn_bsre_record_result *result, const struct asn_error *err)
+			const struct asn_bsre_record_result *result, const struct asn_error *err,
+			const struct asn_bsre_dkim_result *dkim)
 {
 	const char *name = asn_bsre_event_name(mail->event);
 
@@ -49,8 +89,9 @@ static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, i
 			result->used_reserve ? " (disk full: the spool's reserve was used)" : "",
 			result->store_error.msg);
 	} else {
-		e_debug(event, "BSrE event %s (%s)%s", name, mail->trusted ? "trusted" :
-			mail->replayed ? "replayed" : "untrusted",
+		e_debug(event, "BSrE event %s (%s %s)%s", name, mail->trusted ? "trusted by" :
+			mail->replayed ? "replayed:" : mail->unverified ? "unverified:" : "untrusted:",
+			mail->trusted ? mail->trusted_by : mail->trust_reason,
 			result->duplicate ? ", already recorded" : "");
 		if (result->replayed > 0)
 			e_info(event, "database back: %u spooled BSrE events replayed",
@@ -65,9 +106,14 @@ static void log_outcome(struct event *event, const struct asn_bsre_mail *mail, i
 	if (mail->replayed)
 		e_warning(event, "BSrE mail from %s (%s) is addressed to someone else: "
 			  "recorded as replayed, it moves nothing", mail->sender, mail->message_key);
+	else if (mail->unverified)
+		e_warning(event, "BSrE mail from %s (%s) not verified yet: %s; recorded as "
+			  "unverified, 'asnctl verify' checks it again", mail->sender,
+			  mail->message_key, dkim->message);
 	else if (!mail->trusted)
-		e_warning(event, "untrusted BSrE-looking mail from %s (%s): possible phishing",
-			  mail->sender[0] != '\0' ? mail->sender : "(no From)", mail->message_key);
+		e_warning(event, "untrusted BSrE-looking mail from %s (%s): %s%s%s; possible phishing",
+			  mail->sender[0] != '\0' ? mail->sender : "(no From)", mail->message_key,
+			  mail->trust_reason, dkim->message[0] != '\0' ? ": " : "", dkim->message);
 }
 
 const char *asn_bsre_recorder_version = ASN_BSRE_RECORDER_VERSION;
@@ -79,6 +125,7 @@ void asn_bsre_recorder_track_delivery(struct mail_deliver_context *ctx)
 	struct bsre_config cfg;
 	struct asn_bsre_spooled spooled;
 	struct asn_bsre_record_result result;
+	struct asn_bsre_dkim_result dkim;
 	struct asn_error err;
 	int ret;
 
@@ -87,9 +134,10 @@ void asn_bsre_recorder_track_delivery(struct mail_deliver_context *ctx)
 	config_read(user, event, &cfg);
 
 	i_zero(&spooled);
-	if (asn_bsre_read_mail(ctx->src_mail, &cfg.trust.trust, user->username,
+	if (asn_bsre_read_mail(ctx->src_mail, &cfg.trust.trust, dkim_context(&cfg, event),
+			       user->username,
 			       ctx->rcpt_to == NULL ? NULL : smtp_address_encode(ctx->rcpt_to),
-			       cfg.set.bsre_body_max, &spooled.mail) < 0) {
+			       cfg.set.bsre_body_max, &spooled.mail, &dkim) < 0) {
 		e_error(event, "cannot read the mail: %s",
 			mailbox_get_last_internal_error(ctx->src_mail->box, NULL));
 	} else if (spooled.mail.event != ASN_BSRE_NONE) {
@@ -97,8 +145,9 @@ void asn_bsre_recorder_track_delivery(struct mail_deliver_context *ctx)
 		i_strocpy(spooled.source, user->service, sizeof(spooled.source));
 		spooled.received_at = ioloop_time;
 		ret = asn_bsre_record(&cfg.set, &spooled, &result, &err);
-		log_outcome(event, &spooled.mail, ret, &result, &err);
+		log_outcome(event, &spooled.mail, ret, &result, &err, &dkim);
 	}
+	asn_bsre_mail_clear(&spooled.mail);
 	config_free(&cfg);
 	event_unref(&event);
 }

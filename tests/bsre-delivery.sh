@@ -7,9 +7,10 @@
 # back from the spool; no secret of a body reaches the database or the log.
 . "$top_srcdir/tests/tap.sh"
 tap_setup
-echo "asn_bsre_authserv_id = mx.jatimprov.go.id" >>"$work/asnctl.conf"
+printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_trust = authres\n" >>"$work/asnctl.conf"
 DOVECOT_EXTRA_CONF="plugin {
   asn_bsre_authserv_id = mx.jatimprov.go.id
+  asn_bsre_trust = authres
   asn_bsre_busy_timeout = 1s
 }
 protocol lda {
@@ -88,6 +89,7 @@ ok $? "every event type is in the corpus"
 cat >"$work/scan.conf" <<CONF
 asn_db = $work/scan/asn.db
 asn_bsre_authserv_id = mx.jatimprov.go.id
+asn_bsre_trust = authres
 CONF
 "$ASNCTL" -c "$work/scan.conf" init >/dev/null
 "$ASNCTL" -c "$work/scan.conf" scan --user "$user" "$corpus" >"$work/scan.out" 2>&1

@@ -4,7 +4,7 @@
 # HTML report, replay, and the errors of each.
 . "$top_srcdir/tests/tap.sh"
 tap_setup
-echo "asn_bsre_authserv_id = mx.jatimprov.go.id" >>"$work/asnctl.conf"
+printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_trust = authres\n" >>"$work/asnctl.conf"
 corpus="$top_srcdir/tests/mail"
 siti=siti.rahma@jatimprov.go.id
 
@@ -62,7 +62,7 @@ run 0 "status" -- asnctl status "$siti"
 unwork; golden "$work/stdout.unwork" bsre-status.txt "status text"
 run 0 "status --json" -- asnctl status --json "$siti"
 unwork; golden "$work/stdout.unwork" bsre-status.json "status JSON"
-contains "$work/stdout" "\"trust_settings\":{\"source\":\"$work/asnctl.conf (-c)\",\"asn_bsre_trust\":\"dkim\",\"asn_bsre_authserv_id\":\"mx.jatimprov.go.id\"," "status --json: the trust settings and their source"
+contains "$work/stdout" "\"trust_settings\":{\"source\":\"$work/asnctl.conf (-c)\",\"asn_bsre_trust\":\"authres\",\"asn_bsre_authserv_id\":\"mx.jatimprov.go.id\"," "status --json: the trust settings and their source"
 run 0 "status by NIP" -- asnctl status 199001012015032001
 contains "$work/stdout" "email:        $siti" "a NIP finds the user"
 run 0 "status of a user without an account" -- asnctl status tamu@jatimprov.go.id
@@ -144,14 +144,26 @@ lacks "$work/stdout" "DEEP" "what lies below the bound is not read"
 old_db="$work/old/asn.db"
 sed "s|^asn_db = .*|asn_db = $old_db|" "$work/asnctl.conf" >"$work/old.conf"
 "$ASNCTL" -c "$work/old.conf" init >/dev/null 2>&1
-sqlite3 "$work/old/bsre/bsre.db" "ALTER TABLE bsre_events DROP COLUMN replayed; PRAGMA user_version = 1"
+# (the columns of versions 2 and 3 dropped: a trusted event of then inserted)
+sqlite3 "$work/old/bsre/bsre.db" "DROP INDEX bsre_events_unverified;
+	ALTER TABLE bsre_events DROP COLUMN dkim_facts; ALTER TABLE bsre_events DROP COLUMN trust_reason;
+	ALTER TABLE bsre_events DROP COLUMN unverified; ALTER TABLE bsre_events DROP COLUMN trusted_by;
+	ALTER TABLE bsre_events DROP COLUMN replayed;
+	INSERT INTO bsre_events (email, message_key, type, received_at, trusted, source, recorded_at)
+	VALUES ('tamu5@jatimprov.go.id', 'old@bssn.go.id', 'account_info', 1, 1, 'lmtp', 1);
+	PRAGMA user_version = 1"
 run 75 "a version 1 BSrE database is refused until upgraded" -- \
 	"$ASNCTL" -c "$work/old.conf" scan --user tamu5@jatimprov.go.id "$corpus/replayed.eml"
 contains "$work/stderr" "run 'asnctl init' to upgrade" "and says how to upgrade"
 run 0 "asnctl init upgrades it" -- "$ASNCTL" -c "$work/old.conf" init
 run 0 "then the replay is recorded" -- "$ASNCTL" -c "$work/old.conf" scan --user tamu5@jatimprov.go.id "$corpus/replayed.eml"
-[ "$(sqlite3 "$work/old/bsre/bsre.db" "SELECT replayed FROM bsre_events")" = 1 ]
+[ "$(sqlite3 "$work/old/bsre/bsre.db" "SELECT replayed FROM bsre_events WHERE message_key <> 'old@bssn.go.id'")" = 1 ]
 ok $? "the upgraded table keeps replayed"
+[ "$(sqlite3 "$work/old/bsre/bsre.db" "SELECT trusted, trusted_by FROM bsre_events WHERE message_key = 'old@bssn.go.id'")" = "1|legacy" ]
+ok $? "an event trusted before DKIM is marked legacy by the upgrade"
+run 0 "asnctl verify on the upgraded database" -- "$ASNCTL" -c "$work/old.conf" verify
+contains "$work/stdout" "1 before DKIM (legacy)" "verify counts the legacy event"
+contains "$work/stdout" "asnctl verify --layout" "and says how to judge it again"
 
 # --- --dry-run counts what the real run then records (issue 14): mail that
 # delivery or an earlier scan recorded, and one mail kept in two folders

@@ -6,9 +6,11 @@
 # Also: where the settings came from (status), and the errors of doveconf.
 . "$top_srcdir/tests/tap.sh"
 tap_setup
-# The tools' own file has no authserv-id: only Dovecot's configuration does.
+# The tools' own file has no trust settings: only Dovecot's configuration
+# has them (the Authentication-Results of the site's MTA trusted).
 DOVECOT_EXTRA_CONF="plugin {
   asn_bsre_authserv_id = mx.jatimprov.go.id
+  asn_bsre_trust = authres
 }"
 . "$top_srcdir/tests/dovecot-env.sh"
 user=siti.rahma@jatimprov.go.id
@@ -86,11 +88,11 @@ verdicts "$work/scan/bsre/bsre.db" >"$work/scan.verdicts"
 diff "$work/delivery.verdicts" "$work/scan.verdicts" >"$work/diff" 2>&1
 ok $? "scan (settings from doveconf) and delivery give the same verdicts"
 [ $? -eq 0 ] || sed 's/^/# /' "$work/diff"
-# what the two files used to do: the tools' file without the authserv-id
+# what the two files used to do: the tools' file without the trust settings
 "$ASNCTL" -c "$work/asnctl.conf" --db "$work/old/asn.db" init >/dev/null 2>&1
 (cd "$corpus" && "$ASNCTL" -c "$work/asnctl.conf" --db "$work/old/asn.db" scan --user "$user" activation.eml $forged) >/dev/null 2>&1
 verdicts "$work/old/bsre/bsre.db" >"$work/old.verdicts"
 ! diff -q "$work/delivery.verdicts" "$work/old.verdicts" >/dev/null
-ok $? "the check can fail: with -c and a file that lacks the authserv-id, the verdicts differ"
+ok $? "the check can fail: with -c and a file that lacks the trust settings, the verdicts differ"
 
 tap_finish

@@ -1,7 +1,10 @@
 /* asnctl scan: BSrE events from mail already delivered (Maildir, mbox or
    single message files), through the same decisions as the delivery
-   plugin, so that a site that installs us late still has its history. */
+   plugin, so that a site that installs us late still has its history.
+   asnctl verify PATH walks mail the same way to judge recorded events
+   again (asnctl-verify.c). */
 #include "asnctl.h"
+#include "asnctl-dkim.h"
 #include "asn-bsre-mail.h"
 #include "asn-str-map.h"
 
@@ -30,6 +33,10 @@ struct scan {
 	unsigned int uncommitted;
 	unsigned long files, mails, bsre, recorded, known, no_owner, unreadable;
 	unsigned long replayed;
+	/* verify: events judged again, changed by it, trusted by DKIM already
+	   (kept), not recorded at all */
+	bool verify;
+	unsigned long rejudged, changed, kept_dkim, not_recorded;
 	int error;
 	/* --dry-run: the user\tkey pairs this run would have recorded */
 	struct asn_str_map *dry_seen;
@@ -139,10 +146,79 @@ static int dry_run_known(struct scan *s, const char *owner, const char *key)
 	return ret;
 }
 
+static void record_message(struct scan *s, const char *path, const char *data, size_t size,
+			   time_t mtime, struct asn_bsre_mail *out);
+
+struct stored_trust {
+	const char *key;
+	bool found;
+	char trusted_by[16];
+};
+
+static int find_stored(const struct asn_bsre_stored_event *event, void *context)
+{
+	struct stored_trust *st = context;
+
+	if (strcmp(event->message_key, st->key) != 0)
+		return 0;
+	st->found = true;
+	snprintf(st->trusted_by, sizeof(st->trusted_by), "%s", event->trusted_by);
+	return 1;
+}
+
+/* verify PATH: the recorded event of this mail judged again by today's
+   rules, unless DKIM trusted it already (a key rotated away since must
+   not undo that). */
+static void verify_recorded(struct scan *s, const char *path, const char *owner,
+			    const struct asn_bsre_mail *mail)
+{
+	struct stored_trust st = { mail->message_key, false, "" };
+	struct asn_error err;
+	char *lower = asn_xstrdup(owner);
+	int ret;
+
+	for (char *c = lower; *c != '\0'; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	ret = asn_store_bsre_events(s->store, lower, find_stored, &st, &err);
+	if (ret < 0) {
+		asnctl_error("%s: %s", path, err.msg);
+		s->error = EX_TEMPFAIL;
+	} else if (!st.found) {
+		s->not_recorded++;
+	} else if (strcmp(st.trusted_by, "dkim") == 0) {
+		s->kept_dkim++;
+	} else {
+		s->rejudged++;
+		if (s->verbose)
+			printf("%s: %s %s: %s (%s)\n", path, owner, asn_bsre_event_name(mail->event),
+			       mail->trusted ? "trusted" : mail->replayed ? "REPLAYED" :
+			       mail->unverified ? "UNVERIFIED" : "UNTRUSTED",
+			       mail->trusted ? mail->trusted_by : mail->trust_reason);
+		if (!s->dry_run) {
+			ret = asn_store_bsre_event_retrust(s->store, lower, mail->message_key, mail,
+							   &err);
+			if (ret < 0) {
+				asnctl_error("%s: %s", path, err.msg);
+				s->error = EX_TEMPFAIL;
+			}
+			s->changed += ret > 0;
+		}
+	}
+	free(lower);
+}
+
 static void scan_message(struct scan *s, const char *path, const char *data, size_t size,
 			 time_t mtime)
 {
 	struct asn_bsre_mail mail;
+
+	record_message(s, path, data, size, mtime, &mail);
+	asn_bsre_mail_clear(&mail);
+}
+
+static void record_message(struct scan *s, const char *path, const char *data, size_t size,
+			   time_t mtime, struct asn_bsre_mail *out)
+{
 	struct asn_bsre_envelope env;
 	struct asn_error err;
 	char owner[256];
@@ -157,13 +233,13 @@ static void scan_message(struct scan *s, const char *path, const char *data, siz
 	else if (s->layout == NULL || !layout_owner(s->layout, path, owner, sizeof(owner)))
 		owner[0] = '\0';
 	if (asn_bsre_analyze(data, size, &s->trust, owner[0] != '\0' ? owner : NULL,
-			     s->ctl->set.bsre_body_max, &mail, &env, &err) < 0) {
+			     s->ctl->set.bsre_body_max, out, &env, &err) < 0) {
 		s->unreadable++;
 		if (s->verbose)
 			asnctl_warning("%s: %s", path, err.msg);
 		return;
 	}
-	if (mail.event == ASN_BSRE_NONE)
+	if (out->event == ASN_BSRE_NONE)
 		return;
 	s->bsre++;
 	if (env.body.limited)
@@ -175,24 +251,28 @@ static void scan_message(struct scan *s, const char *path, const char *data, siz
 	if (owner[0] == '\0') {
 		s->no_owner++;
 		asnctl_warning("%s: %s mail without an owner (no Delivered-To or X-Original-To; "
-			       "use --user or --layout)", path, asn_bsre_event_name(mail.event));
+			       "use --user or --layout)", path, asn_bsre_event_name(out->event));
 		return;
 	}
-	if (mail.replayed) {
+	if (out->replayed) {
 		s->replayed++;
 		asnctl_warning("%s: %s mail from %s is not addressed to %s: recorded as replayed, "
-			       "it moves nothing", path, asn_bsre_event_name(mail.event), mail.sender,
+			       "it moves nothing", path, asn_bsre_event_name(out->event), out->sender,
 			       owner);
 	}
 	/* When our server took it: the newest Received line, else Date,
 	   else the file's time. */
-	when = env.received_at != 0 ? env.received_at : mail.date != 0 ? mail.date : mtime;
+	when = env.received_at != 0 ? env.received_at : out->date != 0 ? out->date : mtime;
+	if (s->verify) {
+		verify_recorded(s, path, owner, out);
+		return;
+	}
 	if (s->verbose)
-		printf("%s: %s %s %s (%s)\n", path, owner, asn_bsre_event_name(mail.event),
-		       mail.trusted ? "trusted" : mail.replayed ? "REPLAYED" : "UNTRUSTED",
-		       mail.message_key);
+		printf("%s: %s %s %s (%s)\n", path, owner, asn_bsre_event_name(out->event),
+		       out->trusted ? "trusted" : out->replayed ? "REPLAYED" :
+		       out->unverified ? "UNVERIFIED" : "UNTRUSTED", out->message_key);
 	if (s->dry_run) {
-		switch (dry_run_known(s, owner, mail.message_key)) {
+		switch (dry_run_known(s, owner, out->message_key)) {
 		case 1: s->known++; break;
 		case 0: s->recorded++; break;
 		default: s->error = EX_TEMPFAIL; break;
@@ -207,7 +287,7 @@ static void scan_message(struct scan *s, const char *path, const char *data, siz
 		}
 		s->in_transaction = true;
 	}
-	added = asn_store_bsre_event_add(s->store, owner, &mail, when, "scan", &err);
+	added = asn_store_bsre_event_add(s->store, owner, out, when, "scan", &err);
 	if (added < 0) {
 		asnctl_error("%s: %s", path, err.msg);
 		s->error = EX_TEMPFAIL;
@@ -420,8 +500,9 @@ static void scan_path(struct scan *s, const char *arg)
 	}
 }
 
-static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
+int asnctl_scan_command(struct asnctl *ctl, int argc, char **argv, bool verify)
 {
+	const struct asnctl_command *cmd = verify ? &asnctl_cmd_verify : &asnctl_cmd_scan;
 	static const struct option options[] = {
 		{ "user", required_argument, NULL, 'u' },
 		{ "layout", required_argument, NULL, 'l' },
@@ -430,23 +511,25 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct asn_bsre_trust_config trust;
+	struct asn_bsre_dkim *dkim = NULL;
 	struct asn_error err;
 	struct scan s;
 	int opt, ret;
 
 	memset(&s, 0, sizeof(s));
 	s.ctl = ctl;
+	s.verify = verify;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'u': s.user = optarg; break;
 		case 'l': s.layout = optarg; break;
 		case 'n': s.dry_run = true; break;
 		case 'v': s.verbose = true; break;
-		default: return asnctl_usage(&asnctl_cmd_scan);
+		default: return asnctl_usage(cmd);
 		}
 	}
-	if (optind >= argc)
-		return asnctl_usage(&asnctl_cmd_scan);
+	if (optind >= argc && !verify)
+		return asnctl_usage(cmd);
 	if (s.user != NULL && strchr(s.user, '@') == NULL) {
 		asnctl_error("--user %s: expected an email address", s.user);
 		return EX_USAGE;
@@ -462,10 +545,22 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 		return EX_CONFIG;
 	}
 	s.trust = trust.trust;
+	ret = asnctl_dkim_open(ctl, &s.trust, &dkim);
+	if (ret != EX_OK) {
+		asn_bsre_trust_config_free(&trust);
+		return ret;
+	}
+	asnctl_dkim_hook_mail(&s.trust, dkim);
 
 	/* a dry run reads the store to count what is already there */
 	ret = asnctl_open_store(ctl, !s.dry_run, &s.store);
-	if (ret == EX_OK) {
+	if (ret == EX_OK && verify)
+		ret = asnctl_verify_unverified(ctl, s.store, &trust.trust, dkim, s.dry_run,
+					       s.verbose);
+	if (ret == EX_OK && verify && optind >= argc) {
+		asnctl_verify_summary(s.store);
+		asn_store_close(&s.store);
+	} else if (ret == EX_OK) {
 		if (s.dry_run)
 			s.dry_seen = asn_str_map_new();
 		for (int i = optind; i < argc && s.error == 0; i++) {
@@ -483,16 +578,31 @@ static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
 				asn_store_rollback(s.store);
 			}
 		}
+		if (verify) {
+			printf("%lu files, %lu mails, %lu BSrE mails: %lu judged again (%lu %s), "
+			       "%lu trusted by DKIM already, %lu not recorded (asnctl scan records "
+			       "them), %lu without owner, %lu unreadable\n", s.files, s.mails, s.bsre,
+			       s.rejudged, s.changed, s.dry_run ? "dry run: nothing changed" :
+			       "changed", s.kept_dkim, s.not_recorded, s.no_owner, s.unreadable);
+			asnctl_verify_summary(s.store);
+		} else {
+			printf("%lu files, %lu mails, %lu BSrE mails: %lu %s, %lu already known, "
+			       "%lu without owner, %lu unreadable\n", s.files, s.mails, s.bsre,
+			       s.recorded, s.dry_run ? "would be recorded" : "recorded", s.known,
+			       s.no_owner, s.unreadable);
+		}
 		asn_store_close(&s.store);
 		asn_str_map_free(&s.dry_seen);
-		printf("%lu files, %lu mails, %lu BSrE mails: %lu %s, %lu already known, "
-		       "%lu without owner, %lu unreadable\n", s.files, s.mails, s.bsre, s.recorded,
-		       s.dry_run ? "would be recorded" : "recorded", s.known, s.no_owner,
-		       s.unreadable);
 		ret = s.error != 0 ? s.error : EX_OK;
 	}
+	asn_bsre_dkim_deinit(&dkim);
 	asn_bsre_trust_config_free(&trust);
 	return ret;
+}
+
+static int cmd_scan(struct asnctl *ctl, int argc, char **argv)
+{
+	return asnctl_scan_command(ctl, argc, argv, false);
 }
 
 const struct asnctl_command asnctl_cmd_scan = {
@@ -505,5 +615,7 @@ const struct asnctl_command asnctl_cmd_scan = {
 	"else its Delivered-To or X-Original-To header.  The event time is the\n"
 	"newest Received line, else the Date header, else the file's time.  Each\n"
 	"mail counts once per user: scanning twice, or scanning what the plugin\n"
-	"already saw, adds nothing.\n"
+	"already saw, adds nothing.  A BSrE mail is judged as the delivery does\n"
+	"(asn_bsre_trust), its DKIM signature with today's keys: a key rotated away\n"
+	"since the mail came leaves it unverified, never trusted.\n"
 };

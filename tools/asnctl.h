@@ -24,7 +24,19 @@ struct asnctl_command {
 extern const struct asnctl_command asnctl_cmd_init, asnctl_cmd_import, asnctl_cmd_add,
 	asnctl_cmd_show, asnctl_cmd_list, asnctl_cmd_passwd, asnctl_cmd_reset,
 	asnctl_cmd_disable, asnctl_cmd_enable, asnctl_cmd_status, asnctl_cmd_progress,
-	asnctl_cmd_scan, asnctl_cmd_replay;
+	asnctl_cmd_scan, asnctl_cmd_replay, asnctl_cmd_verify;
+
+/* scan, and verify with PATH arguments: the walk over mail (asnctl-scan.c). */
+int asnctl_scan_command(struct asnctl *ctl, int argc, char **argv, bool verify);
+/* verify: the unverified events judged again from their DKIM facts, with
+   counts on stdout; an exit code.  dkim NULL: asn_bsre_trust = authres. */
+struct asn_bsre_trust;
+struct asn_bsre_dkim;
+int asnctl_verify_unverified(struct asnctl *ctl, struct asn_store *store,
+			     const struct asn_bsre_trust *trust, struct asn_bsre_dkim *dkim,
+			     bool dry_run, bool verbose);
+/* How the recorded events stand, and what is left to do. */
+void asnctl_verify_summary(struct asn_store *store);
 
 struct asn_bsre_progress_report;
 struct asn_bsre_progress_filter;
