@@ -9,31 +9,17 @@
 . "$top_srcdir/tests/tap.sh"
 tap_setup
 
-missing=""
-dnsmasq=$(command -v dnsmasq || ls /usr/sbin/dnsmasq 2>/dev/null)
-[ -n "$dnsmasq" ] || missing="$missing dnsmasq (Debian: dnsmasq-base)"
-command -v opendkim-genkey >/dev/null || missing="$missing opendkim-genkey (Debian: opendkim-tools)"
-command -v perl >/dev/null || missing="$missing perl"
-if [ -n "$missing" ]; then
-	echo "bsre-dkim-dns.sh: missing:$missing" >&2
-	skip_all "missing:$missing"
-fi
+. "$top_srcdir/tests/dkim-env.sh"
+dkim_require
+command -v perl >/dev/null || skip_all "missing: perl"
 
-sign="$top_builddir/tests/dkim-sign"
+sign="$dkim_sign"
 verify="$top_builddir/tests/dkim-verify"
-mkdir -p "$work/keys"
-opendkim-genkey --bits=1024 --domain=bssn.go.id --selector=sel1 --directory="$work/keys" ||
-	{ echo "Bail out! opendkim-genkey failed"; exit 1; }
+dkim_genkey sel1 bssn.go.id
 # a 4096-bit key: its record does not fit in a 512-byte answer
-opendkim-genkey --bits=4096 --domain=bssn.go.id --selector=big --directory="$work/keys" ||
-	{ echo "Bail out! opendkim-genkey failed"; exit 1; }
-# the record's strings, as opendkim-genkey writes them for a zone file,
-# comma separated and unquoted for dnsmasq
-record_strings() {
-	tr -d '\n\t' <"$work/keys/$1.txt" | sed 's/^[^(]*( *//; s/ *).*$//; s/" *"/,/g; s/"//g'
-}
-strings=$(record_strings sel1)
-big_strings=$(record_strings big)
+dkim_genkey big bssn.go.id 4096
+strings=$(dkim_record_strings sel1)
+big_strings=$(dkim_record_strings big)
 
 mail() {	# mail FROM-DOMAIN: a BSrE mail
 	printf 'From: BSrE <info.bsre@%s>\nTo: siti@jatimprov.go.id\nSubject: [BSrE] Sertifikat Elektronik Terbit\nMessage-ID: <dns-1@%s>\n\nSerial Number : 1234\n' "$1" "$1"
@@ -53,22 +39,10 @@ verdict() {
 # records), authoritative there (--local: other names NXDOMAIN), no
 # upstream (kominfo.go.id gets REFUSED); UDP answers cut at 512 bytes, so
 # that the big key comes over TCP.
-dns_pid=""
-for attempt in 1 2 3 4 5; do
-	port=$(( 20000 + ($$ * 11 + attempt * 173) % 30000 ))
-	"$dnsmasq" --keep-in-foreground --port="$port" --listen-address=127.0.0.1 \
-		--bind-interfaces --no-resolv --no-hosts --user="$(id -un)" --pid-file= \
-		--conf-file=/dev/null --local=/bssn.go.id/ \
-		--edns-packet-max=512 --txt-record="sel1._domainkey.bssn.go.id,$strings" \
-		--txt-record="big._domainkey.bssn.go.id,$big_strings" 2>"$work/dnsmasq.log" &
-	dns_pid=$!
-	sleep 0.3
-	if kill -0 "$dns_pid" 2>/dev/null; then
-		break
-	fi
-	dns_pid=""
-done
-[ -n "$dns_pid" ] || { echo "Bail out! dnsmasq did not start"; sed 's/^/# /' "$work/dnsmasq.log"; exit 1; }
+dns_start --local=/bssn.go.id/ --edns-packet-max=512 \
+	--txt-record="sel1._domainkey.bssn.go.id,$strings" \
+	--txt-record="big._domainkey.bssn.go.id,$big_strings"
+port=$dns_port
 trap 'kill $dns_pid ${quiet_pid:-} 2>/dev/null; rm -rf "$work"' EXIT
 
 got=$(verdict "$work/good.eml" "127.0.0.1:$port")
@@ -98,11 +72,29 @@ got=$(verdict "$work/changed.eml" "127.0.0.1:$port")
 [ "$got" = "untrusted body_changed" ]
 ok $? "the same mail with a changed body is untrusted (got: $got)" || sed 's/^/# /' "$work/verdict"
 
-kill "$dns_pid"
-wait "$dns_pid" 2>/dev/null
+dns_stop
 got=$(verdict "$work/good.eml" "127.0.0.1:$port")
 [ "$got" = "unverified resolver_unreachable" ]
 ok $? "with dnsmasq stopped the mail is unverified (got: $got)" || sed 's/^/# /' "$work/verdict"
+
+# what the delivery keeps of it (the facts: header, body-hash match) is
+# checked once the DNS answers again, without the body
+"$verify" -r "127.0.0.1:$port" -w "$work/facts" <"$work/good.eml" >/dev/null 2>&1
+sed 's/Serial Number : 1234/Serial Number : 9999/' "$work/good.eml" |
+	"$verify" -r "127.0.0.1:$port" -w "$work/changed-facts" >/dev/null 2>&1
+[ -s "$work/facts" ] && ! grep -q "Serial Number" "$work/facts"
+ok $? "its DKIM facts are kept, without the body"
+dns_start --local=/bssn.go.id/ --txt-record="sel1._domainkey.bssn.go.id,$strings"
+"$verify" -r "127.0.0.1:$dns_port" -F <"$work/facts" >"$work/verdict" 2>&1
+got=$(head -1 "$work/verdict")
+[ "$got" = "trusted pass" ]
+ok $? "DNS back: the facts alone make it trusted (got: $got)" || sed 's/^/# /' "$work/verdict"
+"$verify" -r "127.0.0.1:$dns_port" -F <"$work/changed-facts" >"$work/verdict" 2>&1
+got=$(head -1 "$work/verdict")
+[ "$got" = "untrusted body_changed" ]
+ok $? "and those of a mail whose body was changed make it untrusted (got: $got)" ||
+	sed 's/^/# /' "$work/verdict"
+dns_stop
 
 # a resolver that takes the query and never answers: unverified when the
 # timeout ends (how long it took is not asserted)

@@ -4,13 +4,41 @@
 # conf.d/91-asn-postfix.conf, the README's site section), driven by a real
 # SMTP client (swaks): submission refuses a default password with our
 # reason and sends after the change; port 25 refuses unknown recipients at
-# RCPT time and queues nothing; a BSrE mail from outside reaches the
-# mailbox through LMTP and asnctl status.
+# RCPT time and queues nothing.  BSrE mail from outside, through Postfix,
+# LMTP and the plugin's own DKIM check against keys in a private DNS
+# server (dnsmasq), each verdict read with asnctl status: a signed mail is
+# trusted and moves the stage; a changed body, a signature of another
+# domain, a look-alike From and a forged Authentication-Results are not,
+# and raise suspicious_bsre_mail; with the DNS server stopped a mail is
+# still delivered, recorded unverified, and trusted by asnctl verify once
+# the DNS answers again.
 . "$top_srcdir/tests/tap.sh"
 tap_setup
-echo "asn_bsre_authserv_id = mx.jatimprov.go.id" >>"$work/asnctl.conf"
+. "$top_srcdir/tests/dkim-env.sh"
+dkim_require
+# BSrE's key, an attacker's, a look-alike domain's: each domain answered
+# by the private DNS server alone
+dkim_genkey sel1 bssn.go.id
+dkim_genkey att attacker.example
+dkim_genkey look bssn-go.id
+dns_serve() {
+	dns_start --local=/bssn.go.id/ --local=/attacker.example/ --local=/bssn-go.id/ \
+		--txt-record="sel1._domainkey.bssn.go.id,$(dkim_record_strings sel1)" \
+		--txt-record="att._domainkey.attacker.example,$(dkim_record_strings att)" \
+		--txt-record="look._domainkey.bssn-go.id,$(dkim_record_strings look)"
+}
+dns_serve
+trap 'dns_stop; rm -rf "$work"' EXIT
+# and once Dovecot runs, its exit trap stops the DNS server too
+ASN_CLEANUP="dns_stop; ${ASN_CLEANUP:-}"
+# The site's own authserv-id is set: under asn_bsre_trust = dkim (the
+# default) Authentication-Results still count for nothing.
+printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_dkim_resolver = 127.0.0.1:%s\n" \
+	"$dns_port" >>"$work/asnctl.conf"
 DOVECOT_EXTRA_CONF="plugin {
   asn_bsre_authserv_id = mx.jatimprov.go.id
+  asn_bsre_dkim_resolver = 127.0.0.1:$dns_port
+  asn_bsre_dkim_timeout = 3s
 }"
 . "$top_srcdir/tests/dovecot-env.sh"
 . "$top_srcdir/tests/postfix-env.sh"
@@ -115,15 +143,87 @@ swaks_run bsre --port "$SMTP_PORT" --from noreply@bssn.go.id --to "$bsre_user" \
 delivered "$bsre_user" "[BSrE] Aktivasi Akun"
 ok $? "and delivered to $bsre_user's INBOX through LMTP"
 asnctl status "$bsre_user" >"$work/status" 2>&1
-grep -q "account_activation .*\[BSrE\] Aktivasi Akun" "$work/status"
-ok $? "asnctl status shows the BSrE event recorded at delivery"
+grep -q "account_activation  UNTRUSTED  \[BSrE\] Aktivasi Akun <noreply@bssn.go.id> (no_signature)" "$work/status"
+ok $? "its forged Authentication-Results (dkim=pass, our authserv-id) make it no more than untrusted: no signature"
 [ $? -eq 0 ] || sed 's/^/# /' "$work/status"
-# Not a check (issue 14): the mail carries its own "Authentication-Results:
-# mx.jatimprov.go.id; dkim=pass", which bare Postfix keeps; under today's
-# trust rule that makes it trusted.  The DKIM verification in the plugin
-# will make it untrusted; until then this is only reported.
-echo "# NOTE (issue 14): forged Authentication-Results on port 25 recorded as:" \
-	"$(grep -o "account_activation *[A-Za-z]*" "$work/status" | head -1)"
+
+# --- DKIM: BSrE mails signed here, each sent on port 25
+bsre_mail() {	# bsre_mail FROM SUBJECT ID: a BSrE mail to $bsre_user
+	printf 'From: BSrE <%s>\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <%s>\n\n%s\n' \
+		"$1" "$bsre_user" "$2" "$(date -R)" "$3" \
+		"Sertifikat elektronik Anda telah terbit.
+Common Name : SITI RAHMA
+Serial Number : 5A3B77
+Berlaku sampai dengan 30 April 2027"
+}
+send_bsre() {	# send_bsre KEY FILE SUBJECT: on port 25, then delivered
+	swaks_run "$1" --port "$SMTP_PORT" --from info.bsre@bssn.go.id --to "$bsre_user" \
+		--data "@$2"
+	[ "$(swaks_rc "$1")" = 0 ] && delivered "$bsre_user" "$3"
+}
+trust_line() {	# trust_line "TYPE  TRUST  SUBJECT <FROM> (WHY)": in asnctl status
+	asnctl status "$bsre_user" >"$work/status" 2>&1
+	grep -qF -- "$1" "$work/status"
+}
+
+bsre_mail info.bsre@bssn.go.id "[BSrE] Aktivasi Akun" site-good@bssn.go.id |
+	"$dkim_sign" "$work/keys/sel1.private" sel1 bssn.go.id >"$work/good.eml"
+send_bsre good "$work/good.eml" "[BSrE] Aktivasi Akun"
+ok $? "a BSrE mail signed by bssn.go.id is accepted and delivered"
+trust_line "account_activation  trusted    [BSrE] Aktivasi Akun <info.bsre@bssn.go.id> (dkim)"
+ok $? "asnctl status: trusted by its DKIM signature"
+[ $? -eq 0 ] || { sed 's/^/# /' "$work/status"; grep asn_bsre "$work/dovecot.log" | sed 's/^/# log: /'; }
+contains "$work/status" "stage:        activation_sent" "and it moved the stage"
+
+bsre_mail info.bsre@bssn.go.id "[BSrE] Informasi Akun" site-changed@bssn.go.id |
+	"$dkim_sign" "$work/keys/sel1.private" sel1 bssn.go.id |
+	sed 's/Serial Number : 5A3B77/Serial Number : 666666/' >"$work/changed.eml"
+send_bsre changed "$work/changed.eml" "[BSrE] Informasi Akun"
+ok $? "the same kind of mail with its body changed after signing is delivered"
+trust_line "account_info        UNTRUSTED  [BSrE] Informasi Akun <info.bsre@bssn.go.id> (body_changed)"
+ok $? "and recorded untrusted: body_changed"
+contains "$work/status" "stage:        activation_sent" "it moved nothing"
+
+bsre_mail info.bsre@bssn.go.id "[BSrE] Set Passphrase" site-other@bssn.go.id |
+	"$dkim_sign" "$work/keys/att.private" att attacker.example >"$work/other.eml"
+send_bsre other "$work/other.eml" "[BSrE] Set Passphrase"
+trust_line "set_passphrase      UNTRUSTED  [BSrE] Set Passphrase <info.bsre@bssn.go.id> (not_a_sender)"
+ok $? "From bssn.go.id signed by attacker.example: untrusted, not_a_sender"
+
+bsre_mail info.bsre@bssn-go.id "[BSrE] Reset Password Akun" site-look@bssn-go.id |
+	"$dkim_sign" "$work/keys/look.private" look bssn-go.id >"$work/look.eml"
+send_bsre look "$work/look.eml" "[BSrE] Reset Password Akun"
+trust_line "password_reset      UNTRUSTED  [BSrE] Reset Password Akun <info.bsre@bssn-go.id> (sender_not_trusted)"
+ok $? "a look-alike From (bssn-go.id) with its own valid signature: untrusted"
+contains "$work/status" "suspicious_bsre_mail: " "the forged mails raise suspicious_bsre_mail"
+
+# --- the DNS server stopped: delivered all the same, unverified, then
+# trusted by asnctl verify once the DNS answers again
+dns_stop
+bsre_mail info.bsre@bssn.go.id "[BSrE] Sertifikat Elektronik Terbit" site-dns@bssn.go.id |
+	"$dkim_sign" "$work/keys/sel1.private" sel1 bssn.go.id >"$work/dns.eml"
+send_bsre dns "$work/dns.eml" "[BSrE] Sertifikat Elektronik Terbit"
+ok $? "with the DNS server stopped a signed BSrE mail is still delivered"
+trust_line "certificate_issued  UNVERIFIED [BSrE] Sertifikat Elektronik Terbit <info.bsre@bssn.go.id> (resolver_unreachable)"
+ok $? "and recorded unverified"
+[ $? -eq 0 ] || sed 's/^/# /' "$work/status"
+contains "$work/status" "bsre_mail_unverified: " "status tells the verifier it waits for a check"
+lacks "$work/status" "certificate:  serial 5A3B77" "an unverified certificate mail is not shown as the certificate"
+sqlite3 "$work/db/bsre/bsre.db" "SELECT dkim_facts FROM bsre_events WHERE message_key = 'site-dns@bssn.go.id'" >"$work/facts"
+grep -q "^asn-dkim-facts 1 1" "$work/facts" && ! grep -q "5A3B77\|telah terbit" "$work/facts"
+ok $? "what it keeps for the check is the header and the body hash's match, not the body"
+dns_serve
+sed -i "s|^asn_bsre_dkim_resolver = .*|asn_bsre_dkim_resolver = 127.0.0.1:$dns_port|" "$work/asnctl.conf"
+asnctl verify >"$work/verify" 2>&1
+contains "$work/verify" "1 unverified BSrE events judged again: 1 trusted, 0 untrusted, 0 still unverified" \
+	"DNS back: asnctl verify judges it again"
+trust_line "certificate_issued  trusted    [BSrE] Sertifikat Elektronik Terbit <info.bsre@bssn.go.id> (dkim)"
+ok $? "asnctl status: now trusted by DKIM"
+contains "$work/status" "stage:        certificate_issued" "and the stage moved to certificate_issued"
+[ -z "$(sqlite3 "$work/db/bsre/bsre.db" "SELECT dkim_facts FROM bsre_events WHERE message_key = 'site-dns@bssn.go.id'")" ]
+ok $? "its DKIM facts are dropped once the verdict is final"
+! grep -q "5A3B77\|telah terbit" "$work/dovecot.log"
+ok $? "no body text reached Dovecot's log"
 
 # --- The README quotes what ran here: each file's lines (without its
 # comments), in order, in one of its blocks
