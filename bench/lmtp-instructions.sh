@@ -5,8 +5,14 @@
 # without them, in two private Dovecots of the same configuration.  One
 # client at a time: SESSIONS sessions in turn, each MAILS distinct 4 KB
 # mails to one user.  Exact counts do not scatter: one run is enough.
-# Also the BSrE mails' cost: the same sessions with BSrE activation mails.
+# Also the BSrE mails' cost: the same sessions with BSrE activation mails,
+# unsigned (bsre), and signed by bssn.go.id, its key read from an
+# asn_bsre_dkim_keys file (bsre-dkim-file) or asked of a DNS server for
+# every mail (bsre-dkim-dns: a local dnsmasq answering from memory, as a
+# resolver answers from its cache; an uncached answer adds the resolver's
+# own round trips in time, not in instructions here).
 # usage: bench/lmtp-instructions.sh [BUILD-DIR] [SESSIONS] [MAILS]   (as root)
+# ASN_INSTR_KINDS picks the kinds (default: all four).
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
@@ -24,7 +30,12 @@ user=$users
 
 # 4 KB ordinary mails (headers as a real one has them) and BSrE mails,
 # each with its own Message-ID
-mkdir -p "$root/ordinary" "$root/bsre"
+make -s -C "$build/tests" dkim-sign >/dev/null || exit 1
+mkdir -p "$root/ordinary" "$root/bsre" "$root/bsre-dkim" "$root/keys"
+opendkim-genkey --bits=2048 --domain=bssn.go.id --selector=sel1 --directory="$root/keys" ||
+	{ echo "$0: needs opendkim-genkey (Debian: opendkim-tools)" >&2; exit 1; }
+key_record=$(tr -d '\n\t' <"$root/keys/sel1.txt" | sed 's/^[^(]*( *//; s/ *).*$//')
+echo "sel1._domainkey.bssn.go.id $key_record" >"$root/keys/file"
 body=$(awk 'BEGIN { for (i = 0; i < 52; i++) printf "Baris %02d surat dinas biasa untuk pengukuran biaya pengiriman, tanpa lampiran.\n", i }')
 for i in $(seq 1 "$mails"); do
 	cat >"$root/ordinary/m$i.eml" <<MAIL
@@ -45,7 +56,19 @@ $body
 MAIL
 	sed -e "s/act1@bssn.go.id/instr-$i@bssn.go.id/" -e "s/^To: .*/To: <$user>/" \
 		"$src/tests/mail/activation.eml" >"$root/bsre/m$i.eml"
+	# signed as BSrE sends it: before any hop added its trace fields
+	tr -d '\r' <"$root/bsre/m$i.eml" |
+		sed -e '/^Return-Path:/d' -e '/^Delivered-To:/d' -e '/^Authentication-Results:/d' |
+		"$build/tests/dkim-sign" "$root/keys/sel1.private" sel1 bssn.go.id \
+		>"$root/bsre-dkim/m$i.eml"
 done
+dnsmasq=$(command -v dnsmasq || ls /usr/sbin/dnsmasq 2>/dev/null)
+[ -n "$dnsmasq" ] || { echo "$0: needs dnsmasq (Debian: dnsmasq-base)" >&2; exit 1; }
+dns_port=$(( 20000 + $$ % 30000 ))
+"$dnsmasq" --keep-in-foreground --port="$dns_port" --listen-address=127.0.0.1 --bind-interfaces \
+	--no-resolv --no-hosts --user=nobody --pid-file= --conf-file=/dev/null --local=/bssn.go.id/ \
+	--txt-record="sel1._domainkey.bssn.go.id,$(echo "$key_record" | sed 's/" *"/,/g; s/"//g')" &
+dns_pid=$!
 
 # Each LMTP process writes its own callgrind file when it ends (Dovecot
 # reuses a process for the next client, as on a real site: the files are
@@ -59,10 +82,19 @@ cg() { echo "$(command -v valgrind) -q --tool=callgrind --callgrind-out-file=$ro
 count() {
 	# (a directory any user writes: the process ends as the mail user)
 	rm -rf "$root/cg-$1"; mkdir -p "$root/cg-$1" && chmod 1777 "$root/cg-$1"
+	mails_dir=$2
+	case $2 in
+	bsre-dkim-file) dkim_conf="asn_bsre_dkim_keys = $root/keys/file"; mails_dir=bsre-dkim ;;
+	bsre-dkim-dns) dkim_conf="asn_bsre_dkim_resolver = 127.0.0.1:$dns_port"; mails_dir=bsre-dkim ;;
+	*) dkim_conf="" ;;
+	esac
 	if [ "$1" = with ]; then
 		ASN_LMTP_WRAPPER=$(cg with) start_arm with "mail_plugins = \$mail_plugins
 protocol lmtp {
   mail_plugins = \$mail_plugins
+}
+plugin {
+  $dkim_conf
 }"
 	else
 		ASN_LMTP_WRAPPER=$(cg bare) start_arm bare "mail_plugins =
@@ -72,10 +104,17 @@ protocol lmtp {
 	fi
 	eval "port=\$lmtp_port_$1"
 	for s in $(seq 1 "$sessions"); do
-		"$build/tests/lmtp-send" 127.0.0.1 "$port" "$user" "$root/$2"/m*.eml >"$root/send.out" 2>&1 ||
+		"$build/tests/lmtp-send" 127.0.0.1 "$port" "$user" "$root/$mails_dir"/m*.eml >"$root/send.out" 2>&1 ||
 			{ echo "$0: $1: delivery failed: $(cat "$root/send.out")" >&2; exit 1; }
 	done
 	work="$root/$1"; dovecot_stop
+	# the signed mails must have been trusted, else this measured a failure
+	if [ "$1" = with ] && [ "$mails_dir" = bsre-dkim ] &&
+	   grep -q "untrusted BSrE\|not verified yet" "$work/dovecot.log"; then
+		echo "$0: $2: the signed BSrE mails were not trusted:" >&2
+		grep "asn_bsre" "$work/dovecot.log" | head -3 >&2
+		exit 1
+	fi
 	# callgrind writes its file as the process exits
 	i=0
 	while ! grep -qs '^summary:' "$root/cg-$1"/cg.* && [ $i -lt 100 ]; do
@@ -88,9 +127,10 @@ protocol lmtp {
 total=$((sessions * mails))
 echo "$(dovecot --version | cut -d' ' -f1): $sessions sessions in turn x $mails mails, one recipient; instructions of the LMTP processes (callgrind)"
 printf '%-10s %14s %14s %9s %14s\n' kind "bare/mail" "plugins/mail" "bare/plg" "extra/mail"
-for kind in ${ASN_INSTR_KINDS:-ordinary bsre}; do
+for kind in ${ASN_INSTR_KINDS:-ordinary bsre bsre-dkim-file bsre-dkim-dns}; do
 	count bare "$kind"; count with "$kind"
 	b=$(cat "$root/count-bare"); w=$(cat "$root/count-with")
 	awk -v k="$kind" -v b="$b" -v w="$w" -v n="$total" 'BEGIN {
 		printf "%-10s %14.0f %14.0f %9.4f %14.0f\n", k, b / n, w / n, b / w, (w - b) / n }'
 done
+kill "$dns_pid" 2>/dev/null
