@@ -191,4 +191,21 @@ contains "$work/stdout" "3 BSrE mails: 0 would be recorded, 3 already known" "--
 	! grep -a -q -e SECRET -e "token=" "$work/db/bsre/bsre.db" "$work/db/asn.db"
 ok $? "no link, token or password of a body in the databases"
 
+# --- verify PATH: an event trusted before DKIM (legacy) judged again from
+# its mail; one DKIM trusted stays as it is
+legacy_of() { sqlite3 "$work/db/bsre/bsre.db" "SELECT trusted_by FROM bsre_events
+	WHERE email = '$siti' AND message_key = '$1'"; }
+sqlite3 "$work/db/bsre/bsre.db" "UPDATE bsre_events SET trusted_by = 'legacy'
+	WHERE email = '$siti' AND message_key = 'act1@bssn.go.id'"
+run 0 "verify --dry-run of the legacy event's mail" -- asnctl verify --dry-run --user "$siti" "$corpus/activation.eml"
+contains "$work/stdout" "1 judged again (0 dry run: nothing changed)" "--dry-run changes nothing"
+[ "$(legacy_of act1@bssn.go.id)" = legacy ]; ok $? "the event is still legacy after the dry run"
+run 0 "verify the legacy event's mail" -- asnctl verify --user "$siti" "$corpus/activation.eml"
+contains "$work/stdout" "1 judged again (1 changed)" "verify PATH judges it again"
+[ "$(legacy_of act1@bssn.go.id)" = authres ]; ok $? "now trusted_by authres (asn_bsre_trust = authres here)"
+sqlite3 "$work/db/bsre/bsre.db" "UPDATE bsre_events SET trusted_by = 'dkim'
+	WHERE email = '$siti' AND message_key = 'act1@bssn.go.id'"
+run 0 "verify a DKIM-trusted event's mail" -- asnctl verify --user "$siti" "$corpus/activation.eml"
+contains "$work/stdout" "0 judged again (0 changed), 1 trusted by DKIM already" "an event DKIM trusted is kept"
+
 tap_finish
