@@ -4,11 +4,29 @@
    then the Subject.  The rule itself is the core's (bsre-candidate.c). */
 #include "lib.h"
 #include "istream.h"
-#include "mail-storage.h"
+#include "mail-storage-private.h"
 #include "asn-bsre-plugin.h"
 
 /* The raw header, read this far at most before the Subject lookup decides. */
 #define RAW_HEADER_MAX (64 * 1024)
+
+/* The delivered bytes.  A delivery's source mail lives in a raw mailbox
+   over the message Dovecot received (LMTP's DATA, dovecot-lda's input),
+   which is the mailbox's input stream: reading that, rather than opening
+   the mail's own stream, spares every delivery the stream's set-up and
+   a buffer of its own (about a quarter of what the plugins cost an
+   ordinary mail, counted with bench/lmtp-instructions.sh).  Other mails
+   (none today) go through mail_get_stream(). */
+static struct istream *source_stream(struct mail *mail)
+{
+	struct istream *input = mail->box->input;
+
+	if (input != NULL)
+		return input->v_offset == 0 ? input : NULL;
+	if (mail_get_stream(mail, NULL, NULL, &input) < 0 || input->v_offset != 0)
+		return NULL;
+	return input;
+}
 
 /* FALSE only when the whole header was read and no Subject may hold a tag. */
 static bool raw_header_may_be_candidate(struct mail *mail)
@@ -19,7 +37,7 @@ static bool raw_header_may_be_candidate(struct mail *mail)
 	size_t size = 0;
 	int ret;
 
-	if (mail_get_stream(mail, NULL, NULL, &input) < 0 || input->v_offset != 0)
+	if ((input = source_stream(mail)) == NULL)
 		return TRUE;
 	/* A little more each turn, as the stream has it: copying the whole
 	   mail into the stream's buffer would cost more than the header
