@@ -225,6 +225,31 @@ ok $? "its DKIM facts are dropped once the verdict is final"
 ! grep -q "5A3B77\|telah terbit" "$work/dovecot.log"
 ok $? "no body text reached Dovecot's log"
 
+# --- asnctl scan of the delivered mail judges as the delivery did; a key
+# gone from DNS since is unverified, never trusted
+verdicts() {	# verdicts DB: key|trusted|trusted_by|trust_reason of the DKIM mails
+	sqlite3 -separator '|' "$1" "SELECT message_key, trusted, trusted_by, trust_reason
+		FROM bsre_events WHERE message_key LIKE 'site-%' ORDER BY message_key"
+}
+maildir="$work/vmail/jatimprov.go.id/siti.rahma/Maildir"
+sed "s|^asn_db = .*|asn_db = $work/scan/asn.db|" "$work/asnctl.conf" >"$work/scan.conf"
+"$ASNCTL" -c "$work/scan.conf" init >/dev/null 2>&1
+"$ASNCTL" -c "$work/scan.conf" scan --user "$bsre_user" "$maildir" >"$work/scan.out" 2>&1
+verdicts "$work/db/bsre/bsre.db" >"$work/delivery.verdicts"
+verdicts "$work/scan/bsre/bsre.db" >"$work/scan.verdicts"
+[ "$(wc -l <"$work/scan.verdicts")" = 5 ] && diff "$work/delivery.verdicts" "$work/scan.verdicts" >"$work/diff" 2>&1
+ok $? "asnctl scan of the mailbox gives the five DKIM verdicts the delivery gave"
+[ $? -eq 0 ] || { sed 's/^/# /' "$work/diff" "$work/scan.out"; }
+dns_stop
+dns_start --local=/bssn.go.id/
+sed -i "s|^asn_bsre_dkim_resolver = .*|asn_bsre_dkim_resolver = 127.0.0.1:$dns_port|" "$work/scan.conf"
+sed "s|^asn_db = .*|asn_db = $work/rotated/asn.db|" "$work/scan.conf" >"$work/rotated.conf"
+"$ASNCTL" -c "$work/rotated.conf" init >/dev/null 2>&1
+"$ASNCTL" -c "$work/rotated.conf" scan --user "$bsre_user" "$maildir" >/dev/null 2>&1
+[ "$(sqlite3 -separator '|' "$work/rotated/bsre/bsre.db" "SELECT trusted, unverified, trust_reason
+	FROM bsre_events WHERE message_key = 'site-good@bssn.go.id'")" = "0|1|key_gone" ]
+ok $? "scanned after BSrE's key left DNS: unverified (key_gone), not trusted"
+
 # --- The README quotes what ran here: each file's lines (without its
 # comments), in order, in one of its blocks
 quoted() {	# quoted FILE: 0 when README.md has FILE's setting lines in a row
