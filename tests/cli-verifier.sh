@@ -82,6 +82,17 @@ run 0 "remove" -- asnctl verifier remove rina.kusuma@jatimprov.go.id
 run 67 "remove a non-verifier" -- asnctl verifier remove rina.kusuma@jatimprov.go.id
 contains "$work/stderr" "no verifier 'rina.kusuma@jatimprov.go.id'" "says so"
 
+# A database of schema version 1 (before verifiers) is upgraded by init,
+# its accounts kept.
+cp "$db" "$work/v1.db"
+sqlite3 "$work/v1.db" "DROP TABLE person_lookups; DROP TABLE verifier_opds; DROP TABLE verifiers; PRAGMA user_version = 1"
+run 69 "a schema 1 database is refused before init" -- asnctl --db "$work/v1.db" verifier list
+contains "$work/stderr" "schema version 1 is older than 2; run 'asnctl init' to upgrade" "says to run init"
+run 0 "init upgrades schema 1" -- asnctl --db "$work/v1.db" init
+contains "$work/stdout" "upgraded from schema version 1 to 2" "init says it upgraded"
+run 0 "the upgraded database takes verifiers" -- asnctl --db "$work/v1.db" verifier add agus.salim@jatimprov.go.id --opd "Dinas Kesehatan"
+[ "$(sqlite3 "$work/v1.db" "select count(*) from accounts")" = 8 ]; ok $? "the accounts are kept"
+
 # usage
 run 64 "unknown verifier command" -- asnctl verifier frob
 run 0 "verifier --help" -- asnctl verifier --help
