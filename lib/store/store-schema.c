@@ -50,6 +50,41 @@ const struct asn_migration asn_store_migrations[] = {
 		");\n"
 		"CREATE INDEX audit_account ON audit(account_id, at);\n"
 	},
+	{
+		"verifiers, their OPDs, person lookups",
+		/* A verifier is a mailbox address: an account's for an OPD's
+		   verifier, any of the site's for an admin (all_opd), so no
+		   foreign key to accounts.  Their OPDs are the accounts' opd
+		   strings, compared exactly. */
+		"CREATE TABLE verifiers (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+		"  name TEXT NOT NULL DEFAULT '',\n"
+		"  phone TEXT NOT NULL DEFAULT '',\n"
+		"  all_opd INTEGER NOT NULL DEFAULT 0 CHECK (all_opd IN (0, 1)),\n"
+		"  created_at INTEGER NOT NULL\n"
+		");\n"
+		"CREATE TABLE verifier_opds (\n"
+		"  verifier_id INTEGER NOT NULL REFERENCES verifiers(id) ON DELETE CASCADE,\n"
+		"  opd TEXT NOT NULL CHECK (opd != ''),\n"
+		"  PRIMARY KEY (verifier_id, opd)\n"
+		") WITHOUT ROWID;\n"
+		/* Reads of personal data, apart from the audit of changes:
+		   many more rows, another question (who looked at whom), and
+		   a retention of its own.  The verifier's address is kept as
+		   text: the row outlives the verifier's removal. */
+		"CREATE TABLE person_lookups (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  at INTEGER NOT NULL,\n"
+		"  verifier TEXT NOT NULL COLLATE NOCASE,\n"
+		"  query TEXT NOT NULL,\n"
+		"  account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,\n"
+		"  email TEXT NOT NULL DEFAULT '',\n"
+		"  via TEXT NOT NULL CHECK (via IN ('asnctl', 'portal', 'api'))\n"
+		");\n"
+		"CREATE INDEX person_lookups_verifier ON person_lookups(verifier, at);\n"
+		"CREATE INDEX person_lookups_account ON person_lookups(account_id, at);\n"
+	},
 };
 
 const unsigned int asn_store_migrations_count =

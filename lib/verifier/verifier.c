@@ -1,0 +1,49 @@
+/* The verifier's scope: who a verifier may see. */
+#include "asn-verifier.h"
+
+#include <string.h>
+
+bool asn_verifier_sees_opd(const struct asn_verifier *verifier, const char *opd)
+{
+	if (verifier->all_opd)
+		return true;
+	if (opd == NULL || opd[0] == '\0')
+		return false;
+	/* Exact: the accounts' OPD strings are what the store filters on. */
+	return asn_strv_contains(&verifier->opds, opd);
+}
+
+int asn_verifier_find_user(struct asn_store *store, const struct asn_verifier *verifier,
+			   const char *user, enum asn_lookup_via via,
+			   struct asn_account *account_r, struct asn_error *err)
+{
+	int found;
+
+	/* The same query whatever the scope; the rule is applied to its
+	   answer, so an out-of-scope person costs what an absent one does. */
+	found = asn_store_account_find(store, user, account_r, err);
+	if (found < 0)
+		return -1;
+	if (found > 0 && !asn_verifier_sees_opd(verifier, account_r->opd)) {
+		asn_account_free(account_r);
+		found = 0;
+	}
+	if (asn_store_person_lookup_add(store, verifier->email, user,
+					found > 0 ? account_r->id : 0, via, err) < 0) {
+		if (found > 0)
+			asn_account_free(account_r);
+		return -1;
+	}
+	return found;
+}
+
+int asn_verifier_scope_opds(struct asn_store *store, const struct asn_verifier *verifier,
+			    struct asn_strv *opds_r, bool *all_r, struct asn_error *err)
+{
+	*all_r = verifier->all_opd;
+	if (verifier->all_opd)
+		return asn_store_opds(store, opds_r, err);
+	for (size_t i = 0; i < verifier->opds.count; i++)
+		asn_strv_add(opds_r, verifier->opds.items[i]);
+	return 0;
+}
