@@ -1,0 +1,214 @@
+#!/bin/sh
+# package-test.sh RELEASE [CACHE-DIR]: the Debian packages of this tree, the
+# way an admin meets them.  Builds them from the committed tree (HEAD) twice
+# (VERSION and VERSION+pkgtest1, for the upgrade), runs lintian, installs
+# the first build with apt into a pristine debootstrap root of RELEASE,
+# enables dovecot-asn as README.Debian says, starts that Dovecot in a
+# network namespace of its own (loopback only, no port of the host), and
+# checks: asnctl import of a small CSV, an IMAP login with the default
+# password gets the ALERT and only INBOX, a BSrE mail over LMTP shows in
+# asnctl status; then upgrades to the second build (accounts and events
+# kept, login still works), removes, purges, and lists what is left.
+# Ends with "package-test RELEASE: N passed, N failed".
+# The build runs on this host, so RELEASE must be the host's own (the
+# packages depend on that release's Dovecot ABI).  The pristine root is
+# chroot-suite.sh's cache: CACHE-DIR/RELEASE-minbase.tar (default
+# $ASN_CHROOT_CACHE or /var/cache/dovecot-asn-ci), apt's downloads in
+# CACHE-DIR/RELEASE-apt/.  ASN_PKGTEST_KEEP=1 keeps the root and the build.
+set -u
+release=${1:?usage: package-test.sh RELEASE [CACHE-DIR]}
+cache=${2:-${ASN_CHROOT_CACHE:-/var/cache/dovecot-asn-ci}}
+src=$(cd "$(dirname "$0")/.." && pwd)
+tar="$cache/$release-minbase.tar"
+mirror=${ASN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+passed=0 failed=0
+
+fail() { echo "package-test: $*" >&2; echo "package-test $release: $passed passed, $((failed + 1)) failed"; exit 1; }
+ok() {	# ok STATUS DESCRIPTION
+	if [ "$1" -eq 0 ]; then passed=$((passed + 1)); echo "ok - $2"
+	else failed=$((failed + 1)); echo "not ok - $2"; fi
+}
+[ "$(id -u)" = 0 ] || fail "needs root (chroot, mounts, unshare)"
+host_release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+[ "$release" = "$host_release" ] ||
+	fail "the packages are built on this host ($host_release), not for $release"
+for tool in dpkg-buildpackage dh lintian unshare; do
+	command -v $tool >/dev/null || fail "$tool missing (apt-get install devscripts debhelper lintian)"
+done
+mkdir -p "$cache" || fail "cannot create $cache"
+if [ ! -f "$tar" ]; then	# as chroot-suite.sh caches it
+	rm -rf "$cache/$release-new"
+	debootstrap --variant=minbase "$release" "$cache/$release-new" "$mirror" \
+		>"$cache/$release-debootstrap.log" 2>&1 || fail "debootstrap failed"
+	tar -C "$cache/$release-new" -cf "$tar.tmp" . && mv "$tar.tmp" "$tar" || fail "cannot write $tar"
+	rm -rf "$cache/$release-new"
+fi
+
+work=$(mktemp -d "$cache/$release-pkgtest.XXXXXX") || fail "cannot create a directory in $cache"
+root=$work/root
+mounted=""
+cleanup() {
+	for m in $mounted; do umount -l "$m" 2>/dev/null; done
+	if [ -z "${ASN_PKGTEST_KEEP:-}" ] && ! grep -q " $work/" /proc/mounts; then
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+start=$(date +%s)
+
+# --- build: VERSION, then VERSION+pkgtest1 (the upgrade)
+git clone -q "$src" "$work/src" || fail "git clone of $src failed"
+build() {	# build OUT-DIR
+	(cd "$work/src" && DEB_BUILD_OPTIONS="parallel=2 ${DEB_BUILD_OPTIONS:-}" \
+		dpkg-buildpackage -us -uc -b >"$work/build-${1##*/}.log" 2>&1) || return 1
+	mkdir -p "$1" && mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$1"/
+}
+build "$work/v1"; ok $? "dpkg-buildpackage -us -uc -b (log: build-v1.log)"
+v1=$(dpkg-parsechangelog -l "$work/src/debian/changelog" -S Version)
+lintian "$work"/v1/*.changes >"$work/lintian.out" 2>&1
+grep -E '^[EW]:' "$work/lintian.out" | sed 's/^/# /'
+! grep -qE '^[EW]:' "$work/lintian.out"; ok $? "lintian: no error, no warning without an override"
+(cd "$work/src" && git clean -qfdx >/dev/null &&
+	DEBEMAIL=pkgtest@localhost dch -v "$v1+pkgtest1" "package-test: the upgrade" >/dev/null 2>&1)
+build "$work/v2"; ok $? "a second build, $v1+pkgtest1, for the upgrade"
+
+# --- a pristine root
+mkdir -p "$root" && tar -C "$root" -xf "$tar" || fail "cannot unpack $tar"
+mount -t proc proc "$root/proc" && mounted="$root/proc $mounted" &&
+mount --bind /dev "$root/dev" && mounted="$root/dev $mounted" &&
+mount --bind /dev/pts "$root/dev/pts" && mounted="$root/dev/pts $mounted" ||
+	fail "cannot mount proc/dev in $root"
+mkdir -p "$cache/$release-apt/partial" &&
+mount --bind "$cache/$release-apt" "$root/var/cache/apt/archives" &&
+	mounted="$root/var/cache/apt/archives $mounted" || fail "cannot mount $cache/$release-apt"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+# no service starts while packages install (it would bind the host's ports)
+printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d"
+mkdir -p "$root/root/v1" "$root/root/v2" &&
+	cp "$work"/v1/*.deb "$root/root/v1/" && cp "$work"/v2/*.deb "$root/root/v2/" &&
+	cp "$src/tests/data/diskominfo.csv" "$src/tests/mail/activation.eml" "$root/root/" ||
+	fail "cannot copy into $root"
+in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+# in_netns CMD...: in a network namespace of its own (loopback only)
+in_netns() { unshare -n sh -c 'ip link set lo up && exec "$@"' sh \
+	chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+
+in_root apt-get update -q >"$work/apt.log" 2>&1
+# what the README installs: the plugins and tools, Dovecot's IMAP and LMTP
+in_root apt-get install -y -q --no-install-recommends \
+	/root/v1/dovecot-asn_*.deb /root/v1/dovecot-asn-tools_*.deb \
+	dovecot-imapd dovecot-lmtpd >>"$work/apt.log" 2>&1
+ok $? "apt-get install ./dovecot-asn*.deb dovecot-imapd dovecot-lmtpd (log: apt.log)"
+in_root sh -c 'getent group vmail && stat -c "%a %U:%G" /var/lib/dovecot-asn /var/lib/dovecot-asn/asn.db \
+	/var/lib/dovecot-asn/bsre /var/lib/dovecot-asn/bsre/bsre.db /var/vmail' >"$work/perm" 2>&1
+printf 'vmail:x:%s\n750 root:vmail\n640 root:vmail\n770 root:vmail\n660 root:vmail\n750 vmail:vmail\n' \
+	"$(in_root getent group vmail | cut -d: -f3-)" | cmp -s - "$work/perm"
+ok $? "postinst: group vmail, /var/lib/dovecot-asn 0750, asn.db 0640, bsre/ 0770, bsre.db 0660, /var/vmail"
+[ $? -eq 0 ] || sed 's/^/# /' "$work/perm"
+in_root doveconf -h -f protocol=lmtp mail_plugins >"$work/plugins-before" 2>&1
+! grep -q asn "$work/plugins-before"; ok $? "installed inert: Dovecot loads no asn plugin yet"
+
+# --- enable, as README.Debian and the README say
+in_root sh -c '
+	sed -i "s/^!include auth-system.conf.ext/#&\n!include auth-asn.conf.ext/" /etc/dovecot/conf.d/10-auth.conf &&
+	ln -s asn.conf.ext /etc/dovecot/conf.d/90-asn.conf &&
+	sed -i "s|^mail_location = .*|mail_location = maildir:~/Maildir|" /etc/dovecot/conf.d/10-mail.conf &&
+	doveconf -n >/dev/null' >"$work/enable.out" 2>&1
+ok $? "enabled: 10-auth.conf includes auth-asn.conf.ext, 90-asn.conf links asn.conf.ext, doveconf -n"
+# test-only: a log file (no syslog in the root) and LMTP on loopback TCP
+cat >"$root/etc/dovecot/local.conf" <<'EOF'
+log_path = /var/log/dovecot.log
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = 24
+  }
+}
+EOF
+
+in_root asnctl import --domain jatimprov.go.id --opd Diskominfo --sheet /root/sheet.csv \
+	/root/diskominfo.csv >"$work/import.out" 2>&1
+ok $? "asnctl import of a small CSV"
+user=siti.rahma@jatimprov.go.id
+pass=$(grep "^$user;" "$root/root/sheet.csv" | cut -d';' -f2)
+
+# the client side, in the root's bash (minbase has no IMAP/LMTP client)
+cat >"$root/root/smoke.sh" <<'EOF'
+#!/bin/bash
+# smoke.sh imap USER PASS | lmtp USER FILE: one session, the server's lines on stdout
+crlf() { printf '%s\r\n' "$1" >&3; }
+upto() { while IFS= read -t 20 -r line <&3; do echo "${line%$'\r'}"; case $line in "$1"*) return 0 ;; esac; done; return 1; }
+case $1 in
+imap)
+	exec 3<>/dev/tcp/127.0.0.1/143 || exit 1
+	upto "* OK"
+	crlf "a AUTHENTICATE PLAIN $(printf '\0%s\0%s' "$2" "$3" | base64 -w0)"; upto "a "
+	crlf 'b LIST "" "*"'; upto "b "
+	crlf "c LOGOUT"; upto "c " ;;
+lmtp)
+	exec 3<>/dev/tcp/127.0.0.1/24 || exit 1
+	upto "220"
+	crlf "LHLO localhost"; upto "250 "
+	crlf "MAIL FROM:<noreply@bssn.go.id>"; upto "250"
+	crlf "RCPT TO:<$2>"; upto "250"
+	crlf "DATA"; upto "354"
+	sed -e 's/^\./../' -e 's/$/\r/' "$3" >&3
+	crlf "."; upto "250"
+	crlf "QUIT"; upto "221" ;;
+esac
+EOF
+chmod 755 "$root/root/smoke.sh"
+
+# smoke USER PASS TAG: Dovecot started in its own namespace, IMAP, LMTP, stop
+smoke() {
+	in_netns /bin/sh -c '
+		dovecot || exit 1
+		sleep 1
+		/root/smoke.sh imap "$1" "$2" >/root/imap-$3.out 2>&1
+		/root/smoke.sh lmtp "$1" /root/activation.eml >/root/lmtp-$3.out 2>&1
+		doveadm stop' sh "$@" >"$work/dovecot-$3.out" 2>&1
+}
+smoke "$user" "$pass" v1; ok $? "that Dovecot started in its own network namespace and stopped"
+grep -q '^a OK' "$root/root/imap-v1.out"; ok $? "IMAP login with the default password"
+grep -q '^\* OK \[ALERT\] ' "$root/root/imap-v1.out"; ok $? "and the ALERT"
+[ "$(grep -c '^\* LIST' "$root/root/imap-v1.out")" = 1 ] && grep -q '^\* LIST.* "\{0,1\}INBOX"\{0,1\}$' "$root/root/imap-v1.out"
+ok $? "LIST shows only INBOX"
+grep -q '^250 .*Saved' "$root/root/lmtp-v1.out"; ok $? "a BSrE mail over LMTP delivered"
+in_root asnctl status "$user" >"$work/status-v1" 2>&1
+grep -q account_activation "$work/status-v1"; ok $? "asnctl status shows it"
+for f in imap-v1 lmtp-v1; do sed "s/^/# $f: /" "$root/root/$f.out"; done | grep -v "$pass" | head -40
+[ "$failed" -eq 0 ] || { sed 's/^/# status: /' "$work/status-v1"; tail -20 "$root/var/log/dovecot.log" | sed 's/^/# log: /'; }
+
+# --- upgrade to the second build: the databases stay, the login works
+accounts=$(in_root asnctl list --csv 2>/dev/null | wc -l)
+in_root apt-get install -y -q --no-install-recommends \
+	/root/v2/dovecot-asn_*.deb /root/v2/dovecot-asn-tools_*.deb >"$work/upgrade.log" 2>&1
+ok $? "upgrade to $v1+pkgtest1 (log: upgrade.log)"
+grep -q "up to date (schema version" "$work/upgrade.log"; ok $? "postinst: asnctl init found the schema up to date"
+[ "$(in_root asnctl list --csv 2>/dev/null | wc -l)" = "$accounts" ]; ok $? "the accounts are kept ($accounts lines)"
+[ -L "$root/etc/dovecot/conf.d/90-asn.conf" ]; ok $? "the enabling link is kept"
+smoke "$user" "$pass" v2
+grep -q '^\* OK \[ALERT\] ' "$root/root/imap-v2.out"; ok $? "after the upgrade: login with the ALERT"
+in_root asnctl status "$user" >"$work/status-v2" 2>&1
+grep -q account_activation "$work/status-v2"; ok $? "and the BSrE event is still there"
+
+# --- remove, then purge
+in_root apt-get remove -y -q dovecot-asn >"$work/remove.log" 2>&1; ok $? "apt-get remove dovecot-asn"
+[ ! -e "$root/etc/dovecot/conf.d/90-asn.conf" ]; ok $? "remove: the 90-asn.conf link is gone"
+in_root doveconf -n >/dev/null 2>&1; ok $? "and Dovecot's configuration still parses (auth-asn.conf.ext kept)"
+in_root sed -i "s/^#\(!include auth-system.conf.ext\)/\1/; /^!include auth-asn.conf.ext/d" /etc/dovecot/conf.d/10-auth.conf
+in_root apt-get purge -y -q dovecot-asn dovecot-asn-tools >"$work/purge.log" 2>&1; ok $? "apt-get purge dovecot-asn dovecot-asn-tools"
+in_root doveconf -n >/dev/null 2>&1; ok $? "after purge (10-auth.conf restored as README.Debian says) Dovecot's configuration parses"
+grep -q "kept the databases in /var/lib/dovecot-asn" "$work/purge.log"; ok $? "purge says it keeps the databases"
+[ -f "$root/var/lib/dovecot-asn/asn.db" ]; ok $? "and keeps them"
+left=$(cd "$root" && ls -d etc/dovecot/*asn* etc/dovecot/conf.d/*asn* usr/lib/dovecot/modules/*asn* \
+	usr/lib/dovecot/modules/*/*asn* usr/bin/asnctl usr/sbin/asn-passwdd lib/systemd/system/asn-passwdd.service \
+	etc/systemd/system/*/asn-passwdd.service 2>/dev/null)
+[ -z "$left" ]; ok $? "nothing else of dovecot-asn is left"
+[ -z "$left" ] || echo "$left" | sed 's/^/# left: /'
+echo "# kept by design: /var/lib/dovecot-asn, the vmail user and group, /var/vmail"
+echo "# $(($(date +%s) - start)) s"
+echo "package-test $release: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
