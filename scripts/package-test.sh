@@ -26,8 +26,10 @@ passed=0 failed=0
 fail() { echo "package-test: $*" >&2; echo "package-test $release: $passed passed, $((failed + 1)) failed"; exit 1; }
 ok() {	# ok STATUS DESCRIPTION
 	if [ "$1" -eq 0 ]; then passed=$((passed + 1)); echo "ok - $2"
-	else failed=$((failed + 1)); echo "not ok - $2"; fi
+	else failed=$((failed + 1)); echo "not ok - $2"; return 1; fi
 }
+# gate: what follows needs the check that just failed
+gate() { echo "package-test $release: $passed passed, $failed failed (stopped: the rest needs that)"; exit 1; }
 [ "$(id -u)" = 0 ] || fail "needs root (chroot, mounts, unshare)"
 host_release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ "$release" = "$host_release" ] ||
@@ -64,14 +66,14 @@ build() {	# build OUT-DIR
 		dpkg-buildpackage -us -uc -b >"$work/build-${1##*/}.log" 2>&1) || return 1
 	mkdir -p "$1" && mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$1"/
 }
-build "$work/v1"; ok $? "dpkg-buildpackage -us -uc -b (log: build-v1.log)"
+build "$work/v1"; ok $? "dpkg-buildpackage -us -uc -b (log: build-v1.log)" || gate
 v1=$(dpkg-parsechangelog -l "$work/src/debian/changelog" -S Version)
 lintian "$work"/v1/*.changes >"$work/lintian.out" 2>&1
 grep -E '^[EW]:' "$work/lintian.out" | sed 's/^/# /'
 ! grep -qE '^[EW]:' "$work/lintian.out"; ok $? "lintian: no error, no warning without an override"
 (cd "$work/src" && git clean -qfdx >/dev/null &&
 	DEBEMAIL=pkgtest@localhost dch -v "$v1+pkgtest1" "package-test: the upgrade" >/dev/null 2>&1)
-build "$work/v2"; ok $? "a second build, $v1+pkgtest1, for the upgrade"
+build "$work/v2"; ok $? "a second build, $v1+pkgtest1, for the upgrade" || gate
 
 # --- a pristine root
 mkdir -p "$root" && tar -C "$root" -xf "$tar" || fail "cannot unpack $tar"
@@ -97,18 +99,18 @@ in_netns() { unshare -n sh -c 'ip link set lo up && exec "$@"' sh \
 
 in_root apt-get update -q >"$work/apt.log" 2>&1
 # what the README installs: the plugins and tools, Dovecot's IMAP and LMTP
-in_root apt-get install -y -q --no-install-recommends \
+in_root sh -c 'apt-get install -y -q --no-install-recommends \
 	/root/v1/dovecot-asn_*.deb /root/v1/dovecot-asn-tools_*.deb \
-	dovecot-imapd dovecot-lmtpd >>"$work/apt.log" 2>&1
-ok $? "apt-get install ./dovecot-asn*.deb dovecot-imapd dovecot-lmtpd (log: apt.log)"
+	dovecot-imapd dovecot-lmtpd' >>"$work/apt.log" 2>&1
+ok $? "apt-get install ./dovecot-asn*.deb dovecot-imapd dovecot-lmtpd (log: apt.log)" || gate
 in_root sh -c 'getent group vmail && stat -c "%a %U:%G" /var/lib/dovecot-asn /var/lib/dovecot-asn/asn.db \
 	/var/lib/dovecot-asn/bsre /var/lib/dovecot-asn/bsre/bsre.db /var/vmail' >"$work/perm" 2>&1
 printf 'vmail:x:%s\n750 root:vmail\n640 root:vmail\n770 root:vmail\n660 root:vmail\n750 vmail:vmail\n' \
 	"$(in_root getent group vmail | cut -d: -f3-)" | cmp -s - "$work/perm"
 ok $? "postinst: group vmail, /var/lib/dovecot-asn 0750, asn.db 0640, bsre/ 0770, bsre.db 0660, /var/vmail"
 [ $? -eq 0 ] || sed 's/^/# /' "$work/perm"
-in_root doveconf -h -f protocol=lmtp mail_plugins >"$work/plugins-before" 2>&1
-! grep -q asn "$work/plugins-before"; ok $? "installed inert: Dovecot loads no asn plugin yet"
+in_root doveconf -h -f protocol=lmtp mail_plugins >"$work/plugins-before" 2>&1 &&
+	! grep -q asn "$work/plugins-before"; ok $? "installed inert: Dovecot loads no asn plugin yet"
 
 # --- enable, as README.Debian and the README say
 in_root sh -c '
@@ -116,7 +118,8 @@ in_root sh -c '
 	ln -s asn.conf.ext /etc/dovecot/conf.d/90-asn.conf &&
 	sed -i "s|^mail_location = .*|mail_location = maildir:~/Maildir|" /etc/dovecot/conf.d/10-mail.conf &&
 	doveconf -n >/dev/null' >"$work/enable.out" 2>&1
-ok $? "enabled: 10-auth.conf includes auth-asn.conf.ext, 90-asn.conf links asn.conf.ext, doveconf -n"
+ok $? "enabled: 10-auth.conf includes auth-asn.conf.ext, 90-asn.conf links asn.conf.ext, doveconf -n" ||
+	{ sed 's/^/# /' "$work/enable.out"; gate; }
 # test-only: a log file (no syslog in the root) and LMTP on loopback TCP
 cat >"$root/etc/dovecot/local.conf" <<'EOF'
 log_path = /var/log/dovecot.log
@@ -130,7 +133,7 @@ EOF
 
 in_root asnctl import --domain jatimprov.go.id --opd Diskominfo --sheet /root/sheet.csv \
 	/root/diskominfo.csv >"$work/import.out" 2>&1
-ok $? "asnctl import of a small CSV"
+ok $? "asnctl import of a small CSV" || { sed 's/^/# /' "$work/import.out"; gate; }
 user=siti.rahma@jatimprov.go.id
 pass=$(grep "^$user;" "$root/root/sheet.csv" | cut -d';' -f2)
 
@@ -183,8 +186,8 @@ for f in imap-v1 lmtp-v1; do sed "s/^/# $f: /" "$root/root/$f.out"; done | grep 
 
 # --- upgrade to the second build: the databases stay, the login works
 accounts=$(in_root asnctl list --csv 2>/dev/null | wc -l)
-in_root apt-get install -y -q --no-install-recommends \
-	/root/v2/dovecot-asn_*.deb /root/v2/dovecot-asn-tools_*.deb >"$work/upgrade.log" 2>&1
+in_root sh -c 'apt-get install -y -q --no-install-recommends \
+	/root/v2/dovecot-asn_*.deb /root/v2/dovecot-asn-tools_*.deb' >"$work/upgrade.log" 2>&1
 ok $? "upgrade to $v1+pkgtest1 (log: upgrade.log)"
 grep -q "up to date (schema version" "$work/upgrade.log"; ok $? "postinst: asnctl init found the schema up to date"
 [ "$(in_root asnctl list --csv 2>/dev/null | wc -l)" = "$accounts" ]; ok $? "the accounts are kept ($accounts lines)"
