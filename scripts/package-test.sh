@@ -109,6 +109,8 @@ printf 'vmail:x:%s\n750 root:vmail\n640 root:vmail\n770 root:vmail\n660 root:vma
 	"$(in_root getent group vmail | cut -d: -f3-)" | cmp -s - "$work/perm"
 ok $? "postinst: group vmail, /var/lib/dovecot-asn 0750, asn.db 0640, bsre/ 0770, bsre.db 0660, /var/vmail"
 [ $? -eq 0 ] || sed 's/^/# /' "$work/perm"
+[ "$(in_root id -u vmail)" -ge "$(in_root doveconf -h first_valid_uid)" ]
+ok $? "the vmail uid is one Dovecot accepts (first_valid_uid)"
 in_root doveconf -h -f protocol=lmtp mail_plugins >"$work/plugins-before" 2>&1 &&
 	! grep -q asn "$work/plugins-before"; ok $? "installed inert: Dovecot loads no asn plugin yet"
 
@@ -174,7 +176,7 @@ smoke() {
 		doveadm stop' sh "$@" >"$work/dovecot-$3.out" 2>&1
 }
 smoke "$user" "$pass" v1; ok $? "that Dovecot started in its own network namespace and stopped"
-grep -q '^a OK' "$root/root/imap-v1.out"; ok $? "IMAP login with the default password"
+grep -q '^a OK' "$root/root/imap-v1.out" && ! grep -q '^\* BYE' "$root/root/imap-v1.out"; ok $? "IMAP login with the default password"
 grep -q '^\* OK \[ALERT\] ' "$root/root/imap-v1.out"; ok $? "and the ALERT"
 [ "$(grep -c '^\* LIST' "$root/root/imap-v1.out")" = 1 ] && grep -q '^\* LIST.* "\{0,1\}INBOX"\{0,1\}$' "$root/root/imap-v1.out"
 ok $? "LIST shows only INBOX"
