@@ -15,6 +15,8 @@
 # chroot-suite.sh's cache: CACHE-DIR/RELEASE-minbase.tar (default
 # $ASN_CHROOT_CACHE or /var/cache/dovecot-asn-ci), apt's downloads in
 # CACHE-DIR/RELEASE-apt/.  ASN_PKGTEST_KEEP=1 keeps the root and the build.
+# ASN_PKGTEST_RESULTS=FILE: one line per check appended to FILE, as
+# run-tests keeps them (RESULT, package-test.sh, N, description).
 set -u
 release=${1:?usage: package-test.sh RELEASE [CACHE-DIR]}
 cache=${2:-${ASN_CHROOT_CACHE:-/var/cache/dovecot-asn-ci}}
@@ -23,10 +25,14 @@ tar="$cache/$release-minbase.tar"
 mirror=${ASN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 passed=0 failed=0
 
-fail() { echo "package-test: $*" >&2; echo "package-test $release: $passed passed, $((failed + 1)) failed"; exit 1; }
+record() {	# record RESULT DESCRIPTION: the check numbered passed + failed
+	[ -n "${ASN_PKGTEST_RESULTS:-}" ] || return 0
+	printf '%s\tpackage-test.sh\t%s\t%s\n' "$1" "$((passed + failed))" "$2" >>"$ASN_PKGTEST_RESULTS"
+}
+fail() { echo "package-test: $*" >&2; passed=$((passed + 1)); record ERROR "$*"; passed=$((passed - 1)); echo "package-test $release: $passed passed, $((failed + 1)) failed"; exit 1; }
 ok() {	# ok STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then passed=$((passed + 1)); echo "ok - $2"
-	else failed=$((failed + 1)); echo "not ok - $2"; return 1; fi
+	if [ "$1" -eq 0 ]; then passed=$((passed + 1)); echo "ok - $2"; record PASS "$2"
+	else failed=$((failed + 1)); echo "not ok - $2"; record FAIL "$2"; return 1; fi
 }
 # gate: what follows needs the check that just failed
 gate() { echo "package-test $release: $passed passed, $failed failed (stopped: the rest needs that)"; exit 1; }
