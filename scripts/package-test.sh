@@ -8,7 +8,8 @@
 # checks: asnctl import of a small CSV, an IMAP login with the default
 # password gets the ALERT and only INBOX, a BSrE mail over LMTP shows in
 # asnctl status; then upgrades to the second build (accounts and events
-# kept, login still works), removes, purges, and lists what is left.
+# kept, login still works), removes, purges (the databases kept; deleted
+# when the debconf question says so), and lists what is left.
 # Ends with "package-test RELEASE: N passed, N failed".
 # The build runs on this host, so RELEASE must be the host's own (the
 # packages depend on that release's Dovecot ABI).  The pristine root is
@@ -214,12 +215,21 @@ in_root apt-get purge -y -q dovecot-asn dovecot-asn-tools >"$work/purge.log" 2>&
 in_root doveconf -n >/dev/null 2>&1; ok $? "after purge (10-auth.conf restored as README.Debian says) Dovecot's configuration parses"
 grep -q "kept the databases in /var/lib/dovecot-asn" "$work/purge.log"; ok $? "purge says it keeps the databases"
 [ -f "$root/var/lib/dovecot-asn/asn.db" ]; ok $? "and keeps them"
+# a reinstallation reuses the kept databases; the debconf question, said
+# yes to, deletes them on purge
+in_root sh -c 'apt-get install -y -q --no-install-recommends /root/v2/dovecot-asn-tools_*.deb' >"$work/reinstall.log" 2>&1 &&
+	[ "$(in_root asnctl list --csv 2>/dev/null | wc -l)" = "$accounts" ]
+ok $? "reinstalled dovecot-asn-tools finds the kept accounts"
+echo "dovecot-asn-tools dovecot-asn-tools/purge_databases boolean true" | in_root debconf-set-selections &&
+	in_root apt-get purge -y -q dovecot-asn-tools >"$work/purge2.log" 2>&1 &&
+	[ ! -e "$root/var/lib/dovecot-asn" ]
+ok $? "purge with the debconf question answered yes deletes /var/lib/dovecot-asn"
 left=$(cd "$root" && ls -d etc/dovecot/*asn* etc/dovecot/conf.d/*asn* usr/lib/dovecot/modules/*asn* \
 	usr/lib/dovecot/modules/*/*asn* usr/bin/asnctl usr/sbin/asn-passwdd lib/systemd/system/asn-passwdd.service \
 	etc/systemd/system/*/asn-passwdd.service 2>/dev/null)
 [ -z "$left" ]; ok $? "nothing else of dovecot-asn is left"
 [ -z "$left" ] || echo "$left" | sed 's/^/# left: /'
-echo "# kept by design: /var/lib/dovecot-asn, the vmail user and group, /var/vmail"
+echo "# kept by design: the vmail user and group, /var/vmail"
 echo "# $(($(date +%s) - start)) s"
 echo "package-test $release: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
