@@ -11,8 +11,10 @@
 # kept, login still works), removes, purges (the databases kept; deleted
 # when the debconf question says so), and lists what is left.
 # Ends with "package-test RELEASE: N passed, N failed".
-# The build runs on this host, so RELEASE must be the host's own (the
-# packages depend on that release's Dovecot ABI).  The pristine root is
+# The packages depend on the release's Dovecot ABI: RELEASE the host's own,
+# they are built on the host; another release (trixie from bookworm, or the
+# other way), in a root of that release with the build dependencies
+# (apt-get build-dep), lintian still the host's.  The pristine root is
 # chroot-suite.sh's cache: CACHE-DIR/RELEASE-minbase.tar (default
 # $ASN_CHROOT_CACHE or /var/cache/dovecot-asn-ci), apt's downloads in
 # CACHE-DIR/RELEASE-apt/.  ASN_PKGTEST_KEEP=1 keeps the root and the build.
@@ -39,8 +41,6 @@ ok() {	# ok STATUS DESCRIPTION
 gate() { echo "package-test $release: $passed passed, $failed failed (stopped: the rest needs that)"; exit 1; }
 [ "$(id -u)" = 0 ] || fail "needs root (chroot, mounts, unshare)"
 host_release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ "$release" = "$host_release" ] ||
-	fail "the packages are built on this host ($host_release), not for $release"
 for tool in dpkg-buildpackage dh lintian unshare; do
 	command -v $tool >/dev/null || fail "$tool missing (apt-get install devscripts debhelper lintian)"
 done
@@ -66,40 +66,67 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 start=$(date +%s)
 
+# new_root DIR: the pristine root unpacked in DIR, proc and dev mounted,
+# apt's downloads cached, no service starting while packages install (it
+# would bind the host's ports)
+new_root() {
+	mkdir -p "$1" && tar -C "$1" -xf "$tar" || fail "cannot unpack $tar"
+	mount -t proc proc "$1/proc" && mounted="$1/proc $mounted" &&
+	mount --bind /dev "$1/dev" && mounted="$1/dev $mounted" &&
+	mount --bind /dev/pts "$1/dev/pts" && mounted="$1/dev/pts $mounted" ||
+		fail "cannot mount proc/dev in $1"
+	mkdir -p "$cache/$release-apt/partial" &&
+	mount --bind "$cache/$release-apt" "$1/var/cache/apt/archives" &&
+		mounted="$1/var/cache/apt/archives $mounted" || fail "cannot mount $cache/$release-apt"
+	cp /etc/resolv.conf "$1/etc/resolv.conf"
+	printf '#!/bin/sh\nexit 101\n' >"$1/usr/sbin/policy-rc.d" && chmod 755 "$1/usr/sbin/policy-rc.d"
+}
+chroot_env() { _r=$1; shift; chroot "$_r" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+
 # --- build: VERSION, then VERSION+pkgtest1 (the upgrade)
-git clone -q "$src" "$work/src" || fail "git clone of $src failed"
+if [ "$release" = "$host_release" ]; then
+	broot="" bsrc="$work/src"
+else	# a root of RELEASE with the build dependencies
+	broot=$work/buildroot bsrc=$work/buildroot/root/src
+	new_root "$broot"
+fi
+git clone -q "$src" "$bsrc" || fail "git clone of $src failed"
+if [ -n "$broot" ]; then
+	chroot_env "$broot" sh -c 'apt-get update -q && apt-get install -y -q --no-install-recommends dpkg-dev &&
+		cd /root/src && apt-get build-dep -y -q ./' >"$work/build-deps.log" 2>&1
+	ok $? "$release root: apt-get build-dep ./ (log: build-deps.log)" || gate
+fi
 build() {	# build OUT-DIR
-	(cd "$work/src" && DEB_BUILD_OPTIONS="parallel=2 ${DEB_BUILD_OPTIONS:-}" \
-		dpkg-buildpackage -us -uc -b >"$work/build-${1##*/}.log" 2>&1) || return 1
-	mkdir -p "$1" && mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$1"/
+	if [ -n "$broot" ]; then
+		chroot_env "$broot" sh -c 'cd /root/src && DEB_BUILD_OPTIONS=parallel=2 dpkg-buildpackage -us -uc -b' \
+			>"$work/build-${1##*/}.log" 2>&1 || return 1
+		out=$broot/root
+	else
+		(cd "$bsrc" && DEB_BUILD_OPTIONS="parallel=2 ${DEB_BUILD_OPTIONS:-}" \
+			dpkg-buildpackage -us -uc -b >"$work/build-${1##*/}.log" 2>&1) || return 1
+		out=$work
+	fi
+	mkdir -p "$1" && mv "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo "$1"/
 }
 build "$work/v1"; ok $? "dpkg-buildpackage -us -uc -b (log: build-v1.log)" || gate
-v1=$(dpkg-parsechangelog -l "$work/src/debian/changelog" -S Version)
+v1=$(dpkg-parsechangelog -l "$bsrc/debian/changelog" -S Version)
 lintian "$work"/v1/*.changes >"$work/lintian.out" 2>&1
 grep -E '^[EW]:' "$work/lintian.out" | sed 's/^/# /'
 ! grep -qE '^[EW]:' "$work/lintian.out"; ok $? "lintian: no error, no warning without an override"
-(cd "$work/src" && git clean -qfdx >/dev/null &&
-	DEBEMAIL=pkgtest@localhost dch -v "$v1+pkgtest1" "package-test: the upgrade" >/dev/null 2>&1)
+# the upgrade's version: a changelog entry on top (no devscripts needed)
+{ printf 'dovecot-asn (%s+pkgtest1) unstable; urgency=medium\n\n  * package-test: the upgrade.\n\n -- %s  %s\n\n' \
+	"$v1" "$(dpkg-parsechangelog -l "$bsrc/debian/changelog" -S Maintainer)" "$(date -R)"
+  cat "$bsrc/debian/changelog"; } >"$work/changelog.new" && mv "$work/changelog.new" "$bsrc/debian/changelog"
 build "$work/v2"; ok $? "a second build, $v1+pkgtest1, for the upgrade" || gate
 
 # --- a pristine root
-mkdir -p "$root" && tar -C "$root" -xf "$tar" || fail "cannot unpack $tar"
-mount -t proc proc "$root/proc" && mounted="$root/proc $mounted" &&
-mount --bind /dev "$root/dev" && mounted="$root/dev $mounted" &&
-mount --bind /dev/pts "$root/dev/pts" && mounted="$root/dev/pts $mounted" ||
-	fail "cannot mount proc/dev in $root"
-mkdir -p "$cache/$release-apt/partial" &&
-mount --bind "$cache/$release-apt" "$root/var/cache/apt/archives" &&
-	mounted="$root/var/cache/apt/archives $mounted" || fail "cannot mount $cache/$release-apt"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-# no service starts while packages install (it would bind the host's ports)
-printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d"
+new_root "$root"
 mkdir -p "$root/root/v1" "$root/root/v2" &&
 	cp "$work"/v1/*.deb "$root/root/v1/" && cp "$work"/v2/*.deb "$root/root/v2/" &&
 	cp "$src/tests/data/diskominfo.csv" "$src/tests/mail/activation.eml" "$root/root/" ||
 	fail "cannot copy into $root"
-in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+in_root() { chroot_env "$root" "$@"; }
 # in_netns CMD...: in a network namespace of its own (loopback only)
 in_netns() { unshare -n sh -c 'ip link set lo up && exec "$@"' sh \
 	chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
@@ -125,7 +152,12 @@ in_root doveconf -h -f protocol=lmtp mail_plugins >"$work/plugins-before" 2>&1 &
 in_root sh -c '
 	sed -i "s/^!include auth-system.conf.ext/#&\n!include auth-asn.conf.ext/" /etc/dovecot/conf.d/10-auth.conf &&
 	ln -s asn.conf.ext /etc/dovecot/conf.d/90-asn.conf &&
-	sed -i "s|^mail_location = .*|mail_location = maildir:~/Maildir|" /etc/dovecot/conf.d/10-mail.conf &&
+	if doveconf -h mail_driver >/dev/null 2>&1; then	# Dovecot 2.4
+		sed -i -e "s|^mail_driver = .*|mail_driver = maildir|" -e "s|^mail_path = .*|mail_path = ~/Maildir|" \
+			-e "s|^mail_inbox_path = |#&|" /etc/dovecot/conf.d/10-mail.conf
+	else
+		sed -i "s|^mail_location = .*|mail_location = maildir:~/Maildir|" /etc/dovecot/conf.d/10-mail.conf
+	fi &&
 	doveconf -n >/dev/null' >"$work/enable.out" 2>&1
 ok $? "enabled: 10-auth.conf includes auth-asn.conf.ext, 90-asn.conf links asn.conf.ext, doveconf -n" ||
 	{ sed 's/^/# /' "$work/enable.out"; gate; }
