@@ -162,11 +162,14 @@ in_root sh -c '
 ok $? "enabled: 10-auth.conf includes auth-asn.conf.ext, 90-asn.conf links asn.conf.ext, doveconf -n" ||
 	{ sed 's/^/# /' "$work/enable.out"; gate; }
 # test-only: a log file (no syslog in the root) and LMTP on loopback TCP
-cat >"$root/etc/dovecot/local.conf" <<'EOF'
+# (2.4 names the listener's address listen)
+addr=address
+in_root doveconf -h mail_driver >/dev/null 2>&1 && addr=listen
+cat >"$root/etc/dovecot/local.conf" <<EOF
 log_path = /var/log/dovecot.log
 service lmtp {
   inet_listener lmtp {
-    address = 127.0.0.1
+    $addr = 127.0.0.1
     port = 24
   }
 }
