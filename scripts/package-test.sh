@@ -154,7 +154,8 @@ in_root sh -c '
 	ln -s asn.conf.ext /etc/dovecot/conf.d/90-asn.conf &&
 	if doveconf -h mail_driver >/dev/null 2>&1; then	# Dovecot 2.4
 		sed -i -e "s|^mail_driver = .*|mail_driver = maildir|" -e "s|^mail_path = .*|mail_path = ~/Maildir|" \
-			-e "s|^mail_inbox_path = |#&|" /etc/dovecot/conf.d/10-mail.conf
+			-e "s|^mail_inbox_path = |#&|" /etc/dovecot/conf.d/10-mail.conf &&
+		sed -i "/^ *auth_username_format = /s/^/#/" /etc/dovecot/conf.d/20-lmtp.conf
 	else
 		sed -i "s|^mail_location = .*|mail_location = maildir:~/Maildir|" /etc/dovecot/conf.d/10-mail.conf
 	fi &&
