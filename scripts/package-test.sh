@@ -17,7 +17,8 @@
 # (apt-get build-dep), lintian still the host's.  The pristine root is
 # chroot-suite.sh's cache: CACHE-DIR/RELEASE-minbase.tar (default
 # $ASN_CHROOT_CACHE or /var/cache/dovecot-asn-ci), apt's downloads in
-# CACHE-DIR/RELEASE-apt/.  ASN_PKGTEST_KEEP=1 keeps the root and the build.
+# CACHE-DIR/RELEASE-apt/.  ASN_PKGTEST_KEEP=1 keeps the root and the build;
+# ASN_PKGTEST_ROUNDCUBE=1 also installs the Roundcube driver with Roundcube.
 # ASN_PKGTEST_RESULTS=FILE: one line per check appended to FILE, as
 # run-tests keeps them (RESULT, package-test.sh, N, description).
 set -u
@@ -241,6 +242,21 @@ smoke "$user" "$pass" v2
 grep -q '^\* OK \[ALERT\] ' "$root/root/imap-v2.out"; ok $? "after the upgrade: login with the ALERT"
 in_root asnctl status "$user" >"$work/status-v2" 2>&1
 grep -q account_activation "$work/status-v2"; ok $? "and the BSrE event is still there"
+
+# --- ASN_PKGTEST_ROUNDCUBE=1: the webmail driver with Debian's Roundcube
+# (optional: Roundcube pulls PHP and a web server, about 60 packages)
+if [ -n "${ASN_PKGTEST_ROUNDCUBE:-}" ]; then
+	echo "roundcube-core roundcube/dbconfig-install boolean false" | in_root debconf-set-selections
+	in_root sh -c 'apt-get install -y -q --no-install-recommends /root/v2/roundcube-plugin-dovecot-asn_*.deb roundcube-sqlite3' \
+		>"$work/roundcube.log" 2>&1
+	ok $? "apt-get install ./roundcube-plugin-dovecot-asn*.deb (log: roundcube.log)"
+	in_root php -l /usr/share/roundcube/plugins/password/drivers/asnpasswdd.php >"$work/php-l" 2>&1
+	ok $? "Roundcube's password plugin finds the asnpasswdd driver (php -l through the link)"
+	in_root apt-get purge -y -q roundcube-plugin-dovecot-asn >>"$work/roundcube.log" 2>&1 &&
+		[ ! -e "$root/usr/share/roundcube/plugins/password/drivers/asnpasswdd.php" ] &&
+		[ ! -e "$root/usr/share/dovecot-asn/roundcube" ]
+	ok $? "purged: the driver and its link are gone"
+fi
 
 # --- remove, then purge
 in_root apt-get remove -y -q dovecot-asn >"$work/remove.log" 2>&1; ok $? "apt-get remove dovecot-asn"
