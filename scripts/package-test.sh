@@ -153,7 +153,7 @@ in_root doveconf -h -f protocol=lmtp mail_plugins >"$work/plugins-before" 2>&1 &
 in_root sh -c '
 	sed -i "s/^!include auth-system.conf.ext/#&\n!include auth-asn.conf.ext/" /etc/dovecot/conf.d/10-auth.conf &&
 	ln -s asn.conf.ext /etc/dovecot/conf.d/90-asn.conf &&
-	if doveconf -h mail_driver >/dev/null 2>&1; then	# Dovecot 2.4
+	if [ "$(dovecot --version | cut -c1-4)" = "2.4." ]; then
 		sed -i -e "s|^mail_driver = .*|mail_driver = maildir|" -e "s|^mail_path = .*|mail_path = ~/Maildir|" \
 			-e "s|^mail_inbox_path = |#&|" /etc/dovecot/conf.d/10-mail.conf &&
 		sed -i "/^ *auth_username_format = /s/^/#/" /etc/dovecot/conf.d/20-lmtp.conf
@@ -166,7 +166,7 @@ ok $? "enabled: 10-auth.conf includes auth-asn.conf.ext, 90-asn.conf links asn.c
 # test-only: a log file (no syslog in the root) and LMTP on loopback TCP
 # (2.4 names the listener's address listen)
 addr=address
-in_root doveconf -h mail_driver >/dev/null 2>&1 && addr=listen
+[ "$(in_root dovecot --version | cut -c1-4)" = "2.4." ] && addr=listen
 cat >"$root/etc/dovecot/local.conf" <<EOF
 log_path = /var/log/dovecot.log
 service lmtp {
