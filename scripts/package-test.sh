@@ -225,6 +225,8 @@ grep -q '^\* OK \[ALERT\] ' "$root/root/imap-v1.out"; ok $? "and the ALERT"
 [ "$(grep -c '^\* LIST' "$root/root/imap-v1.out")" = 1 ] && grep -q '^\* LIST.* "\{0,1\}INBOX"\{0,1\}$' "$root/root/imap-v1.out"
 ok $? "LIST shows only INBOX"
 grep -q '^250 .*Saved' "$root/root/lmtp-v1.out"; ok $? "a BSrE mail over LMTP delivered"
+ls "$root/var/vmail/jatimprov.go.id/siti.rahma/Maildir/new" 2>/dev/null | grep -q .
+ok $? "the mail is in Maildir under /var/vmail/DOMAIN/USER"
 in_root asnctl status "$user" >"$work/status-v1" 2>&1
 grep -q account_activation "$work/status-v1"; ok $? "asnctl status shows it"
 for f in imap-v1 lmtp-v1; do sed "s/^/# $f: /" "$root/root/$f.out"; done | grep -v "$pass" | head -40
