@@ -146,6 +146,10 @@ ok $? "postinst: group vmail, /var/lib/dovecot-asn 0750, asn.db 0640, bsre/ 0770
 [ $? -eq 0 ] || sed 's/^/# /' "$work/perm"
 [ "$(in_root id -u vmail)" -ge "$(in_root doveconf -h first_valid_uid)" ]
 ok $? "the vmail uid is one Dovecot accepts (first_valid_uid)"
+[ -f "$root/lib/systemd/system/asnctl-verify.timer" ] &&
+	[ -L "$root/etc/systemd/system/timers.target.wants/asnctl-verify.timer" ] &&
+	grep -q "^ExecStart=/usr/bin/asnctl verify$" "$root/lib/systemd/system/asnctl-verify.service"
+ok $? "asnctl-verify.timer installed and enabled, its service runs /usr/bin/asnctl verify"
 in_root doveconf -h -f protocol=lmtp mail_plugins >"$work/plugins-before" 2>&1 &&
 	! grep -q asn "$work/plugins-before"; ok $? "installed inert: Dovecot loads no asn plugin yet"
 
@@ -280,7 +284,8 @@ echo "dovecot-asn-tools dovecot-asn-tools/purge_databases boolean true" | in_roo
 ok $? "purge with the debconf question answered yes deletes /var/lib/dovecot-asn"
 left=$(cd "$root" && ls -d etc/dovecot/*asn* etc/dovecot/conf.d/*asn* usr/lib/dovecot/modules/*asn* \
 	usr/lib/dovecot/modules/*/*asn* usr/bin/asnctl usr/sbin/asn-passwdd lib/systemd/system/asn-passwdd.service \
-	etc/systemd/system/*/asn-passwdd.service 2>/dev/null)
+	lib/systemd/system/asnctl-verify.* etc/systemd/system/*/asn-passwdd.service \
+	etc/systemd/system/*/asnctl-verify.* 2>/dev/null)
 [ -z "$left" ]; ok $? "nothing else of dovecot-asn is left"
 [ -z "$left" ] || echo "$left" | sed 's/^/# left: /'
 echo "# kept by design: the vmail user and group, /var/vmail"
