@@ -207,5 +207,13 @@ sqlite3 "$work/db/bsre/bsre.db" "UPDATE bsre_events SET trusted_by = 'dkim'
 	WHERE email = '$siti' AND message_key = 'act1@bssn.go.id'"
 run 0 "verify a DKIM-trusted event's mail" -- asnctl verify --user "$siti" "$corpus/activation.eml"
 contains "$work/stdout" "0 judged again (0 changed), 1 trusted by DKIM already" "an event DKIM trusted is kept"
+# another mail that reuses the recorded one's Message-ID judges nothing
+sqlite3 "$work/db/bsre/bsre.db" "UPDATE bsre_events SET trusted_by = 'legacy'
+	WHERE email = '$siti' AND message_key = 'act1@bssn.go.id'"
+sed 's/^Subject: .*/Subject: [BSrE] Sertifikat Elektronik Terbit/' "$corpus/activation.eml" >"$work/twin.eml"
+run 0 "verify a different mail with the same Message-ID" -- asnctl verify --user "$siti" "$work/twin.eml"
+contains "$work/stdout" "0 judged again (0 changed), 0 trusted by DKIM already, 0 not recorded (asnctl scan records them), 1 not the recorded mail" \
+	"a mail that is not the recorded one (another subject) changes nothing"
+[ "$(legacy_of act1@bssn.go.id)" = legacy ]; ok $? "the recorded event is still legacy"
 
 tap_finish

@@ -61,6 +61,9 @@ enum mutation {
 	BODY_CHANGED,
 	FROM_ADDED,		/* a second From on top after signing */
 	RESIGN_BAD,		/* a second, bad signature on top */
+	TO_ADDED,		/* a second To on top (replay to another mailbox) */
+	SUBJECT_COMMENT,	/* "Subject (x): ..." on top, read as Subject by libetpan */
+	MANY_SIGNATURES,	/* 17 more signatures on top */
 };
 
 static const struct dkim_case {
@@ -113,6 +116,14 @@ static const struct dkim_case {
 	  ASN_BSRE_DKIM_UNTRUSTED, "key_revoked" },
 	{ "selector missing from the key file", NULL, &good, "gone", "bssn.go.id", NULL, false,
 	  KEEP, ASN_BSRE_DKIM_UNVERIFIED, "key_not_in_file" },
+	{ "a second To added on top", NULL, &good, "sel1", "bssn.go.id", NULL, false, TO_ADDED,
+	  ASN_BSRE_DKIM_UNTRUSTED, "header_duplicate" },
+	{ "a field named \"Subject (x)\" added on top", NULL, &good, "sel1", "bssn.go.id", NULL,
+	  false, SUBJECT_COMMENT, ASN_BSRE_DKIM_UNTRUSTED, "syntax" },
+	{ "To not covered by h=", NULL, &good, "sel1", "bssn.go.id", "from:subject:date", false,
+	  KEEP, ASN_BSRE_DKIM_UNTRUSTED, "to_not_signed" },
+	{ "18 signatures", NULL, &good, "sel1", "bssn.go.id", NULL, false, MANY_SIGNATURES,
+	  ASN_BSRE_DKIM_UNTRUSTED, "too_many_signatures" },
 };
 
 static char *replace(const char *s, const char *from, const char *to)
@@ -165,6 +176,24 @@ static char *make_mail(const struct dkim_case *c)
 	case FROM_ADDED:
 		out = replace(signed_mail, "DKIM-Signature:", "From: a@attacker.example\n"
 			      "DKIM-Signature:");
+		break;
+	case TO_ADDED:
+		out = replace(signed_mail, "DKIM-Signature:", "To: budi@jatimprov.go.id\n"
+			      "DKIM-Signature:");
+		break;
+	case SUBJECT_COMMENT:
+		out = replace(signed_mail, "DKIM-Signature:", "Subject (x): [BSrE] Aktivasi Akun\n"
+			      "DKIM-Signature:");
+		break;
+	case MANY_SIGNATURES:
+		out = strdup(signed_mail);
+		for (int i = 0; i < 17 && out != NULL; i++) {
+			char *more = dkim_test_sign(other.pem, "sel1", "bssn.go.id", NULL, false,
+						    out, strlen(out));
+
+			free(out);
+			out = more;
+		}
 		break;
 	case RESIGN_BAD:
 		/* the good one signed again with a key the selector does not

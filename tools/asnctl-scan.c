@@ -36,7 +36,7 @@ struct scan {
 	/* verify: events judged again, changed by it, trusted by DKIM already
 	   (kept), not recorded at all */
 	bool verify;
-	unsigned long rejudged, changed, kept_dkim, not_recorded;
+	unsigned long rejudged, changed, kept_dkim, not_recorded, other_mail;
 	int error;
 	/* --dry-run: the user\tkey pairs this run would have recorded */
 	struct asn_str_map *dry_seen;
@@ -150,8 +150,8 @@ static void record_message(struct scan *s, const char *path, const char *data, s
 			   time_t mtime, struct asn_bsre_mail *out);
 
 struct stored_trust {
-	const char *key;
-	bool found;
+	const struct asn_bsre_mail *mail;
+	bool found, same;
 	char trusted_by[16];
 };
 
@@ -159,9 +159,12 @@ static int find_stored(const struct asn_bsre_stored_event *event, void *context)
 {
 	struct stored_trust *st = context;
 
-	if (strcmp(event->message_key, st->key) != 0)
+	if (strcmp(event->message_key, st->mail->message_key) != 0)
 		return 0;
 	st->found = true;
+	/* the mail that was recorded, not another one with its Message-ID */
+	st->same = event->type == st->mail->event && strcmp(event->subject, st->mail->subject) == 0 &&
+		strcmp(event->sender, st->mail->sender) == 0;
 	snprintf(st->trusted_by, sizeof(st->trusted_by), "%s", event->trusted_by);
 	return 1;
 }
@@ -172,7 +175,7 @@ static int find_stored(const struct asn_bsre_stored_event *event, void *context)
 static void verify_recorded(struct scan *s, const char *path, const char *owner,
 			    const struct asn_bsre_mail *mail)
 {
-	struct stored_trust st = { mail->message_key, false, "" };
+	struct stored_trust st = { mail, false, false, "" };
 	struct asn_error err;
 	char *lower = asn_xstrdup(owner);
 	int ret;
@@ -185,6 +188,11 @@ static void verify_recorded(struct scan *s, const char *path, const char *owner,
 		s->error = EX_TEMPFAIL;
 	} else if (!st.found) {
 		s->not_recorded++;
+	} else if (!st.same) {
+		s->other_mail++;
+		asnctl_warning("%s: its Message-ID <%s> is %s's recorded event, but type, subject or "
+			       "sender differ: that event is left as it is", path, mail->message_key,
+			       owner);
 	} else if (strcmp(st.trusted_by, "dkim") == 0) {
 		s->kept_dkim++;
 	} else {
@@ -581,9 +589,10 @@ int asnctl_scan_command(struct asnctl *ctl, int argc, char **argv, bool verify)
 		if (verify) {
 			printf("%lu files, %lu mails, %lu BSrE mails: %lu judged again (%lu %s), "
 			       "%lu trusted by DKIM already, %lu not recorded (asnctl scan records "
-			       "them), %lu without owner, %lu unreadable\n", s.files, s.mails, s.bsre,
-			       s.rejudged, s.changed, s.dry_run ? "dry run: nothing changed" :
-			       "changed", s.kept_dkim, s.not_recorded, s.no_owner, s.unreadable);
+			       "them), %lu not the recorded mail, %lu without owner, %lu unreadable\n",
+			       s.files, s.mails, s.bsre, s.rejudged, s.changed,
+			       s.dry_run ? "dry run: nothing changed" : "changed", s.kept_dkim,
+			       s.not_recorded, s.other_mail, s.no_owner, s.unreadable);
 			asnctl_verify_summary(s.store);
 		} else {
 			printf("%lu files, %lu mails, %lu BSrE mails: %lu %s, %lu already known, "

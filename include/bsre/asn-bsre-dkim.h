@@ -12,13 +12,17 @@
    A mail is trusted when one signature:
    - verifies, with a body hash that matches the body (no l= tag: a
      signature over part of the body lets anyone append to it);
-   - lists From and Subject in h=;
+   - lists From, Subject and To in h= (To: the owner test reads it), and
+     is not rsa-sha1 (RFC 8301);
    - has a d= that is one of asn_bsre_senders (a subdomain at a dot
      boundary counts: asn_bsre_domain_trusted());
    - is aligned with the From header's domain: the From domain equals d=
      or is a subdomain of it;
    and the mail has exactly one From (with one address) and at most one
-   Subject, so that the header a reader sees is the one that was signed.
+   Subject, To, Cc, Date and Message-ID, no field name with white space or
+   a comment before its colon, and at most 16 signatures, so that the
+   header a reader sees is the one that was signed and one mail cannot
+   make the check hash its body over and over.
 
    The verdict is one of three: trusted; untrusted (a permanent failure:
    no signature, a bad one, a changed body, the wrong domain, a key that
@@ -43,7 +47,8 @@ struct asn_bsre_dkim_result {
 	/* A short stable code (for logs, the store and tests):
 	   trusted:    "pass"
 	   untrusted:  "no_signature", "not_a_sender", "not_aligned",
-		       "from_not_signed", "subject_not_signed",
+		       "from_not_signed", "subject_not_signed", "to_not_signed",
+		       "weak_algorithm", "too_many_signatures",
 		       "body_partly_signed", "bad_signature", "body_changed",
 		       "signature_invalid", "key_missing", "key_revoked",
 		       "key_invalid", "header_duplicate", "from_unparsable",
@@ -103,9 +108,9 @@ int asn_bsre_dkim_recheck(struct asn_bsre_dkim *ctx, const void *message, size_t
    is unverified, dropped once the verdict is final.
 
    The check of a stored mail from its facts, with the keys of today: the
-   verdict asn_bsre_dkim_verify() would give the whole mail now (a key
-   that does not exist is key_missing: the delivery's lookup failed for a
-   while, it did not find the key gone).  An unverified verdict leaves the
+   verdict asn_bsre_dkim_recheck() would give the whole mail now (a key
+   that no longer exists leaves it unverified, key_gone: it may have been
+   rotated since the delivery).  An unverified verdict leaves the
    facts as they are.  -1 as asn_bsre_dkim_verify(), and for facts that
    are not ("syntax" in the error). */
 int asn_bsre_dkim_verify_facts(struct asn_bsre_dkim *ctx, const char *facts,

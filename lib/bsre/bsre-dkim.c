@@ -95,6 +95,7 @@ static const char *sig_precheck(const struct message_state *m, DKIM_SIGINFO *sig
 {
 	const char *d = sig_domain(sig);
 	const char *const signer[] = { d, NULL };
+	dkim_alg_t alg;
 
 	if (d[0] == '\0')
 		return "signature_invalid";
@@ -107,6 +108,12 @@ static const char *sig_precheck(const struct message_state *m, DKIM_SIGINFO *sig
 		return "from_not_signed";
 	if (!dkim_sig_hdrsigned(sig, (u_char *)"subject"))
 		return "subject_not_signed";
+	/* the owner test reads To: an unsigned one could be added */
+	if (!dkim_sig_hdrsigned(sig, (u_char *)"to"))
+		return "to_not_signed";
+	/* RFC 8301: rsa-sha1 must not be trusted */
+	if (dkim_sig_getsignalg(sig, &alg) != DKIM_STAT_OK || alg == DKIM_SIGN_RSASHA1)
+		return "weak_algorithm";
 	if (dkim_sig_gettagvalue(sig, false, (u_char *)"l") != NULL)
 		return "body_partly_signed";
 	return NULL;
@@ -245,7 +252,14 @@ static bool field_is(const char *field, size_t len, const char *name)
    the offset of the body, or -1 for a header that is not one. */
 struct header_facts {
 	unsigned int from_count, subject_count;
+	/* To, Cc, Date, Message-ID: the owner test, the event's time and key
+	   read them; more than one lets a reader see another one than was
+	   signed (DKIM signs the bottom one, parsers read the top one) */
+	unsigned int other_twice;
+	unsigned int signatures;
+	bool odd_name;			/* a field name a parser may read differently */
 	char *from_value;		/* unfolded */
+	unsigned int to_count, cc_count, date_count, id_count;
 };
 
 static void end_field(DKIM *dkim, struct asn_str *field, struct header_facts *facts,
@@ -269,6 +283,28 @@ static void end_field(DKIM *dkim, struct asn_str *field, struct header_facts *fa
 		facts->from_count++;
 	} else if (field_is(field->data, field->len, "subject")) {
 		facts->subject_count++;
+	} else if (field_is(field->data, field->len, "to")) {
+		facts->other_twice += facts->to_count++ > 0;
+	} else if (field_is(field->data, field->len, "cc")) {
+		facts->other_twice += facts->cc_count++ > 0;
+	} else if (field_is(field->data, field->len, "date")) {
+		facts->other_twice += facts->date_count++ > 0;
+	} else if (field_is(field->data, field->len, "message-id")) {
+		facts->other_twice += facts->id_count++ > 0;
+	} else if (field_is(field->data, field->len, "dkim-signature")) {
+		facts->signatures++;
+	}
+	/* a name with white space or a comment before its colon
+	   ("Subject (x): ..."): libetpan reads it as Subject, libopendkim
+	   as another field */
+	{
+		const char *colon = memchr(field->data, ':', field->len);
+		size_t name_len = colon == NULL ? field->len : (size_t)(colon - field->data);
+
+		for (size_t i = 0; i < name_len; i++) {
+			if (field->data[i] == ' ' || field->data[i] == '\t' || field->data[i] == '(')
+				facts->odd_name = true;
+		}
 	}
 	asn_str_truncate(field, 0);
 }
@@ -338,7 +374,8 @@ static unsigned int reason_rank(const char *reason)
 {
 	static const char *const order[] = {
 		"no_signature", "not_a_sender", "not_aligned", "from_not_signed",
-		"subject_not_signed", "body_partly_signed", "signature_invalid",
+		"subject_not_signed", "to_not_signed", "weak_algorithm", "body_partly_signed",
+		"signature_invalid",
 		"key_missing", "key_invalid", "key_revoked", "bad_signature", "body_changed",
 	};
 
@@ -429,6 +466,9 @@ static const char *reason_text(const char *reason)
 		{ "not_aligned", "the signing domain is not the From domain or a parent of it" },
 		{ "from_not_signed", "the signature does not cover the From header" },
 		{ "subject_not_signed", "the signature does not cover the Subject header" },
+		{ "to_not_signed", "the signature does not cover the To header" },
+		{ "weak_algorithm", "the signature uses rsa-sha1 (RFC 8301: not to be trusted)" },
+		{ "too_many_signatures", "the mail has more DKIM signatures than are checked" },
 		{ "body_partly_signed", "the signature covers only part of the body (l=)" },
 		{ "key_missing", "the signing key does not exist in DNS (NXDOMAIN or no TXT)" },
 		{ "key_invalid", "the signing key's record is not a usable DKIM key" },
@@ -599,6 +639,23 @@ static int verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
 	}
 	/* one From with one address, at most one Subject: the header a
 	   reader sees must be the one that was signed */
+	if (facts.odd_name) {
+		set_result(result_r, ASN_BSRE_DKIM_UNTRUSTED, "syntax",
+			   "a header field name holds white space or a comment");
+		goto out;
+	}
+	if (facts.signatures > MAX_LOOKUPS) {
+		/* each signature may make libopendkim hash the body again */
+		set_result(result_r, ASN_BSRE_DKIM_UNTRUSTED, "too_many_signatures",
+			   "the mail has %u DKIM signatures (at most %d are checked)",
+			   facts.signatures, MAX_LOOKUPS);
+		goto out;
+	}
+	if (facts.other_twice > 0) {
+		set_result(result_r, ASN_BSRE_DKIM_UNTRUSTED, "header_duplicate",
+			   "the mail has To, Cc, Date or Message-ID more than once");
+		goto out;
+	}
 	if (facts.from_count != 1 || facts.subject_count > 1) {
 		set_result(result_r, ASN_BSRE_DKIM_UNTRUSTED, "header_duplicate",
 			   "the mail has %u From and %u Subject headers (expected 1 and 1)",
@@ -677,7 +734,8 @@ int asn_bsre_dkim_verify_facts(struct asn_bsre_dkim *ctx, const char *facts,
 		return -1;
 	}
 	bits_copy = asn_xstrndup(bits, (size_t)(nl - bits));
-	ret = verify(ctx, nl + 1, strlen(nl + 1), false, bits_copy, result_r, NULL, err);
+	/* a key gone since the delivery (rotated) leaves it unverified */
+	ret = verify(ctx, nl + 1, strlen(nl + 1), true, bits_copy, result_r, NULL, err);
 	free(bits_copy);
 	return ret;
 }
