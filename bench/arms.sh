@@ -19,6 +19,8 @@ top_srcdir=$src; top_builddir=$build
 DOVEADM=$(command -v doveadm); export top_srcdir top_builddir DOVEADM
 
 arms_cleanup() {
+	# what a benchmark adds (ASN_CLEANUP, as for the tests: e.g. its DNS server)
+	eval "${ASN_CLEANUP:-}"
 	for arm in with bare; do
 		[ -f "$root/$arm/run/master.pid" ] && kill "$(cat "$root/$arm/run/master.pid" 2>/dev/null)" 2>/dev/null
 	done

@@ -72,6 +72,8 @@ dns_port=$(( 20000 + $$ % 30000 ))
 	--no-resolv --no-hosts --user=nobody --pid-file= --conf-file=/dev/null --local=/bssn.go.id/ \
 	--txt-record="sel1._domainkey.bssn.go.id,$(echo "$key_record" | sed 's/" *"/,/g; s/"//g')" &
 dns_pid=$!
+# stopped however the benchmark ends (arms.sh's and Dovecot's exit traps)
+ASN_CLEANUP="kill $dns_pid 2>/dev/null; ${ASN_CLEANUP:-}"
 
 # Each LMTP process writes its own callgrind file when it ends (Dovecot
 # reuses a process for the next client, as on a real site: the files are
