@@ -217,8 +217,7 @@ int asn_bsre_read_mail(struct mail *mail, const struct asn_bsre_trust *trust,
 	headers.to = to_addresses(mail, &headers.to_count);
 	headers.envelope_to = envelope_to;
 	headers.owner = owner;
-	if (dkim != NULL && trust->mode != ASN_BSRE_TRUST_AUTHRES &&
-	    asn_bsre_classify_subject(trust->patterns, headers.subject) != ASN_BSRE_SUSPICIOUS)
+	if (dkim != NULL && asn_bsre_wants_dkim(trust, headers.subject))
 		verify_dkim(mail, dkim, &headers, &facts, &dkim_result);
 	asn_bsre_mail_from_headers(&headers, trust, out);
 	if (out->unverified) {

@@ -39,18 +39,14 @@ static char *dkim_ctx_key;
 
 static struct asn_bsre_dkim *dkim_context(const struct bsre_config *cfg, struct event *event)
 {
-	struct asn_bsre_dkim_options options = {
-		.senders = cfg->trust.trust.senders,
-		.timeout_secs = cfg->set.bsre_dkim_timeout,
-		.resolver = cfg->set.bsre_dkim_resolver,
-		.keys_path = cfg->set.bsre_dkim_keys,
-	};
+	struct asn_bsre_dkim_options options;
 	struct asn_error err;
 	struct stat st;
 	const char *key;
 
 	if (cfg->trust.trust.mode == ASN_BSRE_TRUST_AUTHRES)
 		return NULL;
+	asn_bsre_dkim_options_from(&cfg->set, cfg->trust.trust.senders, &options);
 	i_zero(&st);
 	if (options.keys_path[0] != '\0' && stat(options.keys_path, &st) < 0)
 		st.st_mtime = -1;

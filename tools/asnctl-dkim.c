@@ -11,17 +11,13 @@
 int asnctl_dkim_open(const struct asnctl *ctl, const struct asn_bsre_trust *trust,
 		     struct asn_bsre_dkim **ctx_r)
 {
-	struct asn_bsre_dkim_options options = {
-		.senders = trust->senders,
-		.timeout_secs = ctl->set.bsre_dkim_timeout,
-		.resolver = ctl->set.bsre_dkim_resolver,
-		.keys_path = ctl->set.bsre_dkim_keys,
-	};
+	struct asn_bsre_dkim_options options;
 	struct asn_error err;
 
 	*ctx_r = NULL;
 	if (trust->mode == ASN_BSRE_TRUST_AUTHRES)
 		return EX_OK;
+	asn_bsre_dkim_options_from(&ctl->set, trust->senders, &options);
 	if (asn_bsre_dkim_init(&options, ctx_r, &err) < 0) {
 		asnctl_error("%s", err.msg);
 		return EX_CONFIG;

@@ -177,12 +177,10 @@ static void verify_recorded(struct scan *s, const char *path, const char *owner,
 {
 	struct stored_trust st = { mail, false, false, "" };
 	struct asn_error err;
-	char *lower = asn_xstrdup(owner);
 	int ret;
 
-	for (char *c = lower; *c != '\0'; c++)
-		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-	ret = asn_store_bsre_events(s->store, lower, find_stored, &st, &err);
+	/* the store compares emails without case */
+	ret = asn_store_bsre_events(s->store, owner, find_stored, &st, &err);
 	if (ret < 0) {
 		asnctl_error("%s: %s", path, err.msg);
 		s->error = EX_TEMPFAIL;
@@ -203,7 +201,7 @@ static void verify_recorded(struct scan *s, const char *path, const char *owner,
 			       mail->unverified ? "UNVERIFIED" : "UNTRUSTED",
 			       mail->trusted ? mail->trusted_by : mail->trust_reason);
 		if (!s->dry_run) {
-			ret = asn_store_bsre_event_retrust(s->store, lower, mail->message_key, mail,
+			ret = asn_store_bsre_event_retrust(s->store, owner, mail->message_key, mail,
 							   &err);
 			if (ret < 0) {
 				asnctl_error("%s: %s", path, err.msg);
@@ -212,7 +210,6 @@ static void verify_recorded(struct scan *s, const char *path, const char *owner,
 			s->changed += ret > 0;
 		}
 	}
-	free(lower);
 }
 
 static void scan_message(struct scan *s, const char *path, const char *data, size_t size,

@@ -71,6 +71,14 @@ struct asn_bsre_dkim_options {
 	const char *keys_path;		/* asn_bsre_dkim_keys: "" = DNS */
 };
 
+/* The options as the settings give them (asn_bsre_dkim_timeout,
+   asn_bsre_dkim_resolver, asn_bsre_dkim_keys) with the trusted senders:
+   the one place the delivery plugin and asnctl read them.  The options
+   point into set and senders. */
+struct asn_settings;
+void asn_bsre_dkim_options_from(const struct asn_settings *set, const char *const *senders,
+				struct asn_bsre_dkim_options *options_r);
+
 /* Once per process: the libopendkim handle, the resolver's addresses, the
    key file read and checked.  -1 with err naming the setting (or
    FILE:LINE of the key file) when one is invalid. */

@@ -195,6 +195,11 @@ int asn_bsre_trust_config_init(struct asn_bsre_trust_config *cfg, const struct a
 			       struct asn_error *err);
 void asn_bsre_trust_config_free(struct asn_bsre_trust_config *cfg);
 
+/* Whether a candidate's DKIM signature is worth checking: the mode uses
+   DKIM and the subject is no look-alike (never trusted anyway).  For the
+   callers that hold the raw mail (the delivery plugin, asn_bsre_analyze()). */
+bool asn_bsre_wants_dkim(const struct asn_bsre_trust *trust, const char *subject);
+
 /* The headers of one mail, decoded by the caller's MIME parser. */
 struct asn_bsre_headers {
 	const char *subject;		/* RFC 2047 decoded, unfolded */

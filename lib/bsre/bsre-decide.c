@@ -108,6 +108,12 @@ static bool authres_pass(const struct asn_bsre_headers *h, const struct asn_bsre
 					   trust->senders);
 }
 
+bool asn_bsre_wants_dkim(const struct asn_bsre_trust *trust, const char *subject)
+{
+	return trust->mode != ASN_BSRE_TRUST_AUTHRES &&
+		asn_bsre_classify_subject(trust->patterns, subject) != ASN_BSRE_SUSPICIOUS;
+}
+
 /* For a mail from one of the senders: the mode's checks (asn-bsre.h). */
 static void decide_trust(const struct asn_bsre_headers *h, const struct asn_bsre_trust *trust,
 			 struct asn_bsre_mail *out)

@@ -4,6 +4,7 @@
    (asn_bsre_domain_trusted()). */
 #include "asn-bsre-dkim.h"
 #include "asn-bsre.h"
+#include "asn-settings.h"
 #include "bsre-dkim-private.h"
 
 #include <opendkim/dkim.h>
@@ -150,6 +151,16 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 	return status == ASN_DKIM_KEY_FOUND ? DKIM_CBSTAT_CONTINUE : DKIM_CBSTAT_NOTFOUND;
 }
 
+void asn_bsre_dkim_options_from(const struct asn_settings *set, const char *const *senders,
+				struct asn_bsre_dkim_options *options_r)
+{
+	memset(options_r, 0, sizeof(*options_r));
+	options_r->senders = senders;
+	options_r->timeout_secs = set->bsre_dkim_timeout;
+	options_r->resolver = set->bsre_dkim_resolver;
+	options_r->keys_path = set->bsre_dkim_keys;
+}
+
 int asn_bsre_dkim_init(const struct asn_bsre_dkim_options *options,
 		       struct asn_bsre_dkim **ctx_r, struct asn_error *err)
 {
@@ -250,16 +261,22 @@ static bool field_is(const char *field, size_t len, const char *name)
 /* Splits the header into fields (folded lines joined with CRLF, as
    signed), gives each to libopendkim, counts From and Subject.  Returns
    the offset of the body, or -1 for a header that is not one. */
+/* The fields counted.  A reader of the mail looks at From, Subject, To,
+   Cc, Date and Message-ID (the trust, the owner test, the event's time and
+   key): more than one of any lets a reader see another one than was
+   signed (DKIM signs the bottom one, parsers read the top one). */
+enum counted_field {
+	FIELD_FROM, FIELD_SUBJECT, FIELD_TO, FIELD_CC, FIELD_DATE, FIELD_MESSAGE_ID,
+	FIELD_SIGNATURE, FIELD_COUNT
+};
+static const char *const counted_field_names[FIELD_COUNT] = {
+	"from", "subject", "to", "cc", "date", "message-id", "dkim-signature"
+};
+
 struct header_facts {
-	unsigned int from_count, subject_count;
-	/* To, Cc, Date, Message-ID: the owner test, the event's time and key
-	   read them; more than one lets a reader see another one than was
-	   signed (DKIM signs the bottom one, parsers read the top one) */
-	unsigned int other_twice;
-	unsigned int signatures;
+	unsigned int counts[FIELD_COUNT];
 	bool odd_name;			/* a field name a parser may read differently */
 	char *from_value;		/* unfolded */
-	unsigned int to_count, cc_count, date_count, id_count;
 };
 
 static void end_field(DKIM *dkim, struct asn_str *field, struct header_facts *facts,
@@ -269,6 +286,12 @@ static void end_field(DKIM *dkim, struct asn_str *field, struct header_facts *fa
 		return;
 	if (*status == DKIM_STAT_OK)
 		*status = dkim_header(dkim, (u_char *)field->data, field->len);
+	for (unsigned int i = 0; i < FIELD_COUNT; i++) {
+		if (field_is(field->data, field->len, counted_field_names[i])) {
+			facts->counts[i]++;
+			break;
+		}
+	}
 	if (field_is(field->data, field->len, "from")) {
 		struct asn_str unfolded = { 0 };
 		const char *v = strchr(field->data, ':') + 1;
@@ -280,19 +303,6 @@ static void end_field(DKIM *dkim, struct asn_str *field, struct header_facts *fa
 		free(facts->from_value);
 		facts->from_value = asn_xstrdup(asn_str_c(&unfolded));
 		asn_str_free(&unfolded);
-		facts->from_count++;
-	} else if (field_is(field->data, field->len, "subject")) {
-		facts->subject_count++;
-	} else if (field_is(field->data, field->len, "to")) {
-		facts->other_twice += facts->to_count++ > 0;
-	} else if (field_is(field->data, field->len, "cc")) {
-		facts->other_twice += facts->cc_count++ > 0;
-	} else if (field_is(field->data, field->len, "date")) {
-		facts->other_twice += facts->date_count++ > 0;
-	} else if (field_is(field->data, field->len, "message-id")) {
-		facts->other_twice += facts->id_count++ > 0;
-	} else if (field_is(field->data, field->len, "dkim-signature")) {
-		facts->signatures++;
 	}
 	/* a name with white space or a comment before its colon
 	   ("Subject (x): ..."): libetpan reads it as Subject, libopendkim
@@ -644,22 +654,23 @@ static int verify(struct asn_bsre_dkim *ctx, const void *message, size_t size,
 			   "a header field name holds white space or a comment");
 		goto out;
 	}
-	if (facts.signatures > MAX_LOOKUPS) {
+	if (facts.counts[FIELD_SIGNATURE] > MAX_LOOKUPS) {
 		/* each signature may make libopendkim hash the body again */
 		set_result(result_r, ASN_BSRE_DKIM_UNTRUSTED, "too_many_signatures",
 			   "the mail has %u DKIM signatures (at most %d are checked)",
-			   facts.signatures, MAX_LOOKUPS);
+			   facts.counts[FIELD_SIGNATURE], MAX_LOOKUPS);
 		goto out;
 	}
-	if (facts.other_twice > 0) {
+	if (facts.counts[FIELD_TO] > 1 || facts.counts[FIELD_CC] > 1 ||
+	    facts.counts[FIELD_DATE] > 1 || facts.counts[FIELD_MESSAGE_ID] > 1) {
 		set_result(result_r, ASN_BSRE_DKIM_UNTRUSTED, "header_duplicate",
 			   "the mail has To, Cc, Date or Message-ID more than once");
 		goto out;
 	}
-	if (facts.from_count != 1 || facts.subject_count > 1) {
+	if (facts.counts[FIELD_FROM] != 1 || facts.counts[FIELD_SUBJECT] > 1) {
 		set_result(result_r, ASN_BSRE_DKIM_UNTRUSTED, "header_duplicate",
 			   "the mail has %u From and %u Subject headers (expected 1 and 1)",
-			   facts.from_count, facts.subject_count);
+			   facts.counts[FIELD_FROM], facts.counts[FIELD_SUBJECT]);
 		goto out;
 	}
 	if (!from_header_domain(facts.from_value, m.from_domain, sizeof(m.from_domain))) {

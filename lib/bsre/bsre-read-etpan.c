@@ -405,8 +405,7 @@ int asn_bsre_analyze(const char *data, size_t size, const struct asn_bsre_trust 
 		env.received_at = received_time(scan.received);
 		headers.envelope_to = env.delivered_to[0] != '\0' ? env.delivered_to : NULL;
 		headers.owner = owner != NULL ? owner : headers.envelope_to;
-		if (trust->dkim_check != NULL && trust->mode != ASN_BSRE_TRUST_AUTHRES &&
-		    asn_bsre_classify_subject(trust->patterns, subject) != ASN_BSRE_SUSPICIOUS)
+		if (trust->dkim_check != NULL && asn_bsre_wants_dkim(trust, subject))
 			headers.dkim = trust->dkim_check(trust->dkim_context, data, size,
 							 &headers.dkim_reason, &facts);
 	}
