@@ -11,7 +11,6 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -24,65 +23,6 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-void passwdd_log(struct passwdd *d, int priority, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	if (d->use_syslog) {
-		vsyslog(priority, fmt, args);
-	} else {
-		fputs("asn-passwdd: ", stderr);
-		vfprintf(stderr, fmt, args);
-		fputc('\n', stderr);
-	}
-	va_end(args);
-}
-
-union listen_addr {
-	struct sockaddr sa;
-	struct sockaddr_in in;
-	struct sockaddr_in6 in6;
-	struct sockaddr_storage ss;
-};
-
-/* "127.0.0.1:8089", "[::1]:8089", "0.0.0.0:8089" */
-static int parse_listen(const char *spec, union listen_addr *addr)
-{
-	char host[128];
-	const char *colon;
-	char *end;
-	unsigned long port;
-
-	memset(addr, 0, sizeof(*addr));
-	if (spec[0] == '[') {
-		const char *close = strchr(spec, ']');
-
-		if (close == NULL || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof(host))
-			return -1;
-		memcpy(host, spec + 1, (size_t)(close - spec - 1));
-		host[close - spec - 1] = '\0';
-		colon = close + 1;
-	} else {
-		colon = strrchr(spec, ':');
-		if (colon == NULL || (size_t)(colon - spec) >= sizeof(host))
-			return -1;
-		memcpy(host, spec, (size_t)(colon - spec));
-		host[colon - spec] = '\0';
-	}
-	port = strtoul(colon + 1, &end, 10);
-	if (*end != '\0' || port == 0 || port > 65535)
-		return -1;
-	if (spec[0] == '[') {
-		addr->in6.sin6_family = AF_INET6;
-		addr->in6.sin6_port = htons((uint16_t)port);
-		return inet_pton(AF_INET6, host, &addr->in6.sin6_addr) == 1 ? 0 : -1;
-	}
-	addr->in.sin_family = AF_INET;
-	addr->in.sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &addr->in.sin_addr) == 1 ? 0 : -1;
 }
 
 static void usage(FILE *out)
@@ -110,8 +50,7 @@ static void usage(FILE *out)
    refused setting must not read as a leak under ASan). */
 static int start_failed(struct passwdd *d, int status)
 {
-	free(d->proxies);
-	d->proxies = NULL;
+	asn_web_proxies_free(&d->proxies);
 	asn_settings_free(&d->set);
 	return status;
 }
@@ -130,7 +69,7 @@ int main(int argc, char **argv)
 	};
 	struct passwdd d;
 	struct asn_error err;
-	union listen_addr addr;
+	union asn_web_sockaddr addr;
 	struct MHD_Daemon *daemon;
 	struct asn_tool_config config = { NULL, NULL, "", "" };
 	const char *db = NULL, *listen_spec = NULL;
@@ -138,6 +77,7 @@ int main(int argc, char **argv)
 	int opt, ret;
 
 	memset(&d, 0, sizeof(d));
+	d.log.ident = "asn-passwdd";
 	asn_settings_init(&d.set);
 	while ((opt = getopt_long(argc, argv, "c:l:hV", long_options, NULL)) != -1) {
 		switch (opt) {
@@ -145,7 +85,7 @@ int main(int argc, char **argv)
 		case 'D': config.dovecot_config = optarg; break;
 		case 'd': db = optarg; break;
 		case 'l': listen_spec = optarg; break;
-		case 's': d.use_syslog = true; break;
+		case 's': d.log.use_syslog = true; break;
 		case 'h': usage(stdout); return EX_OK;
 		case 'V': printf("asn-passwdd (dovecot-asn) " PACKAGE_VERSION "\n"); return EX_OK;
 		default: usage(stderr); return EX_USAGE;
@@ -155,39 +95,40 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (d.use_syslog)
+	if (d.log.use_syslog)
 		openlog("asn-passwdd", LOG_PID, LOG_MAIL);
 	if (config.file != NULL && config.dovecot_config != NULL) {
-		passwdd_log(&d, LOG_ERR, "-c and --dovecot-config exclude each other");
+		asn_web_log(&d.log, LOG_ERR, "-c and --dovecot-config exclude each other");
 		return EX_USAGE;
 	}
 	ret = asn_tool_read_config(&d.set, &config, &err);
 	if (ret != EX_OK) {
-		passwdd_log(&d, LOG_ERR, "%s", err.msg);
+		asn_web_log(&d.log, LOG_ERR, "%s", err.msg);
 		return ret;
 	}
 	if (config.warning[0] != '\0')
-		passwdd_log(&d, LOG_WARNING, "%s", config.warning);
-	passwdd_log(&d, LOG_INFO, "settings from %s", config.source);
+		asn_web_log(&d.log, LOG_WARNING, "%s", config.warning);
+	asn_web_log(&d.log, LOG_INFO, "settings from %s", config.source);
 	if (db != NULL)
 		asn_settings_set(&d.set, "asn_db", db, &err);
 	if (listen_spec != NULL)
 		asn_settings_set(&d.set, "asn_passwdd_listen", listen_spec, &err);
 	if (asn_settings_check(&d.set, &err) < 0) {
-		passwdd_log(&d, LOG_ERR, "%s: %s", config.source, err.msg);
+		asn_web_log(&d.log, LOG_ERR, "%s: %s", config.source, err.msg);
 		return start_failed(&d, EX_CONFIG);
 	}
-	if (parse_listen(d.set.passwdd_listen, &addr) < 0) {
-		passwdd_log(&d, LOG_ERR, "listen address '%s' is not ADDR:PORT or [ADDR6]:PORT",
+	if (asn_web_listen_parse(d.set.passwdd_listen, &addr) < 0) {
+		asn_web_log(&d.log, LOG_ERR, "listen address '%s' is not ADDR:PORT or [ADDR6]:PORT",
 			    d.set.passwdd_listen);
 		return start_failed(&d, EX_USAGE);
 	}
-	if (passwdd_proxies_init(&d, &err) < 0) {
-		passwdd_log(&d, LOG_ERR, "%s", err.msg);
+	if (asn_web_proxies_parse(&d.proxies, "asn_passwdd_trusted_proxies",
+				  d.set.passwdd_trusted_proxies, &err) < 0) {
+		asn_web_log(&d.log, LOG_ERR, "%s", err.msg);
 		return start_failed(&d, EX_CONFIG);
 	}
 	if (asn_password_lib_init(&err) < 0 || asn_policy_init(&d.policy, &d.set, &err) < 0) {
-		passwdd_log(&d, LOG_ERR, "%s", err.msg);
+		asn_web_log(&d.log, LOG_ERR, "%s", err.msg);
 		return start_failed(&d, EX_SOFTWARE);
 	}
 	{
@@ -196,19 +137,19 @@ int main(int argc, char **argv)
 		struct asn_store *store;
 
 		if (asn_store_open(&d.set, true, &store, &err) < 0) {
-			passwdd_log(&d, LOG_ERR, "%s", err.msg);
+			asn_web_log(&d.log, LOG_ERR, "%s", err.msg);
 			asn_policy_deinit(&d.policy);
 			return start_failed(&d, asn_store_error_status(&err) ==
 					    ASN_STORE_ERR_PERM ? EX_NOPERM : EX_UNAVAILABLE);
 		}
 		asn_store_close(&store);
 	}
-	d.limits = passwdd_limits_new(d.set.passwdd_max_user_failures,
+	d.limits = asn_web_limits_new(d.set.passwdd_max_user_failures,
 				      d.set.passwdd_max_client_failures,
 				      d.set.passwdd_failure_window);
-	d.conns = passwdd_conns_new(&d, d.set.passwdd_request_timeout);
+	d.conns = asn_web_conns_new(&d.proxies, &d.log, d.set.passwdd_request_timeout);
 	if (d.conns == NULL) {
-		passwdd_log(&d, LOG_ERR, "cannot start the connection watcher: %s",
+		asn_web_log(&d.log, LOG_ERR, "cannot start the connection watcher: %s",
 			    strerror(errno));
 		return EX_OSERR;
 	}
@@ -223,20 +164,20 @@ int main(int argc, char **argv)
 						  sysconf(_SC_NPROCESSORS_ONLN) : 2));
 	daemon = passwdd_http_start(&d, &addr.sa);
 	if (daemon == NULL) {
-		passwdd_log(&d, LOG_ERR, "cannot listen on %s: %s", d.set.passwdd_listen,
+		asn_web_log(&d.log, LOG_ERR, "cannot listen on %s: %s", d.set.passwdd_listen,
 			    strerror(errno));
-		passwdd_conns_free(&d.conns);
+		asn_web_conns_free(&d.conns);
 		return EX_UNAVAILABLE;
 	}
-	passwdd_log(&d, LOG_INFO, "listening on %s, database %s", d.set.passwdd_listen, d.set.db);
+	asn_web_log(&d.log, LOG_INFO, "listening on %s, database %s", d.set.passwdd_listen, d.set.db);
 	while (stop_signal == 0)
 		pause();
-	passwdd_log(&d, LOG_INFO, "stopping (signal %d)", (int)stop_signal);
+	asn_web_log(&d.log, LOG_INFO, "stopping (signal %d)", (int)stop_signal);
 	MHD_stop_daemon(daemon);
-	passwdd_conns_free(&d.conns);
+	asn_web_conns_free(&d.conns);
 	sem_destroy(&d.work_slots);
-	passwdd_limits_free(&d.limits);
-	free(d.proxies);
+	asn_web_limits_free(&d.limits);
+	asn_web_proxies_free(&d.proxies);
 	asn_policy_deinit(&d.policy);
 	asn_settings_free(&d.set);
 	return EX_OK;

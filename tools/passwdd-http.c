@@ -58,7 +58,7 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 	MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	/* One request per connection: the bound on receiving a request
-	   (passwdd-conns.c) then covers everything a client sends. */
+	   (lib/web/web-conns.c) then covers everything a client sends. */
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (retry_after > 0) {
 		char value[32];
@@ -156,9 +156,9 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 	time_t now = asn_now();
 	enum MHD_Result ret;
 
-	passwdd_client_address(d, conn, client, sizeof(client));
+	asn_web_client_address(&d->proxies, &d->log, conn, client, sizeof(client));
 	if (req->repeated != NULL) {
-		passwdd_log(d, LOG_NOTICE, "400 field %s sent more than once (client %s)",
+		asn_web_log(&d->log, LOG_NOTICE, "400 field %s sent more than once (client %s)",
 			    req->repeated, client);
 		snprintf(msg, sizeof(msg), "Permintaan ditolak: kolom %s dikirim lebih dari "
 			 "sekali.", req->repeated);
@@ -168,24 +168,24 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 	    req->user_len == 0 || req->curpass_len == 0 || req->newpass_len == 0 ||
 	    strlen(req->user) != req->user_len || has_control_chars(req->user) ||
 	    strlen(req->curpass) != req->curpass_len || strlen(req->newpass) != req->newpass_len) {
-		passwdd_log(d, LOG_NOTICE, "400 malformed request from %s", client);
+		asn_web_log(&d->log, LOG_NOTICE, "400 malformed request from %s", client);
 		return reply(conn, MHD_HTTP_BAD_REQUEST, msg_incomplete, 0);
 	}
 	for (size_t i = 0; i <= req->user_len; i++)
 		user[i] = (char)tolower((unsigned char)req->user[i]);
 
 	if (asn_store_open(&d->set, true, &store, &err) < 0) {
-		passwdd_log(d, LOG_ERR, "503: %s", err.msg);
+		asn_web_log(&d->log, LOG_ERR, "503: %s", err.msg);
 		return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg_busy, 5);
 	}
 	if (account_key(store, user, account, sizeof(account), &err) < 0) {
-		passwdd_log(d, LOG_ERR, "503 %s: %s", user, err.msg);
+		asn_web_log(&d->log, LOG_ERR, "503 %s: %s", user, err.msg);
 		asn_store_close(&store);
 		return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg_busy, 5);
 	}
-	wait = passwdd_limits_reserve(d->limits, account, client, now, &client_wait);
+	wait = asn_web_limits_reserve(d->limits, account, client, now, &client_wait);
 	if (wait > 0) {
-		passwdd_log(d, LOG_WARNING, "429 %s from %s: too many failures for the account, "
+		asn_web_log(&d->log, LOG_WARNING, "429 %s from %s: too many failures for the account, "
 			    "retry in %us", user, client, wait);
 		asn_store_close(&store);
 		return reply(conn, MHD_HTTP_TOO_MANY_REQUESTS, msg_limit, wait);
@@ -200,52 +200,52 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 		result = asn_password_change(store, &d->set, &d->policy, &change, &outcome, &err);
 		switch (result) {
 		case ASN_CHANGE_OK:
-			passwdd_limits_success(d->limits, account);
-			passwdd_log(d, LOG_INFO, "200 %s: password changed (client %s)",
+			asn_web_limits_success(d->limits, account);
+			asn_web_log(&d->log, LOG_INFO, "200 %s: password changed (client %s)",
 				    outcome.email, client);
 			ret = reply(conn, MHD_HTTP_OK, "ok", 0);
 			break;
 		case ASN_CHANGE_DENIED:
 			/* The account's count already holds this failure. */
-			passwdd_limits_fail_client(d->limits, client, now);
+			asn_web_limits_fail_client(d->limits, client, now);
 			if (client_wait > 0) {
 				/* Verified all the same: a right password from
 				   a busy address (the webmail's) still changes. */
-				passwdd_log(d, LOG_WARNING, "429 %s: unknown user or wrong current "
+				asn_web_log(&d->log, LOG_WARNING, "429 %s: unknown user or wrong current "
 					    "password from %s, over its limit", user, client);
 				ret = reply(conn, MHD_HTTP_TOO_MANY_REQUESTS, msg_limit,
 					    client_wait);
 				break;
 			}
-			passwdd_log(d, LOG_NOTICE, "403 %s: unknown user or wrong current password "
+			asn_web_log(&d->log, LOG_NOTICE, "403 %s: unknown user or wrong current password "
 				    "(client %s)", user, client);
 			ret = reply(conn, MHD_HTTP_FORBIDDEN, msg_denied, 0);
 			break;
 		case ASN_CHANGE_DISABLED:
-			passwdd_log(d, LOG_NOTICE, "403 %s: account disabled (client %s)",
+			asn_web_log(&d->log, LOG_NOTICE, "403 %s: account disabled (client %s)",
 				    outcome.email, client);
 			ret = reply(conn, MHD_HTTP_FORBIDDEN, msg_disabled, 0);
 			break;
 		case ASN_CHANGE_EXPIRED:
-			passwdd_log(d, LOG_NOTICE, "403 %s: default password expired (client %s)",
+			asn_web_log(&d->log, LOG_NOTICE, "403 %s: default password expired (client %s)",
 				    outcome.email, client);
 			ret = reply(conn, MHD_HTTP_FORBIDDEN, msg_expired, 0);
 			break;
 		case ASN_CHANGE_REFUSED:
-			passwdd_log(d, LOG_INFO, "422 %s: new password refused: %s (client %s)",
+			asn_web_log(&d->log, LOG_INFO, "422 %s: new password refused: %s (client %s)",
 				    outcome.email, asn_policy_code_name(outcome.code), client);
 			ret = reply(conn, 422, asn_policy_message(outcome.code, "id", &d->set,
 								  msg, sizeof(msg)), 0);
 			break;
 		case ASN_CHANGE_ERROR:
 		default:
-			passwdd_log(d, LOG_ERR, "503 %s: %s", user, err.msg);
+			asn_web_log(&d->log, LOG_ERR, "503 %s: %s", user, err.msg);
 			ret = reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg_busy, 5);
 			break;
 		}
 	}
 	if (result != ASN_CHANGE_OK && result != ASN_CHANGE_DENIED)
-		passwdd_limits_release(d->limits, account);
+		asn_web_limits_release(d->limits, account);
 	asn_store_close(&store);
 	return ret;
 }
@@ -281,7 +281,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	passwdd_conns_received(d->conns, conn);
+	asn_web_conns_received(d->conns, conn);
 	/* Argon2id costs time and memory: one verify or hash per core at
 	   once; the others wait here, in their own connection's thread. */
 	while (sem_wait(&d->work_slots) < 0)
@@ -307,16 +307,6 @@ static void completed(void *cls ASN_UNUSED, struct MHD_Connection *conn ASN_UNUS
 
 struct MHD_Daemon *passwdd_http_start(struct passwdd *d, const struct sockaddr *addr)
 {
-	/* The idle timeout restarts with every byte: the whole-request bound
-	   of passwdd-conns.c is the one that holds against slow clients. */
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-				MHD_USE_ERROR_LOG |
-				(addr->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-				0, passwdd_conns_accept, d->conns, handler, d,
-				MHD_OPTION_SOCK_ADDR, addr,
-				MHD_OPTION_CONNECTION_LIMIT, PASSWDD_CONNS_TOTAL,
-				MHD_OPTION_CONNECTION_TIMEOUT, d->set.passwdd_request_timeout,
-				MHD_OPTION_NOTIFY_CONNECTION, passwdd_conns_notify, d->conns,
-				MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-				MHD_OPTION_END);
+	return asn_web_start(d->conns, addr, d->set.passwdd_request_timeout, handler, d,
+			     completed, NULL);
 }

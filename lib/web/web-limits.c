@@ -1,5 +1,5 @@
-/* Failure counters for asn-passwdd: a small table of keys with the times
-   of their recent failures.  An account with too many failures inside the
+/* Failure counters for asn-passwdd and asn-portal: a small table of keys
+   with the times of their recent failures.  An account with too many failures inside the
    window gets 429 until the oldest of them leaves the window: guessing
    current passwords through the service is as slow as through IMAP.  The
    key is the account ("a:ID", whichever name, email or NIP, was typed) or,
@@ -9,7 +9,7 @@
    cannot all see "below the limit".  The per-address count only tells the
    caller that an address is over its limit; it never refuses by itself, as
    every user behind one webmail (or one NAT) shares an address. */
-#include "passwdd.h"
+#include "asn-web.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -25,17 +25,17 @@ struct failure_entry {
 	time_t last;
 };
 
-struct passwdd_limits {
+struct asn_web_limits {
 	pthread_mutex_t lock;
 	unsigned int max_account, max_client, window;
 	struct failure_entry *entries;
 	size_t count, size;
 };
 
-struct passwdd_limits *passwdd_limits_new(unsigned int max_account, unsigned int max_client,
+struct asn_web_limits *asn_web_limits_new(unsigned int max_account, unsigned int max_client,
 					  unsigned int window_secs)
 {
-	struct passwdd_limits *limits = asn_xcalloc(1, sizeof(*limits));
+	struct asn_web_limits *limits = asn_xcalloc(1, sizeof(*limits));
 
 	pthread_mutex_init(&limits->lock, NULL);
 	limits->max_account = max_account;
@@ -44,9 +44,9 @@ struct passwdd_limits *passwdd_limits_new(unsigned int max_account, unsigned int
 	return limits;
 }
 
-void passwdd_limits_free(struct passwdd_limits **_limits)
+void asn_web_limits_free(struct asn_web_limits **_limits)
 {
-	struct passwdd_limits *limits = *_limits;
+	struct asn_web_limits *limits = *_limits;
 
 	*_limits = NULL;
 	for (size_t i = 0; i < limits->count; i++)
@@ -56,7 +56,7 @@ void passwdd_limits_free(struct passwdd_limits **_limits)
 	free(limits);
 }
 
-static struct failure_entry *find(struct passwdd_limits *limits, const char *key)
+static struct failure_entry *find(struct asn_web_limits *limits, const char *key)
 {
 	for (size_t i = 0; i < limits->count; i++) {
 		if (strcmp(limits->entries[i].key, key) == 0)
@@ -66,7 +66,7 @@ static struct failure_entry *find(struct passwdd_limits *limits, const char *key
 }
 
 /* Drops entries whose last failure left the window. */
-static void expire(struct passwdd_limits *limits, time_t now)
+static void expire(struct asn_web_limits *limits, time_t now)
 {
 	size_t i = 0;
 
@@ -94,7 +94,7 @@ static unsigned int blocked_for(const struct failure_entry *e, unsigned int max,
 	return until > now ? (unsigned int)(until - now) : 0;
 }
 
-static void record(struct passwdd_limits *limits, const char *key, unsigned int max, time_t now)
+static void record(struct asn_web_limits *limits, const char *key, unsigned int max, time_t now)
 {
 	struct failure_entry *e = find(limits, key);
 
@@ -120,7 +120,7 @@ static void record(struct passwdd_limits *limits, const char *key, unsigned int 
 	e->last = now;
 }
 
-unsigned int passwdd_limits_reserve(struct passwdd_limits *limits, const char *account,
+unsigned int asn_web_limits_reserve(struct asn_web_limits *limits, const char *account,
 				    const char *client, time_t now,
 				    unsigned int *client_wait_r)
 {
@@ -139,7 +139,7 @@ unsigned int passwdd_limits_reserve(struct passwdd_limits *limits, const char *a
 	return wait;
 }
 
-void passwdd_limits_release(struct passwdd_limits *limits, const char *account)
+void asn_web_limits_release(struct asn_web_limits *limits, const char *account)
 {
 	char key[KEY_MAX];
 	struct failure_entry *e;
@@ -156,7 +156,7 @@ void passwdd_limits_release(struct passwdd_limits *limits, const char *account)
 	pthread_mutex_unlock(&limits->lock);
 }
 
-void passwdd_limits_fail_client(struct passwdd_limits *limits, const char *client, time_t now)
+void asn_web_limits_fail_client(struct asn_web_limits *limits, const char *client, time_t now)
 {
 	char key[KEY_MAX];
 
@@ -166,7 +166,7 @@ void passwdd_limits_fail_client(struct passwdd_limits *limits, const char *clien
 	pthread_mutex_unlock(&limits->lock);
 }
 
-void passwdd_limits_success(struct passwdd_limits *limits, const char *account)
+void asn_web_limits_success(struct asn_web_limits *limits, const char *account)
 {
 	char key[KEY_MAX];
 	struct failure_entry *e;

@@ -1,17 +1,18 @@
-/* Connection guard for asn-passwdd, against slow clients ("slowloris").
-   libmicrohttpd's timeout restarts with every byte received, so a client
-   trickling one header byte at a time keeps its slot for ever, and a few
-   hundred such sockets hold all of them.  Here:
-   - one address holds at most PASSWDD_CONNS_PER_ADDRESS slots (a trusted
-     proxy PASSWDD_CONNS_PER_PROXY), so the others always find free ones;
+/* Connection guard for asn-passwdd and asn-portal, against slow clients
+   ("slowloris").  libmicrohttpd's timeout restarts with every byte
+   received, so a client trickling one header byte at a time keeps its slot
+   for ever, and a few hundred such sockets hold all of them.  Here:
+   - one address holds at most ASN_WEB_CONNS_PER_ADDRESS slots (a trusted
+     proxy ASN_WEB_CONNS_PER_PROXY), so the others always find free ones;
      IPv6 addresses count per /64, which one client usually has whole;
-   - a request must arrive whole within asn_passwdd_request_timeout of the
+   - a request must arrive whole within the request timeout of the
      connection's start: a watcher thread shuts down the socket of one that
      has not, and libmicrohttpd then closes it as a client that went away.
    Each connection has its own thread, so that no verify delays the
-   reading of another request.  Each connection carries one request (replies say Connection: close), so
-   the bound covers everything a client sends. */
-#include "passwdd.h"
+   reading of another request.  Each connection carries one request
+   (replies say Connection: close), so the bound covers everything a client
+   sends. */
+#include "asn-web.h"
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -21,15 +22,16 @@
 
 struct tracked_conn {
 	struct tracked_conn *prev, *next;
-	struct passwdd_addr addr;
+	struct asn_web_addr addr;
 	MHD_socket fd;
 	struct timespec start;
 	bool received;	/* the handler has the whole request */
 	bool cut;	/* shut down by the watcher */
 };
 
-struct passwdd_conns {
-	struct passwdd *d;
+struct asn_web_conns {
+	const struct asn_web_proxies *proxies;
+	const struct asn_web_log *log;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	pthread_t watcher;
@@ -39,7 +41,7 @@ struct passwdd_conns {
 };
 
 /* IPv6 outside the IPv4-mapped range compares by /64. */
-static bool same_client(const struct passwdd_addr *a, const struct passwdd_addr *b)
+static bool same_client(const struct asn_web_addr *a, const struct asn_web_addr *b)
 {
 	static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
@@ -48,7 +50,7 @@ static bool same_client(const struct passwdd_addr *a, const struct passwdd_addr 
 	return memcmp(a->bytes, b->bytes, 8) == 0;
 }
 
-static unsigned int count_from(const struct passwdd_conns *conns, const struct passwdd_addr *addr)
+static unsigned int count_from(const struct asn_web_conns *conns, const struct asn_web_addr *addr)
 {
 	unsigned int n = 0;
 
@@ -59,10 +61,10 @@ static unsigned int count_from(const struct passwdd_conns *conns, const struct p
 	return n;
 }
 
-static unsigned int cap_for(const struct passwdd_conns *conns, const struct passwdd_addr *addr)
+static unsigned int cap_for(const struct asn_web_conns *conns, const struct asn_web_addr *addr)
 {
-	return passwdd_is_proxy(conns->d, addr) ? PASSWDD_CONNS_PER_PROXY :
-		PASSWDD_CONNS_PER_ADDRESS;
+	return asn_web_is_proxy(conns->proxies, addr) ? ASN_WEB_CONNS_PER_PROXY :
+		ASN_WEB_CONNS_PER_ADDRESS;
 }
 
 static long elapsed_ms(const struct timespec *since, const struct timespec *now)
@@ -73,7 +75,7 @@ static long elapsed_ms(const struct timespec *since, const struct timespec *now)
 
 static void *watch(void *cls)
 {
-	struct passwdd_conns *conns = cls;
+	struct asn_web_conns *conns = cls;
 
 	pthread_mutex_lock(&conns->lock);
 	while (!conns->stopping) {
@@ -97,8 +99,8 @@ static void *watch(void *cls)
 			   after the CLOSED notification, which needs this lock. */
 			(void)shutdown(c->fd, SHUT_RDWR);
 			c->cut = true;
-			passwdd_addr_str(&c->addr, addr, sizeof(addr));
-			passwdd_log(conns->d, LOG_NOTICE, "closed a connection from %s: no whole "
+			asn_web_addr_str(&c->addr, addr, sizeof(addr));
+			asn_web_log(conns->log, LOG_NOTICE, "closed a connection from %s: no whole "
 				    "request within %u ms", addr, conns->timeout_ms);
 		}
 	}
@@ -106,11 +108,14 @@ static void *watch(void *cls)
 	return NULL;
 }
 
-struct passwdd_conns *passwdd_conns_new(struct passwdd *d, unsigned int request_timeout)
+struct asn_web_conns *asn_web_conns_new(const struct asn_web_proxies *proxies,
+					const struct asn_web_log *log,
+					unsigned int request_timeout)
 {
-	struct passwdd_conns *conns = asn_xcalloc(1, sizeof(*conns));
+	struct asn_web_conns *conns = asn_xcalloc(1, sizeof(*conns));
 
-	conns->d = d;
+	conns->proxies = proxies;
+	conns->log = log;
 	conns->timeout_ms = request_timeout * 1000U;
 	pthread_mutex_init(&conns->lock, NULL);
 	pthread_cond_init(&conns->wake, NULL);
@@ -124,9 +129,9 @@ struct passwdd_conns *passwdd_conns_new(struct passwdd *d, unsigned int request_
 }
 
 /* After MHD_stop_daemon: every connection is closed by then. */
-void passwdd_conns_free(struct passwdd_conns **_conns)
+void asn_web_conns_free(struct asn_web_conns **_conns)
 {
-	struct passwdd_conns *conns = *_conns;
+	struct asn_web_conns *conns = *_conns;
 
 	*_conns = NULL;
 	if (conns == NULL)
@@ -147,14 +152,14 @@ void passwdd_conns_free(struct passwdd_conns **_conns)
 	free(conns);
 }
 
-enum MHD_Result passwdd_conns_accept(void *cls, const struct sockaddr *sa,
+static enum MHD_Result conns_accept(void *cls, const struct sockaddr *sa,
 				     socklen_t len ASN_UNUSED)
 {
-	struct passwdd_conns *conns = cls;
-	struct passwdd_addr addr;
+	struct asn_web_conns *conns = cls;
+	struct asn_web_addr addr;
 	bool full;
 
-	if (!passwdd_addr_from_sockaddr(sa, &addr))
+	if (!asn_web_addr_from_sockaddr(sa, &addr))
 		return MHD_NO;
 	pthread_mutex_lock(&conns->lock);
 	full = count_from(conns, &addr) >= cap_for(conns, &addr);
@@ -162,10 +167,10 @@ enum MHD_Result passwdd_conns_accept(void *cls, const struct sockaddr *sa,
 	return full ? MHD_NO : MHD_YES;
 }
 
-void passwdd_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+static void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
 {
-	struct passwdd_conns *conns = cls;
+	struct asn_web_conns *conns = cls;
 	struct tracked_conn *c = *socket_context;
 
 	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
@@ -192,7 +197,7 @@ void passwdd_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_
 		c = asn_xcalloc(1, sizeof(*c));
 		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (info != NULL)
-			(void)passwdd_addr_from_sockaddr(info->client_addr, &c->addr);
+			(void)asn_web_addr_from_sockaddr(info->client_addr, &c->addr);
 		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		c->fd = info != NULL ? info->connect_fd : MHD_INVALID_SOCKET;
 		clock_gettime(CLOCK_MONOTONIC, &c->start);
@@ -213,7 +218,7 @@ void passwdd_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_
 	*socket_context = c;
 }
 
-void passwdd_conns_received(struct passwdd_conns *conns, struct MHD_Connection *conn)
+void asn_web_conns_received(struct asn_web_conns *conns, struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -225,4 +230,23 @@ void passwdd_conns_received(struct passwdd_conns *conns, struct MHD_Connection *
 	pthread_mutex_lock(&conns->lock);
 	c->received = true;
 	pthread_mutex_unlock(&conns->lock);
+}
+
+struct MHD_Daemon *asn_web_start(struct asn_web_conns *conns, const struct sockaddr *addr,
+				 unsigned int request_timeout,
+				 MHD_AccessHandlerCallback handler, void *handler_cls,
+				 MHD_RequestCompletedCallback completed, void *completed_cls)
+{
+	/* The idle timeout restarts with every byte: the whole-request bound
+	   above is the one that holds against slow clients. */
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+				MHD_USE_ERROR_LOG |
+				(addr->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				0, conns_accept, conns, handler, handler_cls,
+				MHD_OPTION_SOCK_ADDR, addr,
+				MHD_OPTION_CONNECTION_LIMIT, ASN_WEB_CONNS_TOTAL,
+				MHD_OPTION_CONNECTION_TIMEOUT, request_timeout,
+				MHD_OPTION_NOTIFY_CONNECTION, conns_notify, conns,
+				MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+				MHD_OPTION_END);
 }

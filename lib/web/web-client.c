@@ -1,9 +1,10 @@
 /* Who the client of a request is.  Behind the webmail every user arrives
    from the webmail's address; the webmail then says who it serves in
-   X-Forwarded-For, and only a peer listed in asn_passwdd_trusted_proxies
-   is believed.  Of that header only the last address counts: the one the
-   trusted proxy appended itself (anything before it the user wrote). */
-#include "passwdd.h"
+   X-Forwarded-For, and only a peer listed in the trusted proxies
+   (asn_passwdd_trusted_proxies, asn_portal_trusted_proxies) is believed.
+   Of that header only the last address counts: the one the trusted proxy
+   appended itself (anything before it the user wrote). */
+#include "asn-web.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,7 +15,7 @@
 
 static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-bool passwdd_addr_from_sockaddr(const struct sockaddr *sa, struct passwdd_addr *addr_r)
+bool asn_web_addr_from_sockaddr(const struct sockaddr *sa, struct asn_web_addr *addr_r)
 {
 	memset(addr_r, 0, sizeof(*addr_r));
 	if (sa == NULL)
@@ -35,7 +36,7 @@ bool passwdd_addr_from_sockaddr(const struct sockaddr *sa, struct passwdd_addr *
 	return false;
 }
 
-bool passwdd_addr_parse(const char *text, struct passwdd_addr *addr_r)
+bool asn_web_addr_parse(const char *text, struct asn_web_addr *addr_r)
 {
 	unsigned char v4[4];
 
@@ -48,7 +49,7 @@ bool passwdd_addr_parse(const char *text, struct passwdd_addr *addr_r)
 	return inet_pton(AF_INET6, text, addr_r->bytes) == 1;
 }
 
-void passwdd_addr_str(const struct passwdd_addr *addr, char *out, size_t size)
+void asn_web_addr_str(const struct asn_web_addr *addr, char *out, size_t size)
 {
 	if (memcmp(addr->bytes, v4_mapped, sizeof(v4_mapped)) == 0) {
 		if (inet_ntop(AF_INET, addr->bytes + 12, out, (socklen_t)size) != NULL)
@@ -59,34 +60,45 @@ void passwdd_addr_str(const struct passwdd_addr *addr, char *out, size_t size)
 	snprintf(out, size, "?");
 }
 
-bool passwdd_is_proxy(const struct passwdd *d, const struct passwdd_addr *addr)
+bool asn_web_is_proxy(const struct asn_web_proxies *proxies, const struct asn_web_addr *addr)
 {
-	for (unsigned int i = 0; i < d->proxy_count; i++) {
-		if (memcmp(d->proxies[i].bytes, addr->bytes, sizeof(addr->bytes)) == 0)
+	for (unsigned int i = 0; i < proxies->count; i++) {
+		if (memcmp(proxies->addrs[i].bytes, addr->bytes, sizeof(addr->bytes)) == 0)
 			return true;
 	}
 	return false;
 }
 
-int passwdd_proxies_init(struct passwdd *d, struct asn_error *err)
+int asn_web_proxies_parse(struct asn_web_proxies *proxies, const char *setting,
+			  const char *value, struct asn_error *err)
 {
-	char *copy = asn_xstrdup(d->set.passwdd_trusted_proxies), *save = NULL;
+	char *copy = asn_xstrdup(value), *save = NULL;
 
+	memset(proxies, 0, sizeof(*proxies));
 	for (char *word = strtok_r(copy, " \t,", &save); word != NULL;
 	     word = strtok_r(NULL, " \t,", &save)) {
-		struct passwdd_addr addr;
+		struct asn_web_addr addr;
 
-		if (!passwdd_addr_parse(word, &addr)) {
-			asn_error_set(err, "asn_passwdd_trusted_proxies: '%s' is not an IPv4 or "
-				      "IPv6 address (networks are not accepted)", word);
+		if (!asn_web_addr_parse(word, &addr)) {
+			asn_error_set(err, "%s: '%s' is not an IPv4 or IPv6 address "
+				      "(networks are not accepted)", setting, word);
 			free(copy);
+			asn_web_proxies_free(proxies);
 			return -1;
 		}
-		d->proxies = asn_xrealloc(d->proxies, (d->proxy_count + 1) * sizeof(*d->proxies));
-		d->proxies[d->proxy_count++] = addr;
+		proxies->addrs = asn_xrealloc(proxies->addrs,
+					      (proxies->count + 1) * sizeof(*proxies->addrs));
+		proxies->addrs[proxies->count++] = addr;
 	}
 	free(copy);
 	return 0;
+}
+
+void asn_web_proxies_free(struct asn_web_proxies *proxies)
+{
+	free(proxies->addrs);
+	proxies->addrs = NULL;
+	proxies->count = 0;
 }
 
 struct forwarded_search {
@@ -122,30 +134,54 @@ static bool last_hop(const char *value, char *out, size_t size)
 	return true;
 }
 
-void passwdd_client_address(struct passwdd *d, struct MHD_Connection *conn,
-			    char *out, size_t size)
+void asn_web_client_address(const struct asn_web_proxies *proxies, const struct asn_web_log *log,
+			    struct MHD_Connection *conn, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	struct forwarded_search search = { NULL };
-	struct passwdd_addr peer, client;
+	struct asn_web_addr peer, client;
 	char hop[INET6_ADDRSTRLEN + 1];
 
-	if (info == NULL || !passwdd_addr_from_sockaddr(info->client_addr, &peer)) {
+	if (info == NULL || !asn_web_addr_from_sockaddr(info->client_addr, &peer)) {
 		snprintf(out, size, "?");
 		return;
 	}
-	passwdd_addr_str(&peer, out, size);
-	if (!passwdd_is_proxy(d, &peer))
+	asn_web_addr_str(&peer, out, size);
+	if (!asn_web_is_proxy(proxies, &peer))
 		return;
 	(void)MHD_get_connection_values(conn, MHD_HEADER_KIND, find_forwarded, &search);
 	if (search.last == NULL)
 		return;	/* the proxy's own request */
-	if (!last_hop(search.last, hop, sizeof(hop)) || !passwdd_addr_parse(hop, &client)) {
+	if (!last_hop(search.last, hop, sizeof(hop)) || !asn_web_addr_parse(hop, &client)) {
 		/* Counted against the proxy rather than a name it made up. */
-		passwdd_log(d, LOG_WARNING, "trusted proxy %s sent an X-Forwarded-For whose "
+		asn_web_log(log, LOG_WARNING, "trusted proxy %s sent an X-Forwarded-For whose "
 			    "last element is not an address; counting the proxy", out);
 		return;
 	}
-	passwdd_addr_str(&client, out, size);
+	asn_web_addr_str(&client, out, size);
+}
+
+static enum MHD_Result find_proto(void *cls, enum MHD_ValueKind kind ASN_UNUSED,
+				  const char *key, const char *value)
+{
+	const char **last = cls;
+
+	if (strcasecmp(key, "X-Forwarded-Proto") == 0 && value != NULL)
+		*last = value;
+	return MHD_YES;
+}
+
+bool asn_web_forwarded_https(const struct asn_web_proxies *proxies, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	struct asn_web_addr peer;
+	const char *proto = NULL;
+
+	if (info == NULL || !asn_web_addr_from_sockaddr(info->client_addr, &peer) ||
+	    !asn_web_is_proxy(proxies, &peer))
+		return false;
+	(void)MHD_get_connection_values(conn, MHD_HEADER_KIND, find_proto, &proto);
+	return proto != NULL && strcasecmp(proto, "https") == 0;
 }
