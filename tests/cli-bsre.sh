@@ -95,8 +95,11 @@ run 64 "a diagnosis that does not exist" -- asnctl progress --diagnosis broken
 run 0 "progress --html" -- asnctl progress --html "$work/report.html"
 contains "$work/report.html" "<svg" "the report draws a funnel per OPD"
 contains "$work/report.html" "Sertifikat terbit" "in Bahasa Indonesia"
-contains "$work/report.html" "suspicious_bsre_mail" "with the users to help"
-[ "$(grep -c '<section><h2>' "$work/report.html")" = 6 ]
+contains "$work/report.html" "Email BSrE mencurigakan" "with the users to help, in words"
+contains "$work/report.html" "Menunggu pengaturan passphrase" "the stages in the procedure's words"
+! grep -q -e ">suspicious_bsre_mail<" -e ">activation_sent<" -e "default_password_unchanged" "$work/report.html"
+ok $? "no machine code shown to people"
+[ "$(grep -c '<section[^>]*><h2>' "$work/report.html")" = 6 ]
 ok $? "sections: all OPDs, one per OPD (3), the users to help, what the diagnoses mean"
 [ -s "$work/report.html" ] && ! grep -q -i -e "<script" -e " src=" -e " href=" -e "<link" "$work/report.html"
 ok $? "self-contained: no script, no external resource"

@@ -35,4 +35,9 @@ int asn_password_hash(const struct asn_settings *set, const char *password,
 int asn_password_verify(const char *stored, const char *password,
 			struct asn_error *err);
 
+/* Spends the time of a verify against a hash of the configured scheme,
+   for a name that is no account: the answer's timing then does not tell
+   which addresses exist.  Thread-safe. */
+void asn_password_spend_verify_time(const struct asn_settings *set, const char *password);
+
 #endif

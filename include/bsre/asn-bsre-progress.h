@@ -74,7 +74,12 @@ const char *asn_bsre_stage_short_name(enum asn_bsre_stage stage);
 int asn_bsre_stage_parse(const char *name, enum asn_bsre_stage *stage_r);
 /* The word BSrE's own portal and API use for the stage, for verifiers. */
 const char *asn_bsre_stage_portal_word(enum asn_bsre_stage stage);
+/* The stage in Bahasa Indonesia, as the procedure says it, for people
+   (pages, the HTML report); the codes stay for machines (JSON, CSV). */
+const char *asn_bsre_stage_label(enum asn_bsre_stage stage);
 const char *asn_bsre_diagnosis_name(enum asn_bsre_diagnosis diagnosis);
+/* The diagnosis in a few words of Bahasa Indonesia (a list's cell). */
+const char *asn_bsre_diagnosis_label(enum asn_bsre_diagnosis diagnosis);
 int asn_bsre_diagnosis_parse(const char *name, enum asn_bsre_diagnosis *diagnosis_r);
 /* What the verifier or the ASN should do, in Bahasa Indonesia. */
 const char *asn_bsre_diagnosis_message(enum asn_bsre_diagnosis diagnosis);

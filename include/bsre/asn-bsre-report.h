@@ -57,7 +57,7 @@ struct asn_bsre_opd_counts {
 };
 
 struct asn_bsre_flagged_user {
-	char *email, *opd, *name;
+	char *email, *opd, *name, *nip;
 	enum asn_bsre_stage stage;
 	unsigned int diagnosis_mask;	/* 1 << enum asn_bsre_diagnosis */
 	time_t since;			/* latest event, or account creation */
@@ -68,6 +68,14 @@ struct asn_bsre_progress_filter {
 	bool has_stage, has_diagnosis;
 	enum asn_bsre_stage stage;
 	enum asn_bsre_diagnosis diagnosis;
+	/* The reader's scope: a user is left out, counts included, unless
+	   this says yes to their OPD ("" for no account).  NULL: everyone.
+	   (asn_verifier_progress_report sets it: the rule lives there.) */
+	bool (*opd_visible)(const char *opd, const void *context);
+	const void *opd_visible_context;
+	/* Only users whose address, name or NIP contains this, ignoring
+	   ASCII case (NULL or "": all). */
+	const char *search;
 };
 
 struct asn_bsre_progress_report {
@@ -86,6 +94,23 @@ int asn_bsre_progress_report_build(struct asn_store *store, const struct asn_set
 void asn_bsre_progress_report_free(struct asn_bsre_progress_report *report);
 void asn_bsre_progress_report_json(const struct asn_bsre_progress_report *report,
 				   struct asn_str *out);
+/* HTML for people (bsre-report-html.c), in Bahasa Indonesia: the stage and
+   diagnosis words of the procedure, never the codes.  TITLE is escaped.
+   One OPD's (or the total's) section: the facts, a funnel, the stages. */
+void asn_bsre_counts_html(struct asn_str *out, const struct asn_bsre_opd_counts *counts,
+			  const char *title);
+/* The flagged users as a table, oldest first, each diagnosis with what to
+   do; PERSON_HREF (not NULL): the name links to PERSON_HREF + the address,
+   URL-encoded. */
+void asn_bsre_flagged_html(struct asn_str *out, const struct asn_bsre_progress_report *report,
+			   const char *person_href);
+/* What each diagnosis means. */
+void asn_bsre_diagnosis_legend_html(struct asn_str *out);
+
+/* The flagged users alone, one row each (what the portal's "Perlu
+   tindakan" list shows): email,nip,name,opd,stage,since,diagnosis, with
+   the codes of stage and diagnosis (machines read it). */
+void asn_bsre_flagged_csv(const struct asn_bsre_progress_report *report, struct asn_str *out);
 /* Two CSV tables, one after the other with a blank line: counts per OPD,
    then the flagged users. */
 void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *report,

@@ -72,6 +72,22 @@ ASN_SETTING(asn_passwdd_trusted_proxies, ASN_SETTING_STRING, passwdd_trusted_pro
 	"addresses (space separated) whose X-Forwarded-For names the client, e.g. the webmail's")
 ASN_SETTING(asn_passwdd_request_timeout, ASN_SETTING_DURATION, passwdd_request_timeout, "10s",
 	1, 300, "longest time to receive a whole request, however the client trickles it")
+ASN_SETTING(asn_portal_listen, ASN_SETTING_STRING, portal_listen, "127.0.0.1:8090", 0, 0,
+	"address of asn-portal, the verifiers' portal (ADDR:PORT, [IPv6]:PORT)")
+ASN_SETTING(asn_portal_trusted_proxies, ASN_SETTING_STRING, portal_trusted_proxies, "", 0, 0,
+	"addresses whose X-Forwarded-For names the client (the HTTPS reverse proxy's)")
+ASN_SETTING(asn_portal_session_idle, ASN_SETTING_DURATION, portal_session_idle, "30m",
+	60, 86400, "a portal session unused this long ends")
+ASN_SETTING(asn_portal_session_max, ASN_SETTING_DURATION, portal_session_max, "12h",
+	60, 7 * 86400, "a portal session ends this long after its login, used or not")
+ASN_SETTING(asn_portal_max_user_failures, ASN_SETTING_UINT, portal_max_user_failures, "5",
+	0, 1000, "wrong portal passwords per user in the window before 429 (0 = no limit)")
+ASN_SETTING(asn_portal_max_client_failures, ASN_SETTING_UINT, portal_max_client_failures,
+	"30", 0, 100000, "portal login failures per client address in the window before 429")
+ASN_SETTING(asn_portal_failure_window, ASN_SETTING_DURATION, portal_failure_window, "15m",
+	1, 86400, "window of the portal's failure counts")
+ASN_SETTING(asn_portal_request_timeout, ASN_SETTING_DURATION, portal_request_timeout, "10s",
+	1, 300, "longest time to receive a whole portal request, however the client trickles it")
 ASN_SETTING(asn_bsre_senders, ASN_SETTING_STRING, bsre_senders, "bssn.go.id", 0, 0,
 	"trusted BSrE sender domains (subdomains included), space separated")
 ASN_SETTING(asn_bsre_authserv_id, ASN_SETTING_STRING, bsre_authserv_id, "", 0, 0,

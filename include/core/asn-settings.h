@@ -56,6 +56,15 @@ struct asn_settings {
 	unsigned int passwdd_failure_window;	/* asn_passwdd_failure_window, seconds */
 	char *passwdd_trusted_proxies;		/* asn_passwdd_trusted_proxies, addresses */
 	unsigned int passwdd_request_timeout;	/* asn_passwdd_request_timeout, seconds */
+	/* asn-portal */
+	char *portal_listen;
+	char *portal_trusted_proxies;
+	unsigned int portal_session_idle;	/* seconds */
+	unsigned int portal_session_max;	/* seconds */
+	unsigned int portal_max_user_failures;
+	unsigned int portal_max_client_failures;
+	unsigned int portal_failure_window;	/* seconds */
+	unsigned int portal_request_timeout;	/* seconds */
 
 	/* BSrE tracking */
 	char *bsre_senders;			/* asn_bsre_senders: domains, space separated */

@@ -2,6 +2,7 @@
 #define ASN_VERIFIER_H
 
 #include "asn-store-verifier.h"
+#include "asn-bsre-report.h"
 
 /* What a verifier may see: the one place of the rule, for asnctl, the
    portal and its API.
@@ -31,5 +32,21 @@ int asn_verifier_find_user(struct asn_store *store, const struct asn_verifier *v
    Appends to opds_r. */
 int asn_verifier_scope_opds(struct asn_store *store, const struct asn_verifier *verifier,
 			    struct asn_strv *opds_r, bool *all_r, struct asn_error *err);
+
+/* The progress report as the verifier may see it: FILTER, and only the
+   people of their OPDs (everyone for an admin). */
+int asn_verifier_progress_report(struct asn_store *store, const struct asn_settings *set,
+				 const struct asn_verifier *verifier,
+				 const struct asn_bsre_progress_filter *filter, time_t now,
+				 struct asn_bsre_progress_report *report_r, struct asn_error *err);
+
+/* A person's status (timeline, certificate, diagnosis) as the verifier
+   may see it, the lookup audited as asn_verifier_find_user's.  Returns 1
+   with *status_r (asn_bsre_status_free), 0 when there is no such person
+   for this verifier, -1 on error. */
+int asn_verifier_status_load(struct asn_store *store, const struct asn_settings *set,
+			     const struct asn_verifier *verifier, const char *user,
+			     enum asn_lookup_via via, time_t now,
+			     struct asn_bsre_status *status_r, struct asn_error *err);
 
 #endif

@@ -4,35 +4,7 @@
    so two concurrent changes cannot both win. */
 #include "asn-change.h"
 
-#include <pthread.h>
 #include <string.h>
-
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-static char dummy_hash[ASN_PASSWORD_HASH_MAX];
-static const struct asn_settings *dummy_set;
-
-/* Unknown users cost the same time as wrong passwords, so the answer's
-   timing does not tell which addresses exist. */
-static void make_dummy_hash(void)
-{
-	struct asn_error err;
-	char random[20];
-
-	if (asn_password_random(random, 16, &err) < 0 ||
-	    asn_password_hash(dummy_set, random, dummy_hash, &err) < 0)
-		dummy_hash[0] = '\0';
-	asn_secure_zero(random, sizeof(random));
-}
-
-static void spend_verify_time(const struct asn_settings *set, const char *password)
-{
-	struct asn_error err;
-
-	dummy_set = set;
-	pthread_once(&dummy_once, make_dummy_hash);
-	if (dummy_hash[0] != '\0')
-		(void)asn_password_verify(dummy_hash, password, &err);
-}
 
 bool asn_account_default_expired(const struct asn_account *account, time_t now)
 {
@@ -63,7 +35,7 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 	if (ret < 0)
 		return store_error(outcome, err);
 	if (ret == 0) {
-		spend_verify_time(set, req->current);
+		asn_password_spend_verify_time(set, req->current);
 		return ASN_CHANGE_DENIED;
 	}
 	snprintf(outcome->email, sizeof(outcome->email), "%s", account.email);

@@ -9,42 +9,51 @@ static const struct {
 	const char *name;
 	const char *short_name;	/* a column heading of asnctl progress */
 	const char *portal;	/* BSrE's status word (esign API v2) */
+	const char *label;	/* for verifiers, in the procedure's words */
 } stage_info[ASN_BSRE_STAGE_COUNT] = {
-	[ASN_BSRE_STAGE_NONE] = { "none", "none", "NOT_REGISTERED" },
-	[ASN_BSRE_STAGE_ACTIVATION_SENT] = { "activation_sent", "sent", "WAITING_FOR_VERIFICATION" },
-	[ASN_BSRE_STAGE_ACCOUNT_ACTIVE] = { "account_active", "active", "NO_CERTIFICATE" },
-	[ASN_BSRE_STAGE_PASSPHRASE_PENDING] = { "passphrase_pending", "passphr", "NEW" },
-	[ASN_BSRE_STAGE_CERTIFICATE_ISSUED] = { "certificate_issued", "issued", "ISSUE" },
-	[ASN_BSRE_STAGE_CERTIFICATE_EXPIRED] = { "certificate_expired", "expired", "EXPIRED" },
-	[ASN_BSRE_STAGE_RENEWAL_PENDING] = { "renewal_pending", "renewal", "RENEW" },
+	[ASN_BSRE_STAGE_NONE] = { "none", "none", "NOT_REGISTERED",
+		"Belum ada email BSrE" },
+	[ASN_BSRE_STAGE_ACTIVATION_SENT] = { "activation_sent", "sent", "WAITING_FOR_VERIFICATION",
+		"Email Aktivasi Akun terkirim, menunggu aktivasi" },
+	[ASN_BSRE_STAGE_ACCOUNT_ACTIVE] = { "account_active", "active", "NO_CERTIFICATE",
+		"Akun aktif, sertifikat belum terbit" },
+	[ASN_BSRE_STAGE_PASSPHRASE_PENDING] = { "passphrase_pending", "passphr", "NEW",
+		"Menunggu pengaturan passphrase" },
+	[ASN_BSRE_STAGE_CERTIFICATE_ISSUED] = { "certificate_issued", "issued", "ISSUE",
+		"Sertifikat elektronik terbit" },
+	[ASN_BSRE_STAGE_CERTIFICATE_EXPIRED] = { "certificate_expired", "expired", "EXPIRED",
+		"Sertifikat kedaluwarsa" },
+	[ASN_BSRE_STAGE_RENEWAL_PENDING] = { "renewal_pending", "renewal", "RENEW",
+		"Perpanjangan sertifikat diproses" },
 };
 
 static const struct {
 	const char *name;
+	const char *label;	/* a few words, for a list's cell */
 	const char *message;
 } diagnosis_info[] = {
-	[ASN_BSRE_DIAG_DEFAULT_PASSWORD_UNCHANGED] = { "default_password_unchanged",
+	[ASN_BSRE_DIAG_DEFAULT_PASSWORD_UNCHANGED] = { "default_password_unchanged", "Masih kata sandi bawaan",
 		"Email dinas masih memakai kata sandi bawaan: ASN perlu mengganti kata sandi "
 		"melalui webmail sebelum proses BSrE." },
-	[ASN_BSRE_DIAG_NO_BSRE_MAIL] = { "no_bsre_mail",
+	[ASN_BSRE_DIAG_NO_BSRE_MAIL] = { "no_bsre_mail", "Belum ada email BSrE",
 		"Belum ada email dari BSrE: verifikator memeriksa pendaftaran di portal BSrE "
 		"dan alamat email yang didaftarkan, lalu mengirim ulang aktivasi." },
-	[ASN_BSRE_DIAG_ACTIVATION_LINK_EXPIRED] = { "activation_link_expired",
+	[ASN_BSRE_DIAG_ACTIVATION_LINK_EXPIRED] = { "activation_link_expired", "Tautan aktivasi kedaluwarsa",
 		"Tautan aktivasi akun sudah kedaluwarsa dan akun belum aktif: verifikator "
 		"mengirim ulang email aktivasi dari portal BSrE." },
-	[ASN_BSRE_DIAG_PASSPHRASE_LINK_EXPIRED] = { "passphrase_link_expired",
+	[ASN_BSRE_DIAG_PASSPHRASE_LINK_EXPIRED] = { "passphrase_link_expired", "Tautan passphrase kedaluwarsa",
 		"Tautan pengaturan passphrase sudah kedaluwarsa dan sertifikat belum terbit: "
 		"verifikator mengirim ulang email Set Passphrase." },
-	[ASN_BSRE_DIAG_CERTIFICATE_EXPIRING] = { "certificate_expiring",
+	[ASN_BSRE_DIAG_CERTIFICATE_EXPIRING] = { "certificate_expiring", "Sertifikat segera berakhir",
 		"Sertifikat elektronik akan segera habis masa berlakunya: ASN mengajukan "
 		"perpanjangan sertifikat." },
-	[ASN_BSRE_DIAG_CERTIFICATE_EXPIRED] = { "certificate_expired",
+	[ASN_BSRE_DIAG_CERTIFICATE_EXPIRED] = { "certificate_expired", "Sertifikat kedaluwarsa",
 		"Sertifikat elektronik sudah habis masa berlakunya: ASN mengajukan perpanjangan "
 		"atau penerbitan ulang melalui verifikator." },
-	[ASN_BSRE_DIAG_SUSPICIOUS_BSRE_MAIL] = { "suspicious_bsre_mail",
+	[ASN_BSRE_DIAG_SUSPICIOUS_BSRE_MAIL] = { "suspicious_bsre_mail", "Email BSrE mencurigakan",
 		"Ada email mengatasnamakan BSrE dari pengirim yang tidak terverifikasi: "
 		"ingatkan ASN agar tidak membuka tautannya (kemungkinan phishing)." },
-	[ASN_BSRE_DIAG_BSRE_MAIL_UNVERIFIED] = { "bsre_mail_unverified",
+	[ASN_BSRE_DIAG_BSRE_MAIL_UNVERIFIED] = { "bsre_mail_unverified", "Email BSrE belum terverifikasi",
 		"Ada email BSrE yang tanda tangan DKIM-nya belum dapat diperiksa (gangguan DNS): "
 		"status menunggu pemeriksaan ulang oleh administrator (asnctl verify)." },
 };
@@ -52,6 +61,17 @@ static const struct {
 const char *asn_bsre_stage_name(enum asn_bsre_stage stage)
 {
 	return (size_t)stage < ASN_N_ELEMENTS(stage_info) ? stage_info[stage].name : "?";
+}
+
+const char *asn_bsre_stage_label(enum asn_bsre_stage stage)
+{
+	return (size_t)stage < ASN_N_ELEMENTS(stage_info) ? stage_info[stage].label : "?";
+}
+
+const char *asn_bsre_diagnosis_label(enum asn_bsre_diagnosis diagnosis)
+{
+	return (size_t)diagnosis < ASN_N_ELEMENTS(diagnosis_info) ?
+		diagnosis_info[diagnosis].label : "?";
 }
 
 const char *asn_bsre_stage_short_name(enum asn_bsre_stage stage)

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void asn_bsre_progress_settings_from(const struct asn_settings *set,
 				     struct asn_bsre_progress_settings *out)
@@ -269,6 +270,25 @@ static void count_into(struct asn_bsre_opd_counts *c, const struct asn_bsre_prog
 		c->flagged++;
 }
 
+static bool contains_nocase(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *haystack != '\0'; haystack++) {
+		if (strncasecmp(haystack, needle, n) == 0)
+			return true;
+	}
+	return n == 0;
+}
+
+static bool matches_search(const struct asn_bsre_user *user, const char *search)
+{
+	if (search == NULL || search[0] == '\0')
+		return true;
+	return contains_nocase(user->email, search) || contains_nocase(user->name, search) ||
+		contains_nocase(user->nip, search);
+}
+
 static int report_user(const struct asn_bsre_user *user, void *context)
 {
 	struct report_build *b = context;
@@ -280,6 +300,11 @@ static int report_user(const struct asn_bsre_user *user, void *context)
 				  &b->pset, &p);
 	for (unsigned int i = 0; i < p.diagnosis_count; i++)
 		mask |= 1U << p.diagnoses[i];
+	if (b->filter->opd_visible != NULL &&
+	    !b->filter->opd_visible(user->opd, b->filter->opd_visible_context))
+		return 0;
+	if (!matches_search(user, b->filter->search))
+		return 0;
 	if (b->filter->has_stage && p.stage != b->filter->stage)
 		return 0;
 	if (b->filter->has_diagnosis && (mask & (1U << b->filter->diagnosis)) == 0)
@@ -297,6 +322,7 @@ static int report_user(const struct asn_bsre_user *user, void *context)
 		f->email = asn_xstrdup(user->email);
 		f->opd = asn_xstrdup(user->opd);
 		f->name = asn_xstrdup(user->name);
+		f->nip = asn_xstrdup(user->nip);
 		f->stage = p.stage;
 		f->diagnosis_mask = mask;
 		f->since = user->event_count > 0 ?
@@ -353,6 +379,7 @@ void asn_bsre_progress_report_free(struct asn_bsre_progress_report *r)
 		free(r->flagged[i].email);
 		free(r->flagged[i].opd);
 		free(r->flagged[i].name);
+		free(r->flagged[i].nip);
 	}
 	free(r->opds);
 	free(r->flagged);
@@ -417,6 +444,38 @@ void asn_bsre_progress_report_json(const struct asn_bsre_progress_report *r,
 	asn_str_append(out, "]}");
 }
 
+static void diagnosis_codes(unsigned int mask, struct asn_str *codes)
+{
+	for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++) {
+		if ((mask & (1U << d)) != 0)
+			asn_str_printfa(codes, "%s%s", codes->len > 0 ? " " : "",
+					asn_bsre_diagnosis_name((enum asn_bsre_diagnosis)d));
+	}
+}
+
+void asn_bsre_flagged_csv(const struct asn_bsre_progress_report *r, struct asn_str *out)
+{
+	char when[32];
+
+	asn_str_append(out, "email,nip,name,opd,stage,since,diagnosis\r\n");
+	for (size_t i = 0; i < r->flagged_count; i++) {
+		const struct asn_bsre_flagged_user *f = &r->flagged[i];
+		const char *fields[] = { f->email, f->nip, f->name, f->opd };
+		struct asn_str codes = { NULL, 0, 0 };
+
+		for (size_t k = 0; k < ASN_N_ELEMENTS(fields); k++) {
+			asn_csv_write_field(out, fields[k], ',');
+			asn_str_append_c(out, ',');
+		}
+		asn_str_printfa(out, "%s,%s,", asn_bsre_stage_name(f->stage),
+				f->since == 0 ? "" : asn_time_iso(f->since, when, sizeof(when)));
+		diagnosis_codes(f->diagnosis_mask, &codes);
+		asn_csv_write_field(out, asn_str_c(&codes), ',');
+		asn_str_append(out, "\r\n");
+		asn_str_free(&codes);
+	}
+}
+
 void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *r,
 				  struct asn_str *out)
 {
@@ -444,11 +503,7 @@ void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *r,
 		const struct asn_bsre_flagged_user *f = &r->flagged[i];
 		struct asn_str codes = { NULL, 0, 0 };
 
-		for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++) {
-			if ((f->diagnosis_mask & (1U << d)) != 0)
-				asn_str_printfa(&codes, "%s%s", codes.len > 0 ? " " : "",
-						asn_bsre_diagnosis_name((enum asn_bsre_diagnosis)d));
-		}
+		diagnosis_codes(f->diagnosis_mask, &codes);
 		asn_csv_write_field(out, f->email, ',');
 		asn_str_append_c(out, ',');
 		asn_csv_write_field(out, f->opd, ',');

@@ -47,3 +47,38 @@ int asn_verifier_scope_opds(struct asn_store *store, const struct asn_verifier *
 		asn_strv_add(opds_r, verifier->opds.items[i]);
 	return 0;
 }
+
+static bool opd_visible(const char *opd, const void *context)
+{
+	return asn_verifier_sees_opd(context, opd);
+}
+
+int asn_verifier_progress_report(struct asn_store *store, const struct asn_settings *set,
+				 const struct asn_verifier *verifier,
+				 const struct asn_bsre_progress_filter *filter, time_t now,
+				 struct asn_bsre_progress_report *report_r, struct asn_error *err)
+{
+	struct asn_bsre_progress_filter scoped = *filter;
+
+	scoped.opd_visible = opd_visible;
+	scoped.opd_visible_context = verifier;
+	return asn_bsre_progress_report_build(store, set, &scoped, now, report_r, err);
+}
+
+int asn_verifier_status_load(struct asn_store *store, const struct asn_settings *set,
+			     const struct asn_verifier *verifier, const char *user,
+			     enum asn_lookup_via via, time_t now,
+			     struct asn_bsre_status *status_r, struct asn_error *err)
+{
+	struct asn_account account;
+	int ret;
+
+	memset(status_r, 0, sizeof(*status_r));
+	ret = asn_verifier_find_user(store, verifier, user, via, &account, err);
+	if (ret <= 0)
+		return ret;
+	/* By the account's address: a NIP was looked up above. */
+	ret = asn_bsre_status_load(store, set, account.email, now, status_r, err);
+	asn_account_free(&account);
+	return ret;
+}
