@@ -4,7 +4,7 @@
 ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
  dovecot-dev dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-sqlite dovecot-sieve
  libsqlite3-dev sqlite3 libsodium-dev libpwquality-dev cracklib-runtime
- libssl-dev libcrypt-dev libetpan-dev libmicrohttpd-dev curl valgrind
+ libssl-dev libcrypt-dev libetpan-dev libmicrohttpd-dev libjansson-dev curl valgrind
  libopendkim-dev opendkim-tools dnsmasq-base"
 # The site test's Postfix in front of the test Dovecot (tests/postfix-site.sh),
 # and its SMTP client (swaks, STARTTLS through Net::SSLeay).

@@ -44,6 +44,8 @@ void asn_bsre_status_free(struct asn_bsre_status *status);
 /* The word for an event's trust: "trusted", "untrusted", "unverified",
    "replayed". */
 const char *asn_bsre_status_event_trust(const struct asn_bsre_status_event *event);
+/* The same in Bahasa Indonesia, for people. */
+const char *asn_bsre_status_event_trust_label(const struct asn_bsre_status_event *event);
 /* {"email", "stage", "portal_status", "events": [...], "certificate": {...}
    or null, "diagnosis": [{"code", "message"}]} */
 void asn_bsre_status_json(const struct asn_bsre_status *status, struct asn_str *out);

@@ -164,6 +164,18 @@ const char *asn_bsre_status_event_trust(const struct asn_bsre_status_event *even
 		event->unverified ? "unverified" : "untrusted";
 }
 
+const char *asn_bsre_status_event_trust_label(const struct asn_bsre_status_event *event)
+{
+	if (event->trusted)
+		return strcmp(event->trusted_by, "dkim") == 0 ?
+			"asli (tanda tangan DKIM BSrE sah)" : "asli";
+	if (event->replayed)
+		return "ditujukan ke alamat lain (diabaikan)";
+	if (event->unverified)
+		return "belum dapat diperiksa (menunggu pemeriksaan ulang)";
+	return "tidak terverifikasi (mungkin palsu: jangan buka tautannya)";
+}
+
 void asn_bsre_status_json(const struct asn_bsre_status *st, struct asn_str *out)
 {
 	char when[32];

@@ -1,0 +1,233 @@
+#!/bin/sh
+# asn-portal over real HTTP (curl): login and its refusals, sessions and
+# their cookie, CSRF and origin, the scope (a person of another OPD is a
+# 404 like an address nobody has), bad input (400 with a message), rate
+# limits, the audit of every person looked at, the pages' words and the
+# CSV, and what the log must never hold.
+. "$top_srcdir/tests/tap.sh"
+tap_setup
+portal="$top_builddir/tools/asn-portal"
+db="$work/db/asn.db"
+q() { sqlite3 "$db" "$1"; }
+printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_trust = authres\n" >>"$work/asnctl.conf"
+
+asnctl init >/dev/null
+asnctl import --opd Diskominfo --sheet "$work/sheet.csv" "$top_srcdir/tests/data/diskominfo.csv" >/dev/null
+asnctl add --opd BKD --name "Budi Santoso" --nip 198001012005011001 --sheet "$work/sheet2.csv" >/dev/null
+asnctl scan "$top_srcdir/tests/mail" >/dev/null
+# pw_of EMAIL: the default password from the import's sheets
+pw_of() { grep -h "^$1[;,]" "$work/sheet.csv" "$work/sheet2.csv" | cut -d';' -f2 | cut -d, -f2; }
+# set_pw EMAIL NEW: the owner changes the default password
+set_pw() { printf '%s\n%s\n' "$(pw_of "$1")" "$2" | asnctl passwd "$1" --stdin >/dev/null; }
+
+siti=siti.rahma@jatimprov.go.id		# verifier of Diskominfo
+budi=budi.santoso@jatimprov.go.id	# verifier of BKD
+ahmad=ahmad.fauzi@jatimprov.go.id	# verifier, still on the default password
+sri=sri.wahyuni@jatimprov.go.id		# no verifier
+good='Kq#9zVw2Lp7Xm'
+set_pw $siti "$good"
+set_pw $budi "$good"
+set_pw $sri "$good"
+asnctl verifier add $siti --opd Diskominfo >/dev/null
+asnctl verifier add $budi --opd BKD >/dev/null
+asnctl verifier add $ahmad --opd Diskominfo >/dev/null
+[ "$(q "select count(*) from verifiers")" = 3 ]; ok $? "fixture: three verifiers"
+
+cat >>"$work/asnctl.conf" <<CONF
+asn_portal_max_user_failures = 4
+asn_portal_failure_window = 10m
+asn_portal_trusted_proxies = 127.0.0.3
+asn_portal_request_timeout = 10s
+CONF
+port=$(( 30000 + ($$ * 17) % 20000 ))
+base="http://127.0.0.1:$port"
+# ASN_PASSWDD_WRAPPER: valgrind, by run-tests, as for asn-passwdd.
+${ASN_PASSWDD_WRAPPER:-} "$portal" -c "$work/asnctl.conf" --listen "127.0.0.1:$port" 2>"$work/portal.log" &
+portal_pid=$!
+trap 'kill $portal_pid 2>/dev/null; wait $portal_pid 2>/dev/null; rm -rf "$work"' EXIT
+started=1
+for i in $(seq 1 300); do
+	curl -s -o /dev/null "$base/gaya.css" && { started=0; break; }
+	kill -0 $portal_pid 2>/dev/null || break
+	sleep 0.1
+done
+ok $started "asn-portal starts and answers"
+[ $started = 0 ] || sed 's/^/# /' "$work/portal.log" | head -20
+
+# req NAME CURL-ARGS...: status in $code, body in $work/NAME.body, headers
+# in $work/NAME.hdr
+req() {
+	name=$1; shift
+	code=$(curl -s -D "$work/$name.hdr" -o "$work/$name.body" -w '%{http_code}' "$@")
+}
+# login NAME USER PASSWORD [CURL-ARGS]: JSON login, cookie jar $work/NAME.jar
+login() {
+	name=$1 user=$2 pass=$3; shift 3
+	req "$name" -c "$work/$name.jar" -H 'Content-Type: application/json' \
+		--data "{\"user\":\"$user\",\"password\":\"$pass\"}" "$@" "$base/api/v1/login"
+}
+csrf_of() { sed -n 's/.*"csrf_token":"\([0-9a-f]*\)".*/\1/p' "$work/$1.body"; }
+
+# --- without a session
+req anon "$base/api/v1/progress"
+[ "$code" = 401 ]; ok $? "API without a session: 401 ($code)"
+lacks "$work/anon.body" "Diskominfo" "and no data"
+req anonpage "$base/ringkasan"
+[ "$code" = 303 ] && grep -qi '^Location: /masuk' "$work/anonpage.hdr"; ok $? "a page without a session goes to the login ($code)"
+req anonperson "$base/orang/$siti"
+[ "$code" = 303 ]; ok $? "a person's page without a session too ($code)"
+
+# --- login refusals: one answer for unknown user and wrong password
+login wrong $siti 'Wrong#Pass99x'
+[ "$code" = 403 ]; ok $? "wrong password: 403 ($code)"
+login unknown nobody@jatimprov.go.id 'Wrong#Pass99x'
+[ "$code" = 403 ] && cmp -s "$work/wrong.body" "$work/unknown.body"; ok $? "unknown user: the same answer, byte for byte"
+login default $ahmad "$(pw_of $ahmad)"
+[ "$code" = 403 ]; ok $? "a verifier still on the default password cannot log in ($code)"
+contains "$work/default.body" '"error":"default_password"' "and is told to change it first"
+login notver $sri "$good"
+[ "$code" = 403 ]; ok $? "a mailbox that is no verifier cannot log in ($code)"
+contains "$work/notver.body" '"error":"not_a_verifier"' "and is told so"
+! grep -qi '^Set-Cookie: asn_portal=' "$work/wrong.hdr" "$work/default.hdr" "$work/notver.hdr"; ok $? "no refused login gets a session cookie"
+
+# --- login
+login siti $siti "$good"
+[ "$code" = 200 ]; ok $? "a verifier logs in ($code)"
+grep -i '^Set-Cookie: asn_portal=' "$work/siti.hdr" | grep -q 'HttpOnly; SameSite=Strict'; ok $? "session cookie HttpOnly, SameSite=Strict"
+! grep -i '^Set-Cookie: asn_portal=' "$work/siti.hdr" | grep -q Secure; ok $? "not Secure over plain HTTP"
+csrf=$(csrf_of siti)
+[ ${#csrf} = 64 ]; ok $? "the login returns a CSRF token"
+contains "$work/siti.body" '"opds":["Diskominfo"]' "and the verifier's OPDs"
+login https $siti "$good" --interface 127.0.0.3 -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-For: 192.0.2.7'
+grep -i '^Set-Cookie: asn_portal=' "$work/https.hdr" | grep -q '; Secure'; ok $? "Secure when the trusted proxy says HTTPS"
+login nothttps $siti "$good" -H 'X-Forwarded-Proto: https'
+! grep -i '^Set-Cookie: asn_portal=' "$work/nothttps.hdr" | grep -q '; Secure'; ok $? "X-Forwarded-Proto from anyone else is not believed"
+req budiform -c "$work/budiform.jar" --data-urlencode "user=$budi" --data-urlencode "password=$good" "$base/api/v1/login"
+[ "$code" = 200 ]; ok $? "the API login takes form fields too ($code)"
+S="-b $work/siti.jar"
+B="-b $work/budiform.jar"
+
+# --- scope
+req prog $S "$base/api/v1/progress"
+[ "$code" = 200 ]; ok $? "progress with the session ($code)"
+contains "$work/prog.body" '"opd":"Diskominfo"' "shows the verifier's OPD"
+lacks "$work/prog.body" "BKD" "and not another OPD"
+req stuck $S "$base/api/v1/stuck"
+contains "$work/stuck.body" "\"email\":\"$siti\"" "the stuck list has people of the OPD"
+lacks "$work/stuck.body" "$budi" "and nobody of another OPD"
+req bprog $B "$base/api/v1/stuck"
+contains "$work/bprog.body" "$budi" "BKD's verifier sees BKD's people"
+lacks "$work/bprog.body" "$siti" "and not Diskominfo's"
+req user $S "$base/api/v1/users/$siti"
+[ "$code" = 200 ]; ok $? "a person of the OPD ($code)"
+contains "$work/user.body" '"stage":' "with the stage and timeline"
+lacks "$work/user.body" '{ARGON2ID}' "never a hash"
+req usernip $S "$base/api/v1/users/199001012015032001"
+[ "$code" = 200 ] && grep -q "\"email\":\"$siti\"" "$work/usernip.body"; ok $? "the same person by NIP ($code)"
+req other $S "$base/api/v1/users/$budi"
+[ "$code" = 404 ]; ok $? "a person of another OPD: 404 ($code)"
+req nobody $S "$base/api/v1/users/nobody@jatimprov.go.id"
+[ "$code" = 404 ] && cmp -s "$work/other.body" "$work/nobody.body"; ok $? "the same answer as an address nobody has"
+req otheropd $S "$base/api/v1/stuck?opd=BKD"
+[ "$code" = 200 ] && grep -q '"count":0' "$work/otheropd.body"; ok $? "asking for another OPD by name shows nothing ($code)"
+[ "$(q "select count(*) from person_lookups where verifier = '$siti' and via = 'api'")" = 4 ]; ok $? "every person looked at is audited, found or not"
+[ "$(q "select count(*) from person_lookups where verifier = '$siti' and query = '$budi' and account_id is null")" = 1 ]; ok $? "the out-of-scope lookup audited as showing nobody"
+
+# --- bad input: 400 with a message, nothing else
+req bad1 $S "$base/api/v1/stuck?bogus=1"
+[ "$code" = 400 ] && grep -q 'bogus' "$work/bad1.body"; ok $? "an unknown parameter: 400 naming it ($code)"
+req bad2 $S "$base/api/v1/stuck?stage=stuck"
+[ "$code" = 400 ] && grep -q 'stage' "$work/bad2.body"; ok $? "an unknown stage: 400 ($code)"
+req bad3 $S "$base/api/v1/stuck?q=%FF%FE"
+[ "$code" = 400 ]; ok $? "a search that is not UTF-8: 400 ($code)"
+long=$(head -c 300 /dev/zero | tr '\0' 'a')
+req bad4 $S "$base/api/v1/stuck?q=$long"
+[ "$code" = 400 ]; ok $? "an over-long search: 400 ($code)"
+req bad5 $S "$base/api/v1/stuck?q=a&q=b"
+[ "$code" = 400 ]; ok $? "a parameter twice: 400 ($code)"
+req bad6 -H 'Content-Type: application/json' --data '{"user":"a","user":"b"}' "$base/api/v1/login"
+[ "$code" = 400 ]; ok $? "a JSON key twice: 400 ($code)"
+req bad7 -H 'Content-Type: application/json' --data '{"user":1,"password":"x"}' "$base/api/v1/login"
+[ "$code" = 400 ]; ok $? "a JSON field that is not text: 400 ($code)"
+req bad8 -H 'Content-Type: application/json' --data '[1' "$base/api/v1/login"
+[ "$code" = 400 ] && grep -q '"message"' "$work/bad8.body"; ok $? "broken JSON: 400 with a message ($code)"
+head -c 9000 /dev/zero | tr '\0' 'a' >"$work/big"
+req bad9 --data-urlencode "user@$work/big" "$base/api/v1/login"
+[ "$code" = 400 ]; ok $? "an over-large body: 400 ($code)"
+req bad10 $S "$base/orang/%01x"
+[ "$code" = 400 ]; ok $? "a person's path with a control character: 400 ($code)"
+! grep -q -i -e 'sqlite' -e 'SELECT' "$work"/bad*.body; ok $? "no SQL or internals in any error"
+req stuckq $S "$base/api/v1/stuck?q=siti%20rahma"
+grep -q "$siti" "$work/stuckq.body" && ! grep -q "sri.wahyuni" "$work/stuckq.body"; ok $? "search by name"
+
+# --- CSRF and origin
+req nocsrf $S -X POST "$base/api/v1/logout"
+[ "$code" = 403 ]; ok $? "a POST without the CSRF token is refused ($code)"
+req badcsrf $S -X POST -H "X-CSRF-Token: $(echo "$csrf" | tr 0-9a-f a-f0-9)" "$base/api/v1/logout"
+[ "$code" = 403 ]; ok $? "a wrong CSRF token too ($code)"
+req still $S "$base/api/v1/progress"
+[ "$code" = 200 ]; ok $? "the session lives on after the refused POSTs ($code)"
+req origin $S -X POST -H "X-CSRF-Token: $csrf" -H 'Origin: https://evil.example' "$base/api/v1/logout"
+[ "$code" = 403 ]; ok $? "a POST from another site's page is refused ($code)"
+req out $S -X POST -H "X-CSRF-Token: $csrf" "$base/api/v1/logout"
+[ "$code" = 200 ]; ok $? "logout with the token ($code)"
+req after $S "$base/api/v1/progress"
+[ "$code" = 401 ]; ok $? "the session is over after logout ($code)"
+
+# --- the pages
+req loginpage -c "$work/page.jar" "$base/masuk"
+token=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$work/loginpage.body")
+[ "$code" = 200 ] && [ ${#token} = 64 ]; ok $? "the login page carries its form token ($code)"
+req formnotoken -b "$work/page.jar" --data-urlencode "user=$siti" --data-urlencode "password=$good" "$base/masuk"
+[ "$code" = 403 ]; ok $? "the login form without its token is refused ($code)"
+req loginpage -c "$work/page.jar" "$base/masuk"
+token=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$work/loginpage.body")
+req formlogin -b "$work/page.jar" -c "$work/page.jar" --data-urlencode "csrf=$token" \
+	--data-urlencode "user=$siti" --data-urlencode "password=$good" "$base/masuk"
+[ "$code" = 303 ] && grep -qi '^Location: /ringkasan' "$work/formlogin.hdr"; ok $? "the login form logs in ($code)"
+P="-b $work/page.jar"
+req summary $P "$base/ringkasan"
+[ "$code" = 200 ]; ok $? "Ringkasan ($code)"
+contains "$work/summary.body" "Sertifikat elektronik terbit" "the stages in words"
+! grep -q -e '>activation_sent<' -e '>certificate_issued<' "$work/summary.body"; ok $? "no machine code as text"
+lacks "$work/summary.body" "BKD" "only the verifier's OPDs"
+grep -q 'Content-Security-Policy: default-src .none.' "$work/summary.hdr" && grep -qi 'X-Content-Type-Options: nosniff' "$work/summary.hdr"; ok $? "pages forbid scripts and sniffing"
+! grep -q -i -e '<script' -e 'src="http' -e 'href="http' "$work/summary.body"; ok $? "no script, nothing from elsewhere"
+req stuckpage $P "$base/tindakan?masalah=suspicious_bsre_mail"
+[ "$code" = 200 ] && grep -q "Email BSrE mencurigakan" "$work/stuckpage.body"; ok $? "the stuck list filtered by a problem, in words ($code)"
+req csv $P "$base/tindakan?format=csv&masalah=suspicious_bsre_mail"
+grep -qi '^Content-Type: text/csv' "$work/csv.hdr" && head -1 "$work/csv.body" | grep -q '^email,nip,name,opd,stage,since,diagnosis'; ok $? "the CSV of what is shown"
+grep -q "^$siti,199001012015032001," "$work/csv.body" && ! grep -q "$budi" "$work/csv.body"; ok $? "the CSV holds the OPD's people only"
+req personpage $P "$base/orang/$siti"
+[ "$code" = 200 ] && grep -q "Riwayat email BSrE" "$work/personpage.body"; ok $? "a person's page with the timeline ($code)"
+contains "$work/personpage.body" "mungkin palsu" "forged mails named as such"
+req personother $P "$base/orang/$budi"
+[ "$code" = 404 ]; ok $? "a person of another OPD by URL: 404 ($code)"
+req logoutnotoken $P --data "" "$base/keluar"
+[ "$code" = 403 ]; ok $? "the logout form without its token is refused ($code)"
+pcsrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$work/summary.body" | head -1)
+req logoutpage $P --data-urlencode "csrf=$pcsrf" "$base/keluar"
+[ "$code" = 303 ]; ok $? "the logout form ($code)"
+req afterpage $P "$base/ringkasan"
+[ "$code" = 303 ]; ok $? "no page after logout ($code)"
+
+# --- a verifier removed loses the session at once
+login budi2 $budi "$good"
+asnctl verifier remove $budi >/dev/null
+req removed -b "$work/budi2.jar" "$base/api/v1/progress"
+[ "$code" = 401 ]; ok $? "a removed verifier's session ends ($code)"
+
+# --- rate limit: per account, before any verify
+for i in 1 2 3 4; do login rl $siti "Wrong#Pass$i"; done
+login rl5 $siti "$good"
+[ "$code" = 429 ] && grep -qi '^Retry-After: [0-9]' "$work/rl5.hdr"; ok $? "after 4 failures even the right password waits (429 $code)"
+login rl6 SITI.RAHMA@jatimprov.go.id "$good"
+[ "$code" = 429 ]; ok $? "whichever spelling of the account ($code)"
+
+# --- the log
+kill $portal_pid; wait $portal_pid 2>/dev/null
+! grep -q -e "$good" -e "$csrf" -e "$token" "$work/portal.log"; ok $? "the log holds no password, session or token"
+sid=$(sed -n 's/^Set-Cookie: asn_portal=\([0-9a-f]*\);.*/\1/ip' "$work/siti.hdr")
+[ ${#sid} = 64 ] && ! grep -q "$sid" "$work/portal.log"; ok $? "nor a session id"
+contains "$work/portal.log" "looked at $siti (API)" "looks at people are logged too"
+tap_finish
