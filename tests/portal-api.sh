@@ -224,8 +224,12 @@ login rl5 $siti "$good"
 login rl6 SITI.RAHMA@jatimprov.go.id "$good"
 [ "$code" = 429 ]; ok $? "whichever spelling of the account ($code)"
 
-# --- the log
-kill $portal_pid; wait $portal_pid 2>/dev/null
+# --- stopping, and the log
+kill $portal_pid
+wait $portal_pid
+r=$?
+ok $r "exits 0 on SIGTERM (and, under valgrind, without memory errors)"
+[ $r -eq 0 ] || sed 's/^/# /' "$work/portal.log" | grep -v "^# asn-portal: " | head -60
 ! grep -q -e "$good" -e "$csrf" -e "$token" "$work/portal.log"; ok $? "the log holds no password, session or token"
 sid=$(sed -n 's/^Set-Cookie: asn_portal=\([0-9a-f]*\);.*/\1/ip' "$work/siti.hdr")
 [ ${#sid} = 64 ] && ! grep -q "$sid" "$work/portal.log"; ok $? "nor a session id"

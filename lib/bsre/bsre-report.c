@@ -377,9 +377,13 @@ int asn_bsre_progress_report_build(struct asn_store *store, const struct asn_set
 		asn_bsre_progress_report_free(report_r);
 		return -1;
 	}
-	qsort(report_r->opds, report_r->opd_count, sizeof(*report_r->opds), compare_opds);
-	qsort(report_r->flagged, report_r->flagged_count, sizeof(*report_r->flagged),
-	      compare_flagged);
+	/* qsort's array must not be NULL, even empty: a scope or a filter
+	   may leave nothing. */
+	if (report_r->opd_count > 0)
+		qsort(report_r->opds, report_r->opd_count, sizeof(*report_r->opds), compare_opds);
+	if (report_r->flagged_count > 0)
+		qsort(report_r->flagged, report_r->flagged_count, sizeof(*report_r->flagged),
+		      compare_flagged);
 	return 0;
 }
 
