@@ -206,6 +206,31 @@ req personother $P "$base/orang/$budi"
 req logoutnotoken $P --data "" "$base/keluar"
 [ "$code" = 403 ]; ok $? "the logout form without its token is refused ($code)"
 pcsrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$work/summary.body" | head -1)
+
+# --- API tokens, for dashboards
+req tokmake $P --data-urlencode "csrf=$pcsrf" --data-urlencode "name=Dasbor provinsi" "$base/token"
+tok=$(grep -o 'asnpt_[0-9a-f]\{64\}' "$work/tokmake.body" | head -1)
+[ "$code" = 200 ] && [ ${#tok} = 70 ]; ok $? "a verifier makes an API token, shown once ($code)"
+[ "$(q "select count(*) from api_tokens where hash = '$(printf %s "$tok" | sha256sum | cut -c1-64)'")" = 1 ] &&
+	! grep -qa "$tok" "$db" "$db-wal" 2>/dev/null; ok $? "only its SHA-256 is stored"
+[ "$(q "select count(*) from audit where action = 'api-token-create' and actor = '$siti'")" = 1 ]; ok $? "the token's making is audited"
+req toklist $P "$base/token"
+lacks "$work/toklist.body" "$tok" "the list never shows the token again"
+req tokuse -H "Authorization: Bearer $tok" "$base/api/v1/stuck"
+[ "$code" = 200 ] && grep -q "$siti" "$work/tokuse.body" && ! grep -q "$budi" "$work/tokuse.body"; ok $? "the token reads the API with the verifier's scope ($code)"
+req tokother -H "Authorization: Bearer $tok" "$base/api/v1/users/$budi"
+[ "$code" = 404 ]; ok $? "and no person of another OPD ($code)"
+req tokpost -H "Authorization: Bearer $tok" -X POST "$base/api/v1/logout"
+[ "$code" = 403 ]; ok $? "a token cannot POST ($code)"
+req tokpage -H "Authorization: Bearer $tok" "$base/token"
+[ "$code" = 403 ]; ok $? "nor open pages, so it cannot make tokens ($code)"
+req tokbad -H "Authorization: Bearer asnpt_$(printf '%064d' 0)" "$base/api/v1/stuck"
+[ "$code" = 401 ]; ok $? "an unknown token: 401 ($code)"
+tokid=$(q "select id from api_tokens")
+req tokrevoke $P --data-urlencode "csrf=$pcsrf" --data-urlencode "id=$tokid" "$base/token/cabut"
+[ "$code" = 200 ] && grep -q "Token dicabut" "$work/tokrevoke.body"; ok $? "the verifier revokes it ($code)"
+req tokafter -H "Authorization: Bearer $tok" "$base/api/v1/stuck"
+[ "$code" = 401 ]; ok $? "a revoked token: 401 ($code)"
 req logoutpage $P --data-urlencode "csrf=$pcsrf" "$base/keluar"
 [ "$code" = 303 ]; ok $? "the logout form ($code)"
 req afterpage $P "$base/ringkasan"
@@ -213,7 +238,9 @@ req afterpage $P "$base/ringkasan"
 
 # --- a verifier removed loses the session at once
 login budi2 $budi "$good"
+q "insert into api_tokens (verifier_id, name, hash, created_at) select id, 'x', 'h', 0 from verifiers where email = '$budi'"
 asnctl verifier remove $budi >/dev/null
+[ "$(q "select count(*) from api_tokens")" = 0 ]; ok $? "a removed verifier's tokens go with them"
 req removed -b "$work/budi2.jar" "$base/api/v1/progress"
 [ "$code" = 401 ]; ok $? "a removed verifier's session ends ($code)"
 
@@ -230,7 +257,7 @@ wait $portal_pid
 r=$?
 ok $r "exits 0 on SIGTERM (and, under valgrind, without memory errors)"
 [ $r -eq 0 ] || sed 's/^/# /' "$work/portal.log" | grep -v "^# asn-portal: " | head -60
-! grep -q -e "$good" -e "$csrf" -e "$token" "$work/portal.log"; ok $? "the log holds no password, session or token"
+! grep -q -e "$good" -e "$csrf" -e "$token" -e "$tok" "$work/portal.log"; ok $? "the log holds no password, session or token"
 sid=$(sed -n 's/^Set-Cookie: asn_portal=\([0-9a-f]*\);.*/\1/ip' "$work/siti.hdr")
 [ ${#sid} = 64 ] && ! grep -q "$sid" "$work/portal.log"; ok $? "nor a session id"
 contains "$work/portal.log" "looked at $siti (API)" "looks at people are logged too"

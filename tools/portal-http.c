@@ -9,7 +9,12 @@
    GET  /ringkasan   the funnel       GET  /api/v1/users/{address or NIP}
    GET  /tindakan    the stuck list (?format=csv: the same as CSV)
    GET  /orang/{address or NIP}
+   GET  /token       the verifier's API tokens; POST /token name, csrf:
+                     a new one (shown once); POST /token/cabut id, csrf
    GET  /gaya.css
+
+   The API's GETs also take "Authorization: Bearer asnpt_..." (a token a
+   verifier made on /token), for dashboards: nothing else does.
 
    Without a session a page redirects to /masuk and the API answers 401;
    an unsafe request (POST) needs the session's CSRF token and, when the
@@ -18,6 +23,7 @@
 #include "portal.h"
 #include "asn-json.h"
 #include "asn-login.h"
+#include "asn-verifier-token.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -127,6 +133,25 @@ static bool origin_ok(struct MHD_Connection *conn)
 /* The caller: a session that is live, of an account that still logs in
    and is still a verifier.  A verifier removed or an account disabled
    loses a session at its next request. */
+/* An API token: the verifier it acts as, in caller->session.email. */
+static int resolve_token(struct asn_store *store, struct MHD_Connection *conn,
+			 struct portal_caller *caller, struct asn_error *err)
+{
+	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	char *email;
+	int ret;
+
+	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+		return 0;
+	ret = asn_verifier_token_resolve(store, auth + 7, &email, err);
+	if (ret <= 0)
+		return ret;
+	snprintf(caller->session.email, sizeof(caller->session.email), "%s", email);
+	free(email);
+	caller->by_token = true;
+	return 1;
+}
+
 static int resolve_caller(struct portal *p, struct asn_store *store, struct MHD_Connection *conn,
 			  struct portal_caller *caller, struct asn_error *err)
 {
@@ -134,10 +159,15 @@ static int resolve_caller(struct portal *p, struct asn_store *store, struct MHD_
 	struct asn_account account;
 	int ret;
 
-	if (id == NULL || strlen(id) != PORTAL_TOKEN_HEX ||
-	    !portal_session_get(p->sessions, id, asn_now(), &caller->session))
-		return 0;
-	snprintf(caller->session_id, sizeof(caller->session_id), "%s", id);
+	ret = resolve_token(store, conn, caller, err);
+	if (ret < 0)
+		return -1;
+	if (ret == 0) {
+		if (id == NULL || strlen(id) != PORTAL_TOKEN_HEX ||
+		    !portal_session_get(p->sessions, id, asn_now(), &caller->session))
+			return 0;
+		snprintf(caller->session_id, sizeof(caller->session_id), "%s", id);
+	}
 	ret = asn_store_account_find(store, caller->session.email, &account, err);
 	if (ret < 0)
 		return -1;
@@ -155,9 +185,12 @@ static int resolve_caller(struct portal *p, struct asn_store *store, struct MHD_
 		}
 	}
 	if (ret == 0) {
-		asn_web_log(&p->log, LOG_NOTICE, "session of %s ended: no longer a verifier "
-			    "or the account no longer logs in", caller->session.email);
-		portal_session_end(p->sessions, id);
+		asn_web_log(&p->log, LOG_NOTICE, "%s of %s refused: no longer a verifier "
+			    "or the account no longer logs in",
+			    caller->by_token ? "API token" : "session", caller->session.email);
+		if (!caller->by_token)
+			portal_session_end(p->sessions, id);
+		caller->by_token = false;
 		return 0;
 	}
 	caller->has_session = true;
@@ -328,6 +361,56 @@ static void api_login_reply(const struct portal_caller *caller, struct portal_re
 	asn_str_append(&reply->body, "]}\n");
 }
 
+/* /token: list (GET), make (POST name), revoke (POST /token/cabut id). */
+static void tokens(struct portal *p, struct asn_store *store, const char *url, bool post,
+		   const struct portal_request *req, const struct portal_caller *caller,
+		   struct portal_reply *reply)
+{
+	char token[ASN_API_TOKEN_LEN + 1] = "";
+	const char *message = NULL;
+	struct asn_error err;
+
+	if (post && strcmp(url, "/token") == 0) {
+		const char *name = portal_request_field(req, "name");
+
+		if (name == NULL || !portal_text_ok(name, ASN_API_TOKEN_NAME_MAX) ||
+		    name[0] == '\0') {
+			message = "Nama token: 1 sampai 64 karakter.";
+		} else if (asn_verifier_token_create(store, &caller->verifier, name, token,
+						     &err) < 0) {
+			asn_web_log(&p->log, LOG_NOTICE, "%s: no new API token: %s",
+				    caller->session.email, err.msg);
+			message = strstr(err.msg, "at most") != NULL ?
+				"Sudah ada 10 token. Cabut salah satu terlebih dahulu." :
+				"Token tidak dapat dibuat. Coba lagi.";
+		} else {
+			asn_web_log(&p->log, LOG_INFO, "%s made an API token (client %s)",
+				    caller->session.email, caller->client);
+		}
+	} else if (post) {
+		const char *id_text = portal_request_field(req, "id");
+		char *end = NULL;
+		long long id = id_text != NULL ? strtoll(id_text, &end, 10) : 0;
+		int ret;
+
+		if (id_text == NULL || end == id_text || *end != '\0' || id <= 0) {
+			message = "Token tidak dikenal.";
+		} else if ((ret = asn_verifier_token_revoke(store, &caller->verifier, id,
+							    &err)) < 0) {
+			asn_web_log(&p->log, LOG_ERR, "%s: revoking an API token: %s",
+				    caller->session.email, err.msg);
+			message = "Token tidak dapat dicabut. Coba lagi.";
+		} else {
+			message = ret > 0 ? "Token dicabut." : "Token tidak dikenal.";
+			if (ret > 0)
+				asn_web_log(&p->log, LOG_INFO, "%s revoked API token %lld (client %s)",
+					    caller->session.email, id, caller->client);
+		}
+	}
+	portal_page_tokens(p, store, caller, token[0] != '\0' ? token : NULL, message, reply);
+	asn_secure_zero(token, sizeof(token));
+}
+
 static bool path_is(const char *url, const char *path)
 {
 	return strcmp(url, path) == 0;
@@ -450,6 +533,17 @@ static void route(struct portal *p, struct asn_store *store, struct MHD_Connecti
 		}
 		return;
 	}
+	if (caller->by_token && (!api || !get)) {
+		asn_web_log(&p->log, LOG_WARNING, "403 %s %s by %s's API token: tokens read the API "
+			    "only (client %s)", method, url, caller->session.email, caller->client);
+		if (api)
+			portal_api_error(MHD_HTTP_FORBIDDEN, "token_read_only", "Token API hanya "
+					 "untuk membaca API (GET /api/v1/...).", reply);
+		else
+			portal_page_error(caller, MHD_HTTP_FORBIDDEN, "Token API hanya untuk API.",
+					  reply);
+		return;
+	}
 	if (post && !csrf_ok(conn, req, caller)) {
 		asn_web_log(&p->log, LOG_WARNING, "403 %s %s by %s: no valid CSRF token (client %s)",
 			    method, url, caller->session.email, caller->client);
@@ -479,6 +573,13 @@ static void route(struct portal *p, struct asn_store *store, struct MHD_Connecti
 		} else {
 			redirect(reply, "/masuk");
 		}
+		return;
+	}
+	if (path_is(url, "/token") || path_is(url, "/token/cabut")) {
+		if (!portal_query_check(conn, no_args, error, sizeof(error)))
+			portal_page_error(caller, MHD_HTTP_BAD_REQUEST, error, reply);
+		else
+			tokens(p, store, url, post, req, caller, reply);
 		return;
 	}
 	if (!get) {

@@ -3,8 +3,10 @@
    may be closed), readable from a phone's width up. */
 #include "portal.h"
 #include "asn-html.h"
+#include "asn-verifier-token.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -16,6 +18,7 @@ static void page_begin(struct portal_reply *reply, const struct portal_caller *c
 	} nav[] = {
 		{ "/ringkasan", "Ringkasan" },
 		{ "/tindakan", "Perlu tindakan" },
+		{ "/token", "Token API" },
 	};
 	struct asn_str *out = &reply->body;
 
@@ -375,6 +378,64 @@ void portal_page_person(struct portal *p, struct asn_store *store, const char *u
 	asn_bsre_status_free(&st);
 }
 
+void portal_page_tokens(struct portal *p, struct asn_store *store,
+			const struct portal_caller *caller, const char *new_token,
+			const char *message, struct portal_reply *reply)
+{
+	struct asn_api_token *tokens = NULL;
+	struct asn_str *out = &reply->body;
+	struct asn_error err;
+	size_t count = 0;
+
+	if (asn_store_api_token_list(store, caller->verifier.id, &tokens, &count, &err) < 0) {
+		store_failed(p, caller, "tokens", &err, reply);
+		return;
+	}
+	reply->status = MHD_HTTP_OK;
+	page_begin(reply, caller, "Token API", "/token");
+	asn_str_append(out, "<h1>Token API</h1>\n<p>Untuk dasbor provinsi: token membaca API "
+		       "portal ini (<code>GET /api/v1/...</code>, dengan kepala <code>Authorization: "
+		       "Bearer TOKEN</code>) dengan hak baca yang sama dengan Anda. Simpan token "
+		       "seperti kata sandi; cabut bila tidak dipakai lagi.</p>\n");
+	if (message != NULL) {
+		asn_str_append(out, "<p class=\"notice\" role=\"status\">");
+		asn_html_text(out, message);
+		asn_str_append(out, "</p>\n");
+	}
+	if (new_token != NULL)
+		asn_str_printfa(out, "<div class=\"newtoken\"><p><b>Token baru</b> (hanya "
+				"ditampilkan sekali ini, salin sekarang):</p><p><code>%s</code></p>"
+				"</div>\n", new_token);
+	if (count == 0) {
+		asn_str_append(out, "<p>Belum ada token.</p>\n");
+	} else {
+		asn_str_append(out, "<table class=\"tokens\"><thead><tr><th>Nama</th><th>Dibuat</th>"
+			       "<th>Terakhir dipakai</th><th></th></tr></thead><tbody>\n");
+		for (size_t i = 0; i < count; i++) {
+			asn_str_append(out, "<tr><td data-k=\"Nama\">");
+			asn_html_text(out, tokens[i].name);
+			asn_str_append(out, "</td><td data-k=\"Dibuat\">");
+			asn_html_date(out, tokens[i].created_at);
+			asn_str_append(out, "</td><td data-k=\"Terakhir dipakai\">");
+			asn_html_date(out, tokens[i].last_used_at);
+			asn_str_printfa(out, "</td><td><form method=\"post\" action=\"/token/cabut\">"
+					"<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+					"<input type=\"hidden\" name=\"id\" value=\"%lld\">"
+					"<button type=\"submit\">Cabut</button></form></td></tr>\n",
+					caller->session.csrf, (long long)tokens[i].id);
+			asn_api_token_free(&tokens[i]);
+		}
+		asn_str_append(out, "</tbody></table>\n");
+	}
+	free(tokens);
+	asn_str_printfa(out, "<h2>Buat token</h2>\n<form class=\"filter\" method=\"post\" "
+			"action=\"/token\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			"<label>Nama (untuk apa token ini)<input name=\"name\" required "
+			"maxlength=\"%d\"></label><button type=\"submit\">Buat token</button>"
+			"</form>\n", caller->session.csrf, ASN_API_TOKEN_NAME_MAX);
+	page_end(reply);
+}
+
 const char *portal_stylesheet(void)
 {
 	return
@@ -397,6 +458,7 @@ const char *portal_stylesheet(void)
 	"th{background:#eef2f6}"
 	".d{margin:.2em 0 .5em}.d b{color:#a4161a}"
 	".error{color:#a4161a;font-weight:bold}"
+	".newtoken{background:#fff8e1;border:1px solid #e0c050;padding:.5em;overflow-wrap:anywhere}"
 	".untrusted,.replayed{color:#a4161a}.unverified{color:#8a5a00}"
 	"form.login{display:flex;flex-direction:column;gap:.8em;max-width:360px}"
 	"form.filter{display:flex;flex-wrap:wrap;gap:.6em;align-items:flex-end;margin-bottom:.8em}"

@@ -110,6 +110,8 @@ struct portal_caller {
 	char client[64];
 	char session_id[PORTAL_TOKEN_HEX + 1];
 	bool has_session;
+	/* by an API token (Authorization: Bearer): the API's GETs only */
+	bool by_token;
 	struct portal_session session;
 	struct asn_verifier verifier;	/* with has_session */
 };
@@ -126,6 +128,9 @@ void portal_page_stuck(struct portal *p, struct asn_store *store, struct MHD_Con
 		       const struct portal_caller *caller, struct portal_reply *reply);
 void portal_page_person(struct portal *p, struct asn_store *store, const char *user,
 			const struct portal_caller *caller, struct portal_reply *reply);
+void portal_page_tokens(struct portal *p, struct asn_store *store,
+			const struct portal_caller *caller, const char *new_token,
+			const char *message, struct portal_reply *reply);
 const char *portal_stylesheet(void);
 
 void portal_api_error(unsigned int status, const char *code, const char *message,

@@ -63,4 +63,27 @@ int asn_store_person_lookup_add(struct asn_store *store, const char *verifier,
 				const char *query, int64_t account_id,
 				enum asn_lookup_via via, struct asn_error *err);
 
+/* Portal API tokens: rows of their hashes (the token itself is never
+   stored; asn-verifier-token.h makes and checks them). */
+struct asn_api_token {
+	int64_t id;
+	char *name;
+	time_t created_at, last_used_at;	/* last_used_at 0: never */
+};
+void asn_api_token_free(struct asn_api_token *token);
+int asn_store_api_token_add(struct asn_store *store, int64_t verifier_id, const char *name,
+			    const char *hash, int64_t *id_r, struct asn_error *err);
+/* Returns 1 with the verifier's address (caller frees) and notes the use,
+   0 when no token has this hash, -1 on error. */
+int asn_store_api_token_use(struct asn_store *store, const char *hash, char **email_r,
+			    struct asn_error *err);
+/* The verifier's tokens, oldest first, appended to *tokens_r. */
+int asn_store_api_token_list(struct asn_store *store, int64_t verifier_id,
+			     struct asn_api_token **tokens_r, size_t *count_r,
+			     struct asn_error *err);
+/* Returns 1 removed (with its name in *name_r, caller frees), 0 when the
+   verifier has no token ID, -1 on error. */
+int asn_store_api_token_remove(struct asn_store *store, int64_t verifier_id, int64_t id,
+			       char **name_r, struct asn_error *err);
+
 #endif

@@ -85,6 +85,22 @@ const struct asn_migration asn_store_migrations[] = {
 		"CREATE INDEX person_lookups_verifier ON person_lookups(verifier, at);\n"
 		"CREATE INDEX person_lookups_account ON person_lookups(account_id, at);\n"
 	},
+	{
+		"portal API tokens",
+		/* A verifier's tokens for the portal's API (the province's
+		   dashboards): only a hash of each (SHA-256, hex), never the
+		   token.  They go with the verifier: one removed and added
+		   again does not get old tokens back. */
+		"CREATE TABLE api_tokens (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  verifier_id INTEGER NOT NULL REFERENCES verifiers(id) ON DELETE CASCADE,\n"
+		"  name TEXT NOT NULL CHECK (name != ''),\n"
+		"  hash TEXT NOT NULL UNIQUE,\n"
+		"  created_at INTEGER NOT NULL,\n"
+		"  last_used_at INTEGER NOT NULL DEFAULT 0\n"
+		");\n"
+		"CREATE INDEX api_tokens_verifier ON api_tokens(verifier_id);\n"
+	},
 };
 
 const unsigned int asn_store_migrations_count =

@@ -257,3 +257,112 @@ int asn_store_person_lookup_add(struct asn_store *store, const char *verifier,
 	asn_store_bind_text(stmt, 5, asn_lookup_via_name(via));
 	return asn_store_step_done(store, stmt, "recording a person lookup", err);
 }
+
+void asn_api_token_free(struct asn_api_token *token)
+{
+	free(token->name);
+	memset(token, 0, sizeof(*token));
+}
+
+int asn_store_api_token_add(struct asn_store *store, int64_t verifier_id, const char *name,
+			    const char *hash, int64_t *id_r, struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (asn_store_prepare(store, "INSERT INTO api_tokens (verifier_id, name, hash, created_at) "
+			      "VALUES (?1, ?2, ?3, ?4)", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, verifier_id);
+	asn_store_bind_text(stmt, 2, name);
+	asn_store_bind_text(stmt, 3, hash);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)asn_now());
+	if (asn_store_step_done(store, stmt, "adding an API token", err) < 0)
+		return -1;
+	*id_r = sqlite3_last_insert_rowid(store->db);
+	return 0;
+}
+
+int asn_store_api_token_use(struct asn_store *store, const char *hash, char **email_r,
+			    struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+	int64_t id;
+	int rc;
+
+	*email_r = NULL;
+	if (asn_store_prepare(store, "SELECT t.id, v.email FROM api_tokens t "
+			      "JOIN verifiers v ON v.id = t.verifier_id WHERE t.hash = ?1",
+			      &stmt, err) < 0)
+		return -1;
+	asn_store_bind_text(stmt, 1, hash);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return rc == SQLITE_DONE ? 0 : asn_store_fail(store, rc, "API token lookup", err);
+	}
+	id = sqlite3_column_int64(stmt, 0);
+	*email_r = text_dup(stmt, 1);
+	sqlite3_finalize(stmt);
+	if (asn_store_prepare(store, "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
+			      &stmt, err) < 0 ||
+	    (sqlite3_bind_int64(stmt, 1, id), sqlite3_bind_int64(stmt, 2, (sqlite3_int64)asn_now()),
+	     asn_store_step_done(store, stmt, "noting an API token's use", err)) < 0) {
+		free(*email_r);
+		*email_r = NULL;
+		return -1;
+	}
+	return 1;
+}
+
+int asn_store_api_token_list(struct asn_store *store, int64_t verifier_id,
+			     struct asn_api_token **tokens_r, size_t *count_r,
+			     struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (asn_store_prepare(store, "SELECT id, name, created_at, last_used_at FROM api_tokens "
+			      "WHERE verifier_id = ?1 ORDER BY id", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, verifier_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct asn_api_token *t;
+
+		*tokens_r = asn_xrealloc(*tokens_r, (*count_r + 1) * sizeof(**tokens_r));
+		t = &(*tokens_r)[(*count_r)++];
+		t->id = sqlite3_column_int64(stmt, 0);
+		t->name = text_dup(stmt, 1);
+		t->created_at = (time_t)sqlite3_column_int64(stmt, 2);
+		t->last_used_at = (time_t)sqlite3_column_int64(stmt, 3);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return asn_store_fail(store, rc, "listing API tokens", err);
+	return 0;
+}
+
+int asn_store_api_token_remove(struct asn_store *store, int64_t verifier_id, int64_t id,
+			       char **name_r, struct asn_error *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*name_r = NULL;
+	if (asn_store_prepare(store, "DELETE FROM api_tokens WHERE verifier_id = ?1 AND id = ?2 "
+			      "RETURNING name", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, verifier_id);
+	sqlite3_bind_int64(stmt, 2, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*name_r = text_dup(stmt, 0);
+		rc = sqlite3_step(stmt);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*name_r);
+		*name_r = NULL;
+		return asn_store_fail(store, rc, "removing an API token", err);
+	}
+	return *name_r != NULL ? 1 : 0;
+}
