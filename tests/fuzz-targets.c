@@ -2,6 +2,7 @@
    out of bounds, whatever the bytes. */
 #include "fuzz-targets.h"
 #include "asn-bsre.h"
+#include "asn-web-fields.h"
 #include "asn-bsre-dkim.h"
 #include "asn-bsre-mail.h"
 #include "asn-bsre-spool.h"
@@ -366,7 +367,60 @@ static void fuzz_subjects(const uint8_t *data, size_t size)
 	free(s);
 }
 
+static void check_fields(const struct asn_web_fields *fields)
+{
+	if (fields->count > ASN_WEB_FIELDS_MAX)
+		abort();
+	for (unsigned int i = 0; i < fields->count; i++) {
+		const struct asn_web_field *f = &fields->items[i];
+
+		if (f->len > ASN_WEB_VALUE_MAX || strlen(f->value) > f->len ||
+		    !asn_web_text_ok(f->name, sizeof(f->name) - 1))
+			abort();
+		/* a good body: every field found by its name, the first of it */
+		if (fields->error[0] == '\0' && asn_web_fields_get(fields, f->name) != f->value)
+			abort();
+	}
+}
+
+/* A portal request body, as JSON, and the same bytes as form fields
+   arriving in pieces ("name=value&...", each value cut in two). */
+static void fuzz_web_fields(const uint8_t *data, size_t size)
+{
+	struct asn_web_fields fields;
+	char *s = as_string(data, size), *save = NULL;
+
+	memset(&fields, 0, sizeof(fields));
+	asn_web_fields_from_json(&fields, (const char *)data, size);
+	check_fields(&fields);
+	if (fields.error[0] == '\0') {
+		for (unsigned int i = 0; i < fields.count; i++) {
+			if (strlen(fields.items[i].value) != fields.items[i].len)
+				abort();	/* a NUL inside a JSON string got through */
+		}
+	}
+
+	memset(&fields, 0, sizeof(fields));
+	for (char *pair = strtok_r(s, "&", &save); pair != NULL; pair = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(pair, '=');
+		size_t half;
+
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		if (asn_web_fields_add(&fields, pair) == NULL)
+			break;
+		half = strlen(eq + 1) / 2;
+		if (!asn_web_fields_append(&fields, eq + 1, half) ||
+		    !asn_web_fields_append(&fields, eq + 1 + half, strlen(eq + 1 + half)))
+			break;
+	}
+	check_fields(&fields);
+	free(s);
+}
+
 const struct asn_fuzz_target asn_fuzz_targets[] = {
+	{ "web-fields", fuzz_web_fields },
 	{ "spool", fuzz_spool },
 	{ "subjects", fuzz_subjects },
 	{ "bsre", fuzz_bsre },

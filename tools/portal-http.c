@@ -443,13 +443,13 @@ static void route(struct portal *p, struct asn_store *store, struct MHD_Connecti
 		reply->content_type = "text/plain; charset=utf-8";
 		return;
 	}
-	if (req->error[0] != '\0') {
+	if (req->fields.error[0] != '\0') {
 		asn_web_log(&p->log, LOG_NOTICE, "400 %s %s: %s (client %s)", method, url,
-			    req->error, caller->client);
+			    req->fields.error, caller->client);
 		if (api)
-			portal_api_error(MHD_HTTP_BAD_REQUEST, "bad_request", req->error, reply);
+			portal_api_error(MHD_HTTP_BAD_REQUEST, "bad_request", req->fields.error, reply);
 		else
-			portal_page_error(caller, MHD_HTTP_BAD_REQUEST, req->error, reply);
+			portal_page_error(caller, MHD_HTTP_BAD_REQUEST, req->fields.error, reply);
 		return;
 	}
 	if (post && !origin_ok(conn)) {

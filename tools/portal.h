@@ -6,6 +6,7 @@
 #include <time.h>
 #include <microhttpd.h>
 #include "asn-web.h"
+#include "asn-web-fields.h"
 #include "asn-settings.h"
 #include "asn-store.h"
 #include "asn-verifier.h"
@@ -14,9 +15,8 @@
    JSON API, both scoped by lib/verifier's rule; it runs behind the site's
    HTTPS reverse proxy. */
 
-#define PORTAL_VALUE_MAX 256	/* a form field or query value, bytes */
+#define PORTAL_VALUE_MAX ASN_WEB_VALUE_MAX	/* a field or query value, bytes */
 #define PORTAL_BODY_MAX 8192
-#define PORTAL_FIELDS_MAX 8
 #define PORTAL_TOKEN_HEX 64	/* a session id or CSRF token: 32 random bytes */
 
 struct portal {
@@ -52,20 +52,13 @@ void portal_random_token(char out[PORTAL_TOKEN_HEX + 1]);
 bool portal_token_equal(const char *a, const char *b);
 
 /* A request as read (portal-request.c). */
-struct portal_field {
-	char name[32];
-	char value[PORTAL_VALUE_MAX + 1];
-	size_t len;
-};
 struct portal_request {
 	struct MHD_PostProcessor *post;
 	bool is_json;
 	struct asn_str json;		/* a JSON body, as received */
-	struct portal_field fields[PORTAL_FIELDS_MAX];
-	unsigned int field_count;
+	/* fields.error set: the request is answered 400 with it */
+	struct asn_web_fields fields;
 	size_t body_len;
-	/* set: the request is answered 400 with this (Bahasa Indonesia) */
-	char error[160];
 };
 /* First call of a request: the body's reader. */
 void portal_request_init(struct portal_request *req, struct MHD_Connection *conn,
