@@ -263,6 +263,18 @@ void portal_page_stuck(struct portal *p, struct asn_store *store, struct MHD_Con
 	}
 	reply->status = MHD_HTTP_OK;
 	if (format != NULL && strcmp(format, "csv") == 0) {
+		char detail[160];
+
+		/* Personal data leaving the portal: in the audit, not only the
+		   log. */
+		snprintf(detail, sizeof(detail), "stuck list as CSV, %zu people",
+			 report.flagged_count);
+		if (asn_store_audit(store, caller->session.email, "portal-csv", NULL, detail,
+				    &err) < 0) {
+			asn_bsre_progress_report_free(&report);
+			store_failed(p, caller, "CSV audit", &err, reply);
+			return;
+		}
 		reply->content_type = "text/csv; charset=utf-8";
 		reply->filename = "perlu-tindakan.csv";
 		asn_bsre_flagged_csv(&report, &reply->body);
