@@ -180,8 +180,10 @@ token=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$work/loginpage.b
 [ "$code" = 200 ] && [ ${#token} = 64 ]; ok $? "the login page carries its form token ($code)"
 req formnotoken -b "$work/page.jar" --data-urlencode "user=$siti" --data-urlencode "password=$good" "$base/masuk"
 [ "$code" = 403 ]; ok $? "the login form without its token is refused ($code)"
-req loginpage -c "$work/page.jar" "$base/masuk"
+token1=$token
+req loginpage -b "$work/page.jar" -c "$work/page.jar" "$base/masuk"
 token=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$work/loginpage.body")
+[ "$token" = "$token1" ]; ok $? "the form's token stays while the browser holds it (another tab does not void it)"
 req formlogin -b "$work/page.jar" -c "$work/page.jar" --data-urlencode "csrf=$token" \
 	--data-urlencode "user=$siti" --data-urlencode "password=$good" "$base/masuk"
 [ "$code" = 303 ] && grep -qi '^Location: /ringkasan' "$work/formlogin.hdr"; ok $? "the login form logs in ($code)"

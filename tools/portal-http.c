@@ -641,6 +641,13 @@ static enum MHD_Result handle(struct portal *p, struct MHD_Connection *conn, con
 	memset(&reply, 0, sizeof(reply));
 	asn_web_client_address(&p->proxies, &p->log, conn, caller.client, sizeof(caller.client));
 	caller.https = asn_web_forwarded_https(&p->proxies, conn);
+	{
+		const char *login = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE_LOGIN);
+
+		if (login != NULL && strlen(login) == PORTAL_TOKEN_HEX &&
+		    strspn(login, "0123456789abcdef") == PORTAL_TOKEN_HEX)
+			memcpy(caller.login_token, login, sizeof(caller.login_token));
+	}
 	if (asn_store_open(&p->set, true, &store, &err) < 0 ||
 	    resolve_caller(p, store, conn, &caller, &err) < 0) {
 		asn_web_log(&p->log, LOG_ERR, "503 %s %s: %s", method, url, err.msg);

@@ -74,7 +74,13 @@ void portal_page_login(struct portal *p ASN_UNUSED, const struct portal_caller *
 	asn_str_truncate(&reply->body, 0);
 	reply->status = status;
 	reply->content_type = NULL;
-	portal_random_token(token);
+	/* The browser's token stays while it has one: another tab, or a
+	   request the browser makes on its own, must not void the form on
+	   screen. */
+	if (caller->login_token[0] != '\0')
+		memcpy(token, caller->login_token, sizeof(token));
+	else
+		portal_random_token(token);
 	portal_set_cookie(reply, 1, caller, PORTAL_COOKIE_LOGIN, token, -1);
 	page_begin(reply, NULL, "Masuk", NULL);
 	asn_str_append(&reply->body, "<h1>Masuk</h1>\n<p>Masuk dengan alamat email dinas dan "

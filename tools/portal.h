@@ -102,6 +102,8 @@ struct portal_caller {
 	bool https;			/* the proxy says the client used HTTPS */
 	char client[64];
 	char session_id[PORTAL_TOKEN_HEX + 1];
+	/* the login form's token the browser holds (its cookie), or "" */
+	char login_token[PORTAL_TOKEN_HEX + 1];
 	bool has_session;
 	/* by an API token (Authorization: Bearer): the API's GETs only */
 	bool by_token;
