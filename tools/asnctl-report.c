@@ -3,6 +3,7 @@
    on. */
 #include "asnctl.h"
 #include "asn-bsre-report.h"
+#include "asn-case.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,7 +77,9 @@ static void opd_section(struct asn_str *out, const struct asn_bsre_opd_counts *c
 {
 	asn_str_append(out, "<section><h2>");
 	html_text(out, title);
-	asn_str_printfa(out, "</h2><p>%u pengguna</p>", c->users);
+	asn_str_printfa(out, "</h2><p>%u pengguna &middot; %u perlu dibantu: %u %s, %u %s</p>",
+			c->users, c->flagged, c->handled, asn_case_handling_label(true),
+			c->unhandled, asn_case_handling_label(false));
 	funnel_svg(out, c);
 	asn_str_append(out, "<table><tr>");
 	for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
@@ -120,7 +123,8 @@ int asnctl_progress_html(const struct asn_bsre_progress_report *r,
 
 	asn_str_printfa(&out, "<section><h2>Pengguna yang perlu dibantu (%zu), terlama dulu</h2>"
 			"<table><tr><th>Sejak</th><th>Email</th><th>Nama</th><th>OPD</th>"
-			"<th>Tahap</th><th>Diagnosis</th></tr>\n", r->flagged_count);
+			"<th>Tahap</th><th>Diagnosis</th><th>Penanganan</th></tr>\n",
+			r->flagged_count);
 	for (size_t i = 0; i < r->flagged_count; i++) {
 		const struct asn_bsre_flagged_user *f = &r->flagged[i];
 
@@ -141,7 +145,8 @@ int asnctl_progress_html(const struct asn_bsre_progress_report *r,
 			asn_str_printfa(&out, "\">%s</div>",
 					asn_bsre_diagnosis_name((enum asn_bsre_diagnosis)d));
 		}
-		asn_str_append(&out, "</td></tr>\n");
+		asn_str_printfa(&out, "</td><td>%s</td></tr>\n",
+				asn_case_handling_label(f->handled));
 	}
 	asn_str_append(&out, "</table></section>\n<section><h2>Arti diagnosis</h2><table>");
 	for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++) {
