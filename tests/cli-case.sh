@@ -118,7 +118,7 @@ run 0 "progress --csv" -- asnctl progress --csv
 contains "$work/stdout" "rina.kusuma@jatimprov.go.id,Dinas Kesehatan,Rina Kusuma,none,2026-11-22T09:00:00Z,default_password_unchanged no_bsre_mail,handled" "CSV: a handled user"
 contains "$work/stdout" "Diskominfo,6,5,0,1,0,0,0,0,6,5,0,0,0,0,0,0,1,5" "CSV: the OPD's handled and unhandled"
 run 0 "progress --json" -- asnctl progress --json --opd "Dinas Kesehatan"
-contains "$work/stdout" '"handled":1,"unhandled":1' "JSON: the OPD's counts"
+contains "$work/stdout" '"handled":1,"unhandled":1}],"flagged"' "JSON: the OPD's counts"
 contains "$work/stdout" '"email":"rina.kusuma@jatimprov.go.id","opd":"Dinas Kesehatan","name":"Rina Kusuma","stage":"none","since":"2026-11-22T09:00:00Z","handling":"handled"' "JSON: the user's handling"
 run 0 "progress --html" -- asnctl progress --html "$work/report.html"
 contains "$work/report.html" "<td>sedang ditangani</td>" "HTML: in words"
@@ -127,7 +127,9 @@ contains "$work/report.html" "6 perlu dibantu: 1 sedang ditangani, 5 belum ditan
 # a closed case no longer counts as handled
 run 0 "close the admin's case" -- asnctl case close 4 --as "$admin"
 run 0 "progress --json after the close" -- asnctl progress --json --opd "Dinas Kesehatan"
-contains "$work/stdout" '"handled":0,"unhandled":2' "a closed case is no longer handling"
+contains "$work/stdout" '"handled":0,"unhandled":2},"opds"' "a closed case is no longer handling (total)"
+contains "$work/stdout" '"handled":0,"unhandled":2}],"flagged"' "nor in the OPD's counts"
+contains "$work/stdout" '"name":"Rina Kusuma","stage":"none","since":"2026-11-22T09:00:00Z","handling":"unhandled"' "the user with only a closed case is unhandled"
 
 # A schema 2 database (before cases) is upgraded by init.
 cp "$db" "$work/v2.db"
