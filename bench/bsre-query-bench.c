@@ -23,7 +23,6 @@ int main(int argc, char **argv)
 	struct asn_settings set;
 	struct asn_store *store;
 	struct asn_error err;
-	enum asn_store_status status;
 	unsigned int accounts, calls, found = 0;
 	double start, status_time, worst_opd = 0, sum_opd = 0, all_time;
 	size_t events = 0;
@@ -36,7 +35,7 @@ int main(int argc, char **argv)
 	calls = argc > 3 ? (unsigned int)atoi(argv[3]) : 10000;
 	asn_settings_init(&set);
 	if (asn_settings_read_file(&set, argv[1], &err) < 0 ||
-	    asn_store_open(&set, false, &store, &err, &status) < 0) {
+	    asn_store_open(&set, false, &store, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}

@@ -6,6 +6,7 @@
 #include "asn-bsre-dkim.h"
 #include "asn-bsre-mail.h"
 #include "asn-bsre-spool.h"
+#include "asn-case.h"
 #include "asn-csv.h"
 #include "asn-doveconf.h"
 #include "asn-email.h"
@@ -16,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define TODAY ((time_t)1795305600)
 
@@ -419,6 +421,36 @@ static void fuzz_web_fields(const uint8_t *data, size_t size)
 	free(s);
 }
 
+/* A verifier's case as the portal's form sends it: the bytes as the note,
+   and as the kind and action.  Whatever is accepted is short plain UTF-8
+   without a link. */
+static void fuzz_case_note(const uint8_t *data, size_t size)
+{
+	char *s = as_string(data, size);
+	struct asn_case_input in = { "link_expired", "other", s };
+	struct asn_error err;
+
+	if (asn_case_input_check(&in, &err) == 0) {
+		if (strlen(s) > ASN_CASE_NOTE_MAX || !asn_utf8_valid(s, strlen(s)) ||
+		    asn_str_is_empty(s))
+			abort();
+		for (const char *p = s; *p != '\0'; p++) {
+			if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+			    strncasecmp(p, "http://", 7) == 0 || strncasecmp(p, "https://", 8) == 0)
+				abort();
+		}
+	}
+	in.kind = s;
+	in.action = s;
+	in.note = "catatan";
+	if (asn_case_input_check(&in, &err) == 0 &&
+	    (!asn_case_kind_valid(s) || !asn_case_action_valid(s)))
+		abort();
+	(void)asn_case_kind_label(s);
+	(void)asn_case_action_label(s);
+	free(s);
+}
+
 const struct asn_fuzz_target asn_fuzz_targets[] = {
 	{ "web-fields", fuzz_web_fields },
 	{ "spool", fuzz_spool },
@@ -433,6 +465,7 @@ const struct asn_fuzz_target asn_fuzz_targets[] = {
 	{ "roster", fuzz_roster },
 	{ "settings", fuzz_settings },
 	{ "doveconf", fuzz_doveconf },
+	{ "case-note", fuzz_case_note },
 	{ NULL, NULL }
 };
 

@@ -2,16 +2,87 @@
 #include "asnctl.h"
 #include "asn-bsre-report.h"
 #include "asn-bsre-spool.h"
+#include "asn-case.h"
 #include "asn-json.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A moment of a verifier case in the timeline: opened or closed. */
+struct case_moment {
+	time_t at;
+	const struct asn_case *c;
+	bool closed;
+};
+
+static int compare_moments(const void *a, const void *b)
+{
+	const struct case_moment *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->c->id != y->c->id)
+		return x->c->id < y->c->id ? -1 : 1;
+	return (int)x->closed - (int)y->closed;
+}
+
+static void case_moment_text(const struct case_moment *m)
+{
+	const struct asn_case *c = m->c;
+	char when[64], id[24];
+
+	snprintf(id, sizeof(id), "#%lld", (long long)c->id);
+	printf("  %s  %-19s %-10s %s", asnctl_format_time(m->at, when, sizeof(when)),
+	       m->closed ? "case_closed" : "case_opened", id, asn_case_kind_label(c->kind));
+	if (!m->closed && c->action[0] != '\0')
+		printf("; %s", asn_case_action_label(c->action));
+	if (!m->closed && c->note[0] != '\0')
+		printf(": %s", c->note);
+	printf(" (%s)\n", m->closed ? c->resolved_by : c->by);
+}
+
+static void event_text(const struct asn_bsre_status_event *e)
+{
+	char when[64], trust[16];
+	const char *detail = e->trusted ? e->trusted_by : e->trust_reason;
+
+	/* what is not trusted in capitals, for the eye */
+	snprintf(trust, sizeof(trust), "%s", asn_bsre_status_event_trust(e));
+	for (char *c = trust; !e->trusted && *c != '\0'; c++)
+		*c = (char)(*c - 'a' + 'A');
+	printf("  %s  %-19s %-10s %s <%s>%s%s%s\n",
+	       asnctl_format_time(e->received_at, when, sizeof(when)),
+	       asn_bsre_event_name(e->type), trust, e->subject, e->sender,
+	       detail[0] != '\0' ? " (" : "", detail, detail[0] != '\0' ? ")" : "");
+}
+
+/* BSrE's events and the verifiers' cases, by time (an event first when
+   they tie: the mail is what the verifier reacted to). */
+static void timeline_text(const struct asn_bsre_status *st)
+{
+	struct case_moment *moments = asn_xcalloc(st->cases.count * 2 + 1, sizeof(*moments));
+	size_t n = 0, i = 0, j = 0;
+
+	for (size_t k = 0; k < st->cases.count; k++) {
+		const struct asn_case *c = &st->cases.items[k];
+
+		moments[n++] = (struct case_moment){ c->at, c, false };
+		if (c->resolved_at != 0)
+			moments[n++] = (struct case_moment){ c->resolved_at, c, true };
+	}
+	qsort(moments, n, sizeof(*moments), compare_moments);
+	while (i < st->event_count || j < n) {
+		if (j == n || (i < st->event_count && st->events[i].received_at <= moments[j].at))
+			event_text(&st->events[i++]);
+		else
+			case_moment_text(&moments[j++]);
+	}
+	free(moments);
+}
+
 static void status_text(const struct asn_bsre_status *st)
 {
-	char when[64];
-
 	printf("email:        %s\n", st->email);
 	if (st->provisioned) {
 		printf("name:         %s\n", st->name);
@@ -34,22 +105,11 @@ static void status_text(const struct asn_bsre_status *st)
 	} else {
 		printf("certificate:  -\n");
 	}
-	printf("events:       %s\n", st->event_count == 0 ? "none" : "");
-	for (size_t i = 0; i < st->event_count; i++) {
-		const struct asn_bsre_status_event *e = &st->events[i];
-
-		char trust[16];
-		const char *detail = e->trusted ? e->trusted_by : e->trust_reason;
-
-		/* what is not trusted in capitals, for the eye */
-		snprintf(trust, sizeof(trust), "%s", asn_bsre_status_event_trust(e));
-		for (char *c = trust; !e->trusted && *c != '\0'; c++)
-			*c = (char)(*c - 'a' + 'A');
-		printf("  %s  %-19s %-10s %s <%s>%s%s%s\n",
-		       asnctl_format_time(e->received_at, when, sizeof(when)),
-		       asn_bsre_event_name(e->type), trust, e->subject, e->sender,
-		       detail[0] != '\0' ? " (" : "", detail, detail[0] != '\0' ? ")" : "");
-	}
+	if (st->cases.count > 0)
+		printf("cases:        %u open of %zu (%s)\n", st->open_cases, st->cases.count,
+		       asn_case_handling_label(st->open_cases > 0));
+	printf("events:       %s\n", st->event_count + st->cases.count == 0 ? "none" : "");
+	timeline_text(st);
 	printf("diagnosis:    %s\n", st->progress.diagnosis_count == 0 ? "none" : "");
 	for (unsigned int i = 0; i < st->progress.diagnosis_count; i++) {
 		enum asn_bsre_diagnosis d = st->progress.diagnoses[i];
@@ -186,7 +246,7 @@ static void progress_text(const struct asn_bsre_progress_report *r)
 	printf("%-32s %6s", "OPD", "users");
 	for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 		printf(" %7s", asn_bsre_stage_short_name((enum asn_bsre_stage)s));
-	printf(" %7s\n", "flagged");
+	printf(" %7s %7s %9s\n", "flagged", "handled", "unhandled");
 	for (size_t i = 0; i <= r->opd_count; i++) {
 		const struct asn_bsre_opd_counts *c = i < r->opd_count ? &r->opds[i] : &r->total;
 
@@ -194,7 +254,7 @@ static void progress_text(const struct asn_bsre_progress_report *r)
 		       "TOTAL", c->users);
 		for (unsigned int s = 0; s < ASN_BSRE_STAGE_COUNT; s++)
 			printf(" %7u", c->stages[s]);
-		printf(" %7u\n", c->flagged);
+		printf(" %7u %7u %9u\n", c->flagged, c->handled, c->unhandled);
 	}
 	if (r->flagged_count == 0)
 		return;
@@ -202,8 +262,10 @@ static void progress_text(const struct asn_bsre_progress_report *r)
 	for (size_t i = 0; i < r->flagged_count; i++) {
 		const struct asn_bsre_flagged_user *f = &r->flagged[i];
 
-		printf("  %s  %-36s %-24.24s %-19s", asnctl_format_time(f->since, when, sizeof(when)),
-		       f->email, f->opd, asn_bsre_stage_name(f->stage));
+		printf("  %s  %-36s %-24.24s %-19s %-9s", asnctl_format_time(f->since, when,
+										 sizeof(when)),
+		       f->email, f->opd, asn_bsre_stage_name(f->stage),
+		       asn_bsre_handling_name(f->handled));
 		for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++) {
 			if ((f->diagnosis_mask & (1U << d)) != 0)
 				printf(" %s", asn_bsre_diagnosis_name((enum asn_bsre_diagnosis)d));

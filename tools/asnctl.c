@@ -18,6 +18,7 @@ static const struct asnctl_command *const commands[] = {
 	&asnctl_cmd_enable, &asnctl_cmd_status, &asnctl_cmd_progress, &asnctl_cmd_scan,
 	&asnctl_cmd_replay, &asnctl_cmd_verify,
 	&asnctl_cmd_verifier,
+	&asnctl_cmd_case,
 };
 
 static void main_usage(FILE *out)

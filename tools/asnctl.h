@@ -26,6 +26,7 @@ extern const struct asnctl_command asnctl_cmd_init, asnctl_cmd_import, asnctl_cm
 	asnctl_cmd_disable, asnctl_cmd_enable, asnctl_cmd_status, asnctl_cmd_progress,
 	asnctl_cmd_scan, asnctl_cmd_replay, asnctl_cmd_verify;
 extern const struct asnctl_command asnctl_cmd_verifier;
+extern const struct asnctl_command asnctl_cmd_case;
 
 /* scan, and verify with PATH arguments: the walk over mail (asnctl-scan.c). */
 int asnctl_scan_command(struct asnctl *ctl, int argc, char **argv, bool verify);

@@ -3,6 +3,7 @@
 
 #include "asn-bsre-progress.h"
 #include "asn-store.h"
+#include "asn-store-case.h"
 #include "asn-util.h"
 
 /* What verifiers see: one user's timeline and diagnosis (status), and the
@@ -30,6 +31,11 @@ struct asn_bsre_status {
 	/* the latest trusted certificate_issued event with facts, or NULL */
 	const struct asn_bsre_status_event *certificate;
 	struct asn_bsre_progress progress;
+	/* the verifiers' cases (asn-case.h), oldest first; none without an
+	   account.  Their notes are free text about the person: whoever
+	   shows a status to a verifier has applied the scope rule first. */
+	struct asn_cases cases;
+	unsigned int open_cases;
 };
 
 void asn_bsre_progress_settings_from(const struct asn_settings *set,
@@ -47,8 +53,12 @@ const char *asn_bsre_status_event_trust(const struct asn_bsre_status_event *even
 /* The same in Bahasa Indonesia, for people. */
 const char *asn_bsre_status_event_trust_label(const struct asn_bsre_status_event *event);
 /* {"email", "stage", "portal_status", "events": [...], "certificate": {...}
-   or null, "diagnosis": [{"code", "message"}]} */
+   or null, "diagnosis": [{"code", "message"}], "cases": [{"id", "kind",
+   "action" (null: none), "note", "at", "by", "open", "resolved_at",
+   "resolved_by"}]}: codes, for machines; the labels are asn-case.h's. */
 void asn_bsre_status_json(const struct asn_bsre_status *status, struct asn_str *out);
+/* One case as the status's "cases" give it. */
+void asn_bsre_case_json(const struct asn_case *c, struct asn_str *out);
 
 struct asn_bsre_opd_counts {
 	char *opd;
@@ -56,6 +66,9 @@ struct asn_bsre_opd_counts {
 	unsigned int stages[ASN_BSRE_STAGE_COUNT];
 	unsigned int diagnoses[ASN_BSRE_DIAG_COUNT];
 	unsigned int flagged;		/* users with any diagnosis */
+	/* of those: with an open verifier case ("sedang ditangani"), and
+	   without ("belum ditangani") */
+	unsigned int handled, unhandled;
 };
 
 struct asn_bsre_flagged_user {
@@ -63,6 +76,7 @@ struct asn_bsre_flagged_user {
 	enum asn_bsre_stage stage;
 	unsigned int diagnosis_mask;	/* 1 << enum asn_bsre_diagnosis */
 	time_t since;			/* latest event, or account creation */
+	bool handled;			/* has an open verifier case */
 };
 
 struct asn_bsre_progress_filter {
@@ -94,6 +108,11 @@ int asn_bsre_progress_report_build(struct asn_store *store, const struct asn_set
 				   struct asn_bsre_progress_report *report_r,
 				   struct asn_error *err);
 void asn_bsre_progress_report_free(struct asn_bsre_progress_report *report);
+/* The code of a flagged user's handling: "handled" (an open case) or
+   "unhandled"; the words for people: "sedang ditangani", "belum
+   ditangani". */
+const char *asn_bsre_handling_name(bool handled);
+const char *asn_bsre_handling_label(bool handled);
 void asn_bsre_progress_report_json(const struct asn_bsre_progress_report *report,
 				   struct asn_str *out);
 /* HTML for people (bsre-report-html.c), in Bahasa Indonesia: the stage and
@@ -114,7 +133,7 @@ void asn_bsre_diagnosis_legend_html(struct asn_str *out);
    the codes of stage and diagnosis (machines read it). */
 void asn_bsre_flagged_csv(const struct asn_bsre_progress_report *report, struct asn_str *out);
 /* Two CSV tables, one after the other with a blank line: counts per OPD,
-   then the flagged users. */
+   then the flagged users (their "handling": handled or unhandled). */
 void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *report,
 				  struct asn_str *out);
 

@@ -116,6 +116,8 @@ ASN_SETTING(asn_bsre_subjects, ASN_SETTING_STRING, bsre_subjects, ASN_BSRE_DEFAU
 	"subject patterns after the [BSrE] tag: EVENT:word|word; ... (first match wins)")
 ASN_SETTING(asn_bsre_busy_timeout, ASN_SETTING_DURATION, bsre_busy_timeout, "1s", 0, 60,
 	"how long a delivery waits for a locked database before spooling the event")
+ASN_SETTING(asn_case_notice_hold, ASN_SETTING_DURATION, case_notice_hold, "7d", 0,
+	366ULL * 86400, "a verifier's case opened or closed this recently holds asnctl notify's notices")
 ASN_SETTING(asn_bsre_body_max, ASN_SETTING_SIZE, bsre_body_max, "256k", 4096, 16ULL << 20,
 	"at most this much of a BSrE mail's body is decoded")
 

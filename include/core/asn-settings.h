@@ -80,6 +80,7 @@ struct asn_settings {
 	char *bsre_subjects;			/* asn_bsre_subjects: EVENT:word|word; ... */
 	unsigned int bsre_busy_timeout;		/* asn_bsre_busy_timeout, seconds */
 	unsigned long long bsre_body_max;	/* asn_bsre_body_max, bytes */
+	unsigned int case_notice_hold;		/* asn_case_notice_hold, seconds */
 };
 
 enum asn_setting_type {

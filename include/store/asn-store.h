@@ -10,7 +10,7 @@
 /* The account store.  SQLite is the embedded default; callers see only
    this interface, so that a PostgreSQL backend can be added beside it. */
 
-#define ASN_SCHEMA_VERSION 3
+#define ASN_SCHEMA_VERSION 4
 #define ASN_BSRE_SCHEMA_VERSION 3
 
 enum asn_store_status {
@@ -174,6 +174,11 @@ struct asn_bsre_user {
 	bool provisioned;		/* has an account here */
 	bool must_change, disabled;
 	time_t created_at;		/* of the account, 0 without one */
+	int64_t account_id;		/* 0 without one */
+	/* verifier cases (asn-case.h): open ones, and the latest time one
+	   was opened or closed (0: none ever) */
+	unsigned int open_cases;
+	time_t case_activity_at;
 	size_t event_count;
 	const struct asn_bsre_event_record *events;
 };

@@ -58,8 +58,10 @@ void asn_bsre_counts_html(struct asn_str *out, const struct asn_bsre_opd_counts 
 	asn_str_append(out, "<section class=\"opd\"><h2>");
 	asn_html_text(out, title);
 	asn_str_printfa(out, "</h2>\n<p class=\"facts\"><b>%u</b> ASN &middot; <b>%u</b> perlu "
-			"tindakan &middot; <b>%u</b> masih kata sandi bawaan &middot; <b>%u</b> "
-			"sertifikat segera berakhir</p>\n", c->users, c->flagged,
+			"tindakan (%u %s, %u %s) &middot; <b>%u</b> masih kata sandi bawaan "
+			"&middot; <b>%u</b> sertifikat segera berakhir</p>\n", c->users, c->flagged,
+			c->handled, asn_bsre_handling_label(true),
+			c->unhandled, asn_bsre_handling_label(false),
 			c->diagnoses[ASN_BSRE_DIAG_DEFAULT_PASSWORD_UNCHANGED],
 			c->diagnoses[ASN_BSRE_DIAG_CERTIFICATE_EXPIRING]);
 	funnel_svg(out, c);
@@ -77,7 +79,7 @@ void asn_bsre_flagged_html(struct asn_str *out, const struct asn_bsre_progress_r
 {
 	asn_str_append(out, "<table class=\"flagged\"><thead><tr><th>Sejak</th><th>Nama</th>"
 		       "<th>Email</th><th>NIP</th><th>OPD</th><th>Tahap</th>"
-		       "<th>Masalah dan tindakan</th></tr></thead><tbody>\n");
+		       "<th>Masalah dan tindakan</th><th>Penanganan</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < r->flagged_count; i++) {
 		const struct asn_bsre_flagged_user *f = &r->flagged[i];
 
@@ -108,7 +110,9 @@ void asn_bsre_flagged_html(struct asn_str *out, const struct asn_bsre_progress_r
 					asn_bsre_diagnosis_label((enum asn_bsre_diagnosis)d),
 					asn_bsre_diagnosis_message((enum asn_bsre_diagnosis)d));
 		}
-		asn_str_append(out, "</td></tr>\n");
+		asn_str_printfa(out, "</td><td data-k=\"Penanganan\" class=\"%s\">%s</td></tr>\n",
+				asn_bsre_handling_name(f->handled),
+				asn_bsre_handling_label(f->handled));
 	}
 	asn_str_append(out, "</tbody></table>\n");
 }

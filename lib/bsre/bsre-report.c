@@ -63,6 +63,7 @@ int asn_bsre_status_load(struct asn_store *store, const struct asn_settings *set
 	struct status_collect collect = { st, 0 };
 	struct asn_bsre_event_record *records;
 	struct asn_bsre_progress_settings pset;
+	int64_t account_id = 0;
 	int found;
 
 	memset(st, 0, sizeof(*st));
@@ -77,6 +78,7 @@ int asn_bsre_status_load(struct asn_store *store, const struct asn_settings *set
 		st->name = asn_xstrdup(account.name);
 		st->nip = asn_xstrdup(account.nip);
 		st->opd = asn_xstrdup(account.opd);
+		account_id = account.id;
 		asn_account_free(&account);
 	} else {
 		st->email = asn_xstrdup(user);
@@ -108,6 +110,14 @@ int asn_bsre_status_load(struct asn_store *store, const struct asn_settings *set
 	asn_bsre_progress_compute(records, st->event_count, st->must_change, now, &pset,
 				  &st->progress);
 	free(records);
+	if (account_id != 0 && asn_store_case_list(store, account_id, &st->cases, err) < 0) {
+		asn_bsre_status_free(st);
+		return -1;
+	}
+	for (size_t i = 0; i < st->cases.count; i++) {
+		if (st->cases.items[i].resolved_at == 0)
+			st->open_cases++;
+	}
 	return 1;
 }
 
@@ -127,6 +137,7 @@ void asn_bsre_status_free(struct asn_bsre_status *st)
 		free(e->valid_until);
 	}
 	free(st->events);
+	asn_cases_free(&st->cases);
 	free(st->email);
 	free(st->name);
 	free(st->nip);
@@ -174,6 +185,28 @@ const char *asn_bsre_status_event_trust_label(const struct asn_bsre_status_event
 	if (event->unverified)
 		return "belum dapat diperiksa (menunggu pemeriksaan ulang)";
 	return "tidak terverifikasi (mungkin palsu: jangan buka tautannya)";
+}
+
+void asn_bsre_case_json(const struct asn_case *c, struct asn_str *out)
+{
+	char when[32];
+
+	asn_str_printfa(out, "{\"id\":%lld,", (long long)c->id);
+	json_key_string(out, "kind", c->kind);
+	asn_str_append_c(out, ',');
+	json_key_string(out, "action", c->action[0] != '\0' ? c->action : NULL);
+	asn_str_append_c(out, ',');
+	json_key_string(out, "note", c->note);
+	asn_str_append_c(out, ',');
+	json_key_string(out, "at", asn_time_iso(c->at, when, sizeof(when)));
+	asn_str_append_c(out, ',');
+	json_key_string(out, "by", c->by);
+	asn_str_printfa(out, ",\"open\":%s,", c->resolved_at == 0 ? "true" : "false");
+	json_key_string(out, "resolved_at", c->resolved_at == 0 ? NULL :
+			asn_time_iso(c->resolved_at, when, sizeof(when)));
+	asn_str_append_c(out, ',');
+	json_key_string(out, "resolved_by", c->resolved_at == 0 ? NULL : c->resolved_by);
+	asn_str_append_c(out, '}');
 }
 
 void asn_bsre_status_json(const struct asn_bsre_status *st, struct asn_str *out)
@@ -239,7 +272,13 @@ void asn_bsre_status_json(const struct asn_bsre_status *st, struct asn_str *out)
 	}
 	asn_str_append(out, ",\"diagnosis\":");
 	diagnosis_json(out, &st->progress);
-	asn_str_append_c(out, '}');
+	asn_str_append(out, ",\"cases\":[");
+	for (size_t i = 0; i < st->cases.count; i++) {
+		if (i > 0)
+			asn_str_append_c(out, ',');
+		asn_bsre_case_json(&st->cases.items[i], out);
+	}
+	asn_str_append(out, "]}");
 }
 
 /* progress */
@@ -272,14 +311,20 @@ static struct asn_bsre_opd_counts *opd_slot(struct report_build *b, const char *
 	return &r->opds[r->opd_count++];
 }
 
-static void count_into(struct asn_bsre_opd_counts *c, const struct asn_bsre_progress *p)
+static void count_into(struct asn_bsre_opd_counts *c, const struct asn_bsre_progress *p,
+		       bool handled)
 {
 	c->users++;
 	c->stages[p->stage]++;
 	for (unsigned int i = 0; i < p->diagnosis_count; i++)
 		c->diagnoses[p->diagnoses[i]]++;
-	if (p->diagnosis_count > 0)
+	if (p->diagnosis_count > 0) {
 		c->flagged++;
+		if (handled)
+			c->handled++;
+		else
+			c->unhandled++;
+	}
 }
 
 static bool contains_nocase(const char *haystack, const char *needle)
@@ -321,8 +366,8 @@ static int report_user(const struct asn_bsre_user *user, void *context)
 		return 0;
 	if (b->filter->has_diagnosis && (mask & (1U << b->filter->diagnosis)) == 0)
 		return 0;
-	count_into(opd_slot(b, user->opd), &p);
-	count_into(&r->total, &p);
+	count_into(opd_slot(b, user->opd), &p, user->open_cases > 0);
+	count_into(&r->total, &p, user->open_cases > 0);
 	if (mask != 0) {
 		struct asn_bsre_flagged_user *f;
 
@@ -337,6 +382,7 @@ static int report_user(const struct asn_bsre_user *user, void *context)
 		f->nip = asn_xstrdup(user->nip);
 		f->stage = p.stage;
 		f->diagnosis_mask = mask;
+		f->handled = user->open_cases > 0;
 		f->since = user->event_count > 0 ?
 			user->events[user->event_count - 1].received_at : user->created_at;
 	}
@@ -403,6 +449,16 @@ void asn_bsre_progress_report_free(struct asn_bsre_progress_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+const char *asn_bsre_handling_label(bool handled)
+{
+	return handled ? "sedang ditangani" : "belum ditangani";
+}
+
+const char *asn_bsre_handling_name(bool handled)
+{
+	return handled ? "handled" : "unhandled";
+}
+
 static void counts_json(struct asn_str *out, const struct asn_bsre_opd_counts *c)
 {
 	asn_str_printfa(out, "\"users\":%u,\"stages\":{", c->users);
@@ -413,7 +469,7 @@ static void counts_json(struct asn_str *out, const struct asn_bsre_opd_counts *c
 	for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++)
 		asn_str_printfa(out, "%s\"%s\":%u", d > 0 ? "," : "",
 				asn_bsre_diagnosis_name((enum asn_bsre_diagnosis)d), c->diagnoses[d]);
-	asn_str_append_c(out, '}');
+	asn_str_printfa(out, "},\"handled\":%u,\"unhandled\":%u", c->handled, c->unhandled);
 }
 
 void asn_bsre_progress_report_json(const struct asn_bsre_progress_report *r,
@@ -447,6 +503,8 @@ void asn_bsre_progress_report_json(const struct asn_bsre_progress_report *r,
 		asn_str_append_c(out, ',');
 		json_key_string(out, "since", f->since == 0 ? NULL :
 				asn_time_iso(f->since, when, sizeof(when)));
+		asn_str_append_c(out, ',');
+		json_key_string(out, "handling", asn_bsre_handling_name(f->handled));
 		asn_str_append(out, ",\"diagnosis\":[");
 		for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++) {
 			if ((f->diagnosis_mask & (1U << d)) == 0)
@@ -502,7 +560,7 @@ void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *r,
 		asn_str_printfa(out, ",%s", asn_bsre_stage_name((enum asn_bsre_stage)s));
 	for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++)
 		asn_str_printfa(out, ",%s", asn_bsre_diagnosis_name((enum asn_bsre_diagnosis)d));
-	asn_str_append(out, "\r\n");
+	asn_str_append(out, ",handled,unhandled\r\n");
 	for (size_t i = 0; i <= r->opd_count; i++) {
 		const struct asn_bsre_opd_counts *c = i < r->opd_count ? &r->opds[i] : &r->total;
 
@@ -512,9 +570,9 @@ void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *r,
 			asn_str_printfa(out, ",%u", c->stages[s]);
 		for (unsigned int d = 0; d < ASN_BSRE_DIAG_COUNT; d++)
 			asn_str_printfa(out, ",%u", c->diagnoses[d]);
-		asn_str_append(out, "\r\n");
+		asn_str_printfa(out, ",%u,%u\r\n", c->handled, c->unhandled);
 	}
-	asn_str_append(out, "\r\nemail,opd,name,stage,since,diagnosis\r\n");
+	asn_str_append(out, "\r\nemail,opd,name,stage,since,diagnosis,handling\r\n");
 	for (size_t i = 0; i < r->flagged_count; i++) {
 		const struct asn_bsre_flagged_user *f = &r->flagged[i];
 		struct asn_str codes = { NULL, 0, 0 };
@@ -528,7 +586,7 @@ void asn_bsre_progress_report_csv(const struct asn_bsre_progress_report *r,
 		asn_str_printfa(out, ",%s,%s,", asn_bsre_stage_name(f->stage),
 				f->since == 0 ? "" : asn_time_iso(f->since, when, sizeof(when)));
 		asn_csv_write_field(out, asn_str_c(&codes), ',');
-		asn_str_append(out, "\r\n");
+		asn_str_printfa(out, ",%s\r\n", asn_bsre_handling_name(f->handled));
 		asn_str_free(&codes);
 	}
 }

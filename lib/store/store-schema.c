@@ -86,6 +86,27 @@ const struct asn_migration asn_store_migrations[] = {
 		"CREATE INDEX person_lookups_account ON person_lookups(account_id, at);\n"
 	},
 	{
+		"verifier cases",
+		/* What a verifier recorded about a person that the mail cannot
+		   show (asn-case.h).  kind and action are codes of the core's
+		   word table, checked there, not here: a new word needs no
+		   migration.  by and resolved_by are addresses kept as text,
+		   like person_lookups: the row outlives the verifier. */
+		"CREATE TABLE verifier_cases (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,\n"
+		"  kind TEXT NOT NULL CHECK (kind != ''),\n"
+		"  action TEXT NOT NULL DEFAULT '',\n"
+		"  note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 1000),\n"
+		"  at INTEGER NOT NULL,\n"
+		"  by TEXT NOT NULL COLLATE NOCASE,\n"
+		"  resolved_at INTEGER,\n"
+		"  resolved_by TEXT COLLATE NOCASE,\n"
+		"  CHECK ((resolved_at IS NULL) = (resolved_by IS NULL))\n"
+		");\n"
+		"CREATE INDEX verifier_cases_account ON verifier_cases(account_id, at);\n"
+	},
+	{
 		"portal API tokens",
 		/* A verifier's tokens for the portal's API (the province's
 		   dashboards): only a hash of each (SHA-256, hex), never the
