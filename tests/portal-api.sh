@@ -198,17 +198,36 @@ grep -q 'Content-Security-Policy: default-src .none.' "$work/summary.hdr" && gre
 req stuckpage $P "$base/tindakan?masalah=suspicious_bsre_mail"
 [ "$code" = 200 ] && grep -q "Email BSrE mencurigakan" "$work/stuckpage.body"; ok $? "the stuck list filtered by a problem, in words ($code)"
 req csv $P "$base/tindakan?format=csv&masalah=suspicious_bsre_mail"
-grep -qi '^Content-Type: text/csv' "$work/csv.hdr" && head -1 "$work/csv.body" | grep -q '^email,nip,name,opd,stage,since,diagnosis'; ok $? "the CSV of what is shown"
+grep -qi '^Content-Type: text/csv' "$work/csv.hdr" && head -1 "$work/csv.body" | grep -q '^email,nip,name,opd,stage,since,diagnosis,handling'; ok $? "the CSV of what is shown"
 grep -q "^$siti,199001012015032001," "$work/csv.body" && ! grep -q "$budi" "$work/csv.body"; ok $? "the CSV holds the OPD's people only"
 [ "$(q "select count(*) from audit where action = 'portal-csv' and actor = '$siti'")" = 1 ]; ok $? "the CSV export is audited"
 req personpage $P "$base/orang/$siti"
-[ "$code" = 200 ] && grep -q "Riwayat email BSrE" "$work/personpage.body"; ok $? "a person's page with the timeline ($code)"
+[ "$code" = 200 ] && grep -qF "Email: [BSrE] Aktivasi Akun" "$work/personpage.body"; ok $? "a person's page with the timeline ($code)"
 contains "$work/personpage.body" "mungkin palsu" "forged mails named as such"
 req personother $P "$base/orang/$budi"
 [ "$code" = 404 ]; ok $? "a person of another OPD by URL: 404 ($code)"
 req logoutnotoken $P --data "" "$base/keluar"
 [ "$code" = 403 ]; ok $? "the logout form without its token is refused ($code)"
 pcsrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$work/summary.body" | head -1)
+
+# --- the case record, from the person's page
+req casebad $P --data-urlencode "csrf=$pcsrf" --data-urlencode "kind=nik_not_found" --data-urlencode "note=lihat https://bsre.bssn.go.id/aktivasi?t=abc" "$base/orang/$siti/kasus"
+[ "$code" = 400 ] && grep -q "tautan" "$work/casebad.body"; ok $? "a note with a link is refused, saying why ($code)"
+[ "$(q "select count(*) from verifier_cases")" = 0 ]; ok $? "and nothing is stored"
+req caseadd $P --data-urlencode "csrf=$pcsrf" --data-urlencode "kind=nik_not_found" --data-urlencode "action=data_sent_to_bsre" --data-urlencode "note=NIK dikirim ulang ke BSrE" "$base/orang/199001012015032001/kasus"
+[ "$code" = 303 ] && grep -qi "^Location: /orang/siti.rahma%40jatimprov.go.id" "$work/caseadd.hdr"; ok $? "a case recorded by NIP, back to the person ($code)"
+req casepage $P "$base/orang/$siti"
+grep -q "NIK tidak ditemukan" "$work/casepage.body" && grep -q "NIK dikirim ulang ke BSrE" "$work/casepage.body"; ok $? "the case in the person's timeline, in words"
+req casestuck $P "$base/tindakan"
+grep -q 'class="handled">sedang ditangani' "$work/casestuck.body"; ok $? "the stuck list says the person is being handled"
+req caseother $P --data-urlencode "csrf=$pcsrf" --data-urlencode "kind=nip_not_found" "$base/orang/$budi/kasus"
+[ "$code" = 404 ]; ok $? "no case about a person of another OPD ($code)"
+req casenocsrf $P --data-urlencode "kind=nip_not_found" "$base/orang/$siti/kasus"
+[ "$code" = 403 ]; ok $? "no case without the CSRF token ($code)"
+caseid=$(q "select id from verifier_cases")
+req caseclose $P --data-urlencode "csrf=$pcsrf" --data-urlencode "orang=$siti" "$base/kasus/$caseid/tutup"
+[ "$code" = 303 ] && [ "$(q "select resolved_by from verifier_cases")" = "$siti" ]; ok $? "the verifier marks it done ($code)"
+[ "$(q "select count(*) from audit where action in ('case-add', 'case-close') and actor = '$siti'")" = 2 ]; ok $? "both audited"
 
 # --- API tokens, for dashboards
 req tokmake $P --data-urlencode "csrf=$pcsrf" --data-urlencode "name=Dasbor provinsi" "$base/token"

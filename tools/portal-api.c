@@ -107,7 +107,7 @@ void portal_api_stuck(struct portal *p, struct asn_store *store, struct MHD_Conn
 			asn_str_append_c(out, '"');
 			first = false;
 		}
-		asn_str_append(out, "]}");
+		asn_str_printfa(out, "],\"handling\":\"%s\"}", asn_bsre_handling_name(f->handled));
 	}
 	asn_str_append(out, "]}\n");
 	asn_bsre_progress_report_free(&report);

@@ -9,6 +9,8 @@
    GET  /ringkasan   the funnel       GET  /api/v1/users/{address or NIP}
    GET  /tindakan    the stuck list (?format=csv: the same as CSV)
    GET  /orang/{address or NIP}
+   POST /orang/{address or NIP}/kasus   kind, action, note, csrf: a case
+   POST /kasus/{id}/tutup               orang, csrf: the case is done
    GET  /token       the verifier's API tokens; POST /token name, csrf:
                      a new one (shown once); POST /token/cabut id, csrf
    GET  /gaya.css
@@ -429,6 +431,21 @@ static const char *path_arg(const char *url, const char *prefix)
 	return url + n;
 }
 
+/* "/orang/x/kasus" with PREFIX "/orang/" and SUFFIX "/kasus": "x" (one
+   non-empty segment, copied into buf). */
+static const char *path_arg_suffix(const char *url, const char *prefix, const char *suffix,
+				   char *buf, size_t size)
+{
+	size_t n = strlen(prefix), len = strlen(url), m = strlen(suffix);
+
+	if (strncmp(url, prefix, n) != 0 || len <= n + m || strcmp(url + len - m, suffix) != 0 ||
+	    len - n - m >= size)
+		return NULL;
+	memcpy(buf, url + n, len - n - m);
+	buf[len - n - m] = '\0';
+	return strchr(buf, '/') == NULL ? buf : NULL;
+}
+
 static void route(struct portal *p, struct asn_store *store, struct MHD_Connection *conn,
 		  const char *url, const char *method, struct portal_request *req,
 		  struct portal_caller *caller, struct portal_reply *reply)
@@ -437,7 +454,7 @@ static void route(struct portal *p, struct asn_store *store, struct MHD_Connecti
 	bool api = strncmp(url, "/api/", 5) == 0;
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	bool post = strcmp(method, "POST") == 0;
-	char error[160];
+	char error[160], person[PORTAL_VALUE_MAX + 1];
 	const char *arg;
 
 	if (!get && !post) {
@@ -583,6 +600,22 @@ static void route(struct portal *p, struct asn_store *store, struct MHD_Connecti
 		} else {
 			redirect(reply, "/masuk");
 		}
+		return;
+	}
+	if (post && (arg = path_arg_suffix(url, "/orang/", "/kasus", person,
+					   sizeof(person))) != NULL) {
+		if (!portal_query_check(conn, no_args, error, sizeof(error)))
+			portal_page_error(caller, MHD_HTTP_BAD_REQUEST, error, reply);
+		else
+			portal_case_add(p, store, arg, req, caller, reply);
+		return;
+	}
+	if (post && (arg = path_arg_suffix(url, "/kasus/", "/tutup", person,
+					   sizeof(person))) != NULL) {
+		if (!portal_query_check(conn, no_args, error, sizeof(error)))
+			portal_page_error(caller, MHD_HTTP_BAD_REQUEST, error, reply);
+		else
+			portal_case_close(p, store, arg, req, caller, reply);
 		return;
 	}
 	if (path_is(url, "/token") || path_is(url, "/token/cabut")) {

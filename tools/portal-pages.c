@@ -3,6 +3,7 @@
    may be closed), readable from a phone's width up. */
 #include "portal.h"
 #include "asn-html.h"
+#include "asn-case.h"
 #include "asn-verifier-token.h"
 
 #include <stdio.h>
@@ -319,6 +320,98 @@ static void fact(struct asn_str *out, const char *label, const char *value)
 	asn_str_append(out, "</td></tr>\n");
 }
 
+static void case_row(struct asn_str *out, const struct asn_case *c,
+		     const struct portal_caller *caller, const char *email)
+{
+	asn_str_append(out, "<tr class=\"case\"><td data-k=\"Waktu\">");
+	asn_html_date(out, c->at);
+	asn_str_append(out, "</td><td data-k=\"Peristiwa\"><b>Catatan verifikator:</b> ");
+	asn_html_text(out, asn_case_kind_label(c->kind));
+	if (c->action[0] != '\0') {
+		asn_str_append(out, " &middot; ");
+		asn_html_text(out, asn_case_action_label(c->action));
+	}
+	if (c->note[0] != '\0') {
+		asn_str_append(out, "<br><q>");
+		asn_html_text(out, c->note);
+		asn_str_append(out, "</q>");
+	}
+	asn_str_append(out, "</td><td data-k=\"Keterangan\">oleh ");
+	asn_html_text(out, c->by);
+	if (c->resolved_at != 0) {
+		asn_str_append(out, "; selesai ");
+		asn_html_date(out, c->resolved_at);
+		asn_str_append(out, " oleh ");
+		asn_html_text(out, c->resolved_by);
+	} else {
+		asn_str_printfa(out, "; <b>%s</b><form class=\"inline\" method=\"post\" "
+				"action=\"/kasus/%lld/tutup\"><input type=\"hidden\" name=\"csrf\" "
+				"value=\"%s\"><input type=\"hidden\" name=\"orang\" value=\"",
+				asn_bsre_handling_label(true), (long long)c->id, caller->session.csrf);
+		asn_html_text(out, email);
+		asn_str_append(out, "\"><button type=\"submit\">Tandai selesai</button></form>");
+	}
+	asn_str_append(out, "</td></tr>\n");
+}
+
+/* The BSrE mails and the verifiers' cases, by time. */
+static void timeline(struct asn_str *out, const struct asn_bsre_status *st,
+		     const struct portal_caller *caller)
+{
+	size_t e = 0, c = 0;
+
+	asn_str_append(out, "<table class=\"timeline\"><thead><tr><th>Waktu</th>"
+		       "<th>Peristiwa</th><th>Keterangan</th></tr></thead><tbody>\n");
+	while (e < st->event_count || c < st->cases.count) {
+		if (c == st->cases.count ||
+		    (e < st->event_count && st->events[e].received_at <= st->cases.items[c].at)) {
+			const struct asn_bsre_status_event *ev = &st->events[e++];
+
+			asn_str_append(out, "<tr><td data-k=\"Waktu\">");
+			asn_html_date(out, ev->received_at);
+			asn_str_append(out, "</td><td data-k=\"Peristiwa\">Email: ");
+			asn_html_text(out, ev->subject);
+			asn_str_printfa(out, "</td><td data-k=\"Keterangan\" class=\"%s\">%s</td>"
+					"</tr>\n", asn_bsre_status_event_trust(ev),
+					asn_bsre_status_event_trust_label(ev));
+		} else {
+			case_row(out, &st->cases.items[c++], caller, st->email);
+		}
+	}
+	asn_str_append(out, "</tbody></table>\n");
+}
+
+static void word_options(struct asn_str *out, const struct asn_case_word *words,
+			 unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		asn_str_printfa(out, "<option value=\"%s\">", words[i].code);
+		asn_html_text(out, words[i].label);
+		asn_str_append(out, "</option>");
+	}
+}
+
+/* Recording what the mail cannot show: BSrE portal failures, what the
+   verifier did. */
+static void case_form(struct asn_str *out, const struct asn_bsre_status *st,
+		      const struct portal_caller *caller)
+{
+	asn_str_append(out, "<h2>Catat penanganan</h2>\n<p>Untuk yang tidak terlihat dari email "
+		       "(misalnya NIK tidak ditemukan di portal BSrE): kasusnya dan apa yang sudah "
+		       "Anda lakukan. Jangan menulis tautan atau kata sandi.</p>\n"
+		       "<form class=\"filter\" method=\"post\" action=\"/orang/");
+	asn_url_encode(out, st->email);
+	asn_str_printfa(out, "/kasus\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			"<label>Kasus<select name=\"kind\" required>", caller->session.csrf);
+	word_options(out, asn_case_kinds, asn_case_kinds_count);
+	asn_str_append(out, "</select></label><label>Tindakan<select name=\"action\">"
+		       "<option value=\"\">(belum ada)</option>");
+	word_options(out, asn_case_actions, asn_case_actions_count);
+	asn_str_printfa(out, "</select></label><label>Catatan<input name=\"note\" maxlength=\"%d\">"
+			"</label><button type=\"submit\">Simpan</button></form>\n",
+			ASN_CASE_NOTE_MAX);
+}
+
 void portal_page_person(struct portal *p, struct asn_store *store, const char *user,
 			const struct portal_caller *caller, struct portal_reply *reply)
 {
@@ -372,25 +465,14 @@ void portal_page_person(struct portal *p, struct asn_store *store, const char *u
 		asn_str_printfa(out, "<div class=\"d\"><b>%s</b><br>%s</div>\n",
 				asn_bsre_diagnosis_label(st.progress.diagnoses[i]),
 				asn_bsre_diagnosis_message(st.progress.diagnoses[i]));
-	asn_str_append(out, "<h2>Riwayat email BSrE</h2>\n");
-	if (st.event_count == 0) {
-		asn_str_append(out, "<p>Belum ada email BSrE di kotak surat ini.</p>\n");
+	asn_str_append(out, "<h2>Riwayat</h2>\n");
+	if (st.event_count == 0 && st.cases.count == 0) {
+		asn_str_append(out, "<p>Belum ada email BSrE di kotak surat ini dan belum ada "
+			       "catatan verifikator.</p>\n");
 	} else {
-		asn_str_append(out, "<table class=\"timeline\"><thead><tr><th>Diterima</th>"
-			       "<th>Subjek</th><th>Keaslian</th></tr></thead><tbody>\n");
-		for (size_t i = 0; i < st.event_count; i++) {
-			const struct asn_bsre_status_event *e = &st.events[i];
-
-			asn_str_append(out, "<tr><td data-k=\"Diterima\">");
-			asn_html_date(out, e->received_at);
-			asn_str_append(out, "</td><td data-k=\"Subjek\">");
-			asn_html_text(out, e->subject);
-			asn_str_printfa(out, "</td><td data-k=\"Keaslian\" class=\"%s\">%s</td></tr>\n",
-					asn_bsre_status_event_trust(e),
-					asn_bsre_status_event_trust_label(e));
-		}
-		asn_str_append(out, "</tbody></table>\n");
+		timeline(out, &st, caller);
 	}
+	case_form(out, &st, caller);
 	page_end(reply);
 	asn_web_log(&p->log, LOG_INFO, "%s looked at %s (portal)", caller->session.email, st.email);
 	asn_bsre_status_free(&st);

@@ -128,6 +128,14 @@ void portal_page_tokens(struct portal *p, struct asn_store *store,
 			const char *message, struct portal_reply *reply);
 const char *portal_stylesheet(void);
 
+/* The verifier's cases from the person's page (portal-cases.c). */
+void portal_case_add(struct portal *p, struct asn_store *store, const char *user,
+		     const struct portal_request *req, const struct portal_caller *caller,
+		     struct portal_reply *reply);
+void portal_case_close(struct portal *p, struct asn_store *store, const char *id_text,
+		       const struct portal_request *req, const struct portal_caller *caller,
+		       struct portal_reply *reply);
+
 void portal_api_error(unsigned int status, const char *code, const char *message,
 		      struct portal_reply *reply);
 void portal_api_progress(struct portal *p, struct asn_store *store, struct MHD_Connection *conn,

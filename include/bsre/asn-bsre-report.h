@@ -129,8 +129,8 @@ void asn_bsre_flagged_html(struct asn_str *out, const struct asn_bsre_progress_r
 void asn_bsre_diagnosis_legend_html(struct asn_str *out);
 
 /* The flagged users alone, one row each (what the portal's "Perlu
-   tindakan" list shows): email,nip,name,opd,stage,since,diagnosis, with
-   the codes of stage and diagnosis (machines read it). */
+   tindakan" list shows): email,nip,name,opd,stage,since,diagnosis,handling,
+   with the codes of stage, diagnosis and handling (machines read it). */
 void asn_bsre_flagged_csv(const struct asn_bsre_progress_report *report, struct asn_str *out);
 /* Two CSV tables, one after the other with a blank line: counts per OPD,
    then the flagged users (their "handling": handled or unhandled). */

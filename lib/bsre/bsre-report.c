@@ -531,7 +531,7 @@ void asn_bsre_flagged_csv(const struct asn_bsre_progress_report *r, struct asn_s
 {
 	char when[32];
 
-	asn_str_append(out, "email,nip,name,opd,stage,since,diagnosis\r\n");
+	asn_str_append(out, "email,nip,name,opd,stage,since,diagnosis,handling\r\n");
 	for (size_t i = 0; i < r->flagged_count; i++) {
 		const struct asn_bsre_flagged_user *f = &r->flagged[i];
 		const char *fields[] = { f->email, f->nip, f->name, f->opd };
@@ -545,7 +545,7 @@ void asn_bsre_flagged_csv(const struct asn_bsre_progress_report *r, struct asn_s
 				f->since == 0 ? "" : asn_time_iso(f->since, when, sizeof(when)));
 		diagnosis_codes(f->diagnosis_mask, &codes);
 		asn_csv_write_field(out, asn_str_c(&codes), ',');
-		asn_str_append(out, "\r\n");
+		asn_str_printfa(out, ",%s\r\n", asn_bsre_handling_name(f->handled));
 		asn_str_free(&codes);
 	}
 }
