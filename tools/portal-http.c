@@ -54,7 +54,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct portal_rep
 				r->content_type : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* Not "no-referrer": with it a browser sends "Origin: null" on this
+	   site's own form POSTs, which origin_ok() refuses.  "same-origin"
+	   still gives other sites nothing and a foreign POST a null Origin. */
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	/* No script at all; styles and images from here only. */
 	MHD_add_response_header(resp, "Content-Security-Policy",
@@ -381,6 +384,13 @@ static void route(struct portal *p, struct asn_store *store, struct MHD_Connecti
 		return;
 	}
 
+	/* Browsers ask for it with every page: not the redirect to /masuk
+	   below, whose new form token would replace the one on screen. */
+	if (path_is(url, "/favicon.ico")) {
+		reply->status = MHD_HTTP_NOT_FOUND;
+		reply->content_type = "text/plain; charset=utf-8";
+		return;
+	}
 	/* The stylesheet and the login need no session. */
 	if (path_is(url, "/gaya.css") && get) {
 		reply->status = MHD_HTTP_OK;
