@@ -195,6 +195,14 @@ try {
         'forged mails and the problem named in words');
   check(!machineCode.test(body), 'no machine code as visible text', (body.match(machineCode) || [''])[0]);
   await shots(page, 'orang', "the person's page");
+  // the longest address of the list: the facts table must still fit
+  const longest = all.reduce((a, b) => b.length > a.length ? b : a);
+  await page.goto(`${base}/orang/${longest}`);
+  await page.setViewportSize(phone);
+  const o = await overflow(page);
+  check(o.scroll <= o.inner, `the page of the longest address (${longest}): no horizontal overflow at 375 px ` +
+        `(scrollWidth ${o.scroll}) # TODO the facts table does not wrap a long address`, o.wide.join('\n'));
+  await page.setViewportSize(desktop);
 
   // 6. a person of OPD B: not by URL, not by the API
   let resp = await page.goto(`${base}/orang/${env.ASN_OTHER_USER}`);
