@@ -42,11 +42,11 @@ static void funnel_svg(struct asn_str *out, const struct asn_bsre_opd_counts *c)
 								    width / c->users);
 		unsigned int y = i * (bar_h + gap);
 
-		asn_str_printfa(out, "<text x=\"0\" y=\"%u\" font-size=\"12\">%s</text>",
+		asn_str_printfa(out, "<text x=\"0\" y=\"%u\" font-size=\"14\">%s</text>",
 				y + bar_h - 7, labels[i]);
 		asn_str_printfa(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
 				"fill=\"%s\"/>", label_w + (width - w) / 2, y, w, bar_h, colors[i]);
-		asn_str_printfa(out, "<text x=\"%u\" y=\"%u\" font-size=\"12\">%u</text>",
+		asn_str_printfa(out, "<text x=\"%u\" y=\"%u\" font-size=\"14\">%u</text>",
 				label_w + width + 8, y + bar_h - 7, steps[i]);
 	}
 	asn_str_append(out, "</svg>");
