@@ -17,7 +17,7 @@ static const struct asnctl_command *const commands[] = {
 	&asnctl_cmd_list, &asnctl_cmd_passwd, &asnctl_cmd_reset, &asnctl_cmd_disable,
 	&asnctl_cmd_enable, &asnctl_cmd_status, &asnctl_cmd_progress, &asnctl_cmd_scan,
 	&asnctl_cmd_replay, &asnctl_cmd_verify,
-	&asnctl_cmd_verifier,
+	&asnctl_cmd_verifier, &asnctl_cmd_notify,
 };
 
 static void main_usage(FILE *out)
