@@ -55,7 +55,7 @@ struct asn_notify_due {
 struct asn_notify_assessment {
 	struct asn_notify_due due[ASN_NOTIFY_CONDITION_COUNT];
 	unsigned int due_count;
-	time_t issued_at;	/* latest trusted certificate mail, 0 when none */
+	time_t issued_at;	/* the certificate mail the stage stands on, 0 when none */
 };
 
 /* What is due for the person at `now`.  A condition is due strictly after

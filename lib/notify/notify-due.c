@@ -79,10 +79,10 @@ void asn_notify_assess(const struct asn_notify_person *person,
 {
 	struct asn_bsre_progress_settings pset = set->progress;
 	struct asn_bsre_progress progress, passphrase;
-	time_t at;
+	time_t at, certificate_at;
 
 	memset(out, 0, sizeof(*out));
-	out->issued_at = latest_trusted(person, ASN_BSRE_CERTIFICATE_ISSUED);
+	certificate_at = latest_trusted(person, ASN_BSRE_CERTIFICATE_ISSUED);
 	/* The rules are the progress's own (one home); the notice's own
 	   delay for the passphrase is that computation with its threshold. */
 	asn_bsre_progress_compute(person->events, person->event_count, person->must_change, now,
@@ -90,6 +90,11 @@ void asn_notify_assess(const struct asn_notify_person *person,
 	pset.passphrase_ttl = set->passphrase_after;
 	asn_bsre_progress_compute(person->events, person->event_count, person->must_change, now,
 				  &pset, &passphrase);
+	/* issued: the stage stands on that certificate (not a Set Passphrase
+	   for another one since) */
+	if (progress.stage == ASN_BSRE_STAGE_CERTIFICATE_ISSUED ||
+	    progress.stage == ASN_BSRE_STAGE_CERTIFICATE_EXPIRED)
+		out->issued_at = certificate_at;
 
 	if (has_diagnosis(&progress, ASN_BSRE_DIAG_ACTIVATION_LINK_EXPIRED)) {
 		at = latest_trusted(person, ASN_BSRE_ACCOUNT_ACTIVATION);
@@ -104,7 +109,7 @@ void asn_notify_assess(const struct asn_notify_person *person,
 	if (has_diagnosis(&progress, ASN_BSRE_DIAG_CERTIFICATE_EXPIRING)) {
 		time_t until = progress.certificate_valid_until;
 
-		add_due(out, ASN_NOTIFY_CERTIFICATE_EXPIRING, out->issued_at,
+		add_due(out, ASN_NOTIFY_CERTIFICATE_EXPIRING, certificate_at,
 			until - (time_t)set->progress.expiry_warning, until);
 	}
 	if (person->must_change && person->password_set_at != 0 &&
