@@ -181,13 +181,15 @@ static void run_free(struct notify_run *run)
    that does not take it is reported and left for the next run.  Returns
    0, or an exit code when the store fails. */
 static int send_one(struct notify_run *run, const char *recipient, const char *condition,
-		    const char *occurrence, const char *subject, const char *message)
+		    const char *occurrence, const char *subject, const char *message,
+		    unsigned int *sent)
 {
 	struct asn_error err;
 	char why[512];
 
 	if (run->dry_run) {
 		printf("%s\t%s\t%s\n", recipient, condition, subject);
+		(*sent)++;
 		return 0;
 	}
 	if (asnctl_deliver_inbox(run->ctl, recipient, message, why, sizeof(why)) < 0) {
@@ -200,6 +202,7 @@ static int send_one(struct notify_run *run, const char *recipient, const char *c
 				       &err) < 0)
 		return store_error(&err);
 	printf("%s\t%s\t%s\n", recipient, condition, subject);
+	(*sent)++;
 	return 0;
 }
 
@@ -228,11 +231,10 @@ static int notify_asn(struct notify_run *run)
 							   run->verifier_count, &run->ctl->set,
 							   run->now);
 			ret = send_one(run, e->person.email, condition, due->occurrence,
-				       asn_notify_subject(due->condition), message);
+				       asn_notify_subject(due->condition), message, &run->sent);
 			free(message);
 			if (ret != 0)
 				return ret;
-			run->sent++;
 		}
 	}
 	return 0;
@@ -282,11 +284,9 @@ static int notify_verifiers(struct notify_run *run)
 		message = asn_notify_format_digest(v, &digest, people, &run->ctl->set, since,
 						   run->now);
 		ret = send_one(run, v->email, DIGEST_CONDITION, occurrence,
-			       asn_notify_digest_subject(), message);
+			       asn_notify_digest_subject(), message, &run->digests);
 		free(message);
 		asn_notify_digest_free(&digest);
-		if (ret == 0)
-			run->digests++;
 	}
 	free(people);
 	asn_bsre_progress_report_free(&report);
