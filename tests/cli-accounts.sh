@@ -45,10 +45,11 @@ ASN_NOW=$((ASN_NOW + 15 * 86400)) asnctl show siti.rahma2@jatimprov.go.id >"$wor
 contains "$work/later" "(expired: reset it)" "show says to reset an expired default password"
 
 # A newer schema is refused by every command.
+version=$(sqlite3 "$db" "PRAGMA user_version")
 sqlite3 "$db" "PRAGMA user_version = 7"
 run 69 "list refuses a newer schema" -- asnctl list
 contains "$work/stderr" "schema version 7 is newer than this dovecot-asn understands" "newer schema message"
-sqlite3 "$db" "PRAGMA user_version = 2"
+sqlite3 "$db" "PRAGMA user_version = $version"
 
 # Database locked by another writer: exit 75 (try again), nothing half-done.
 printf 'BEGIN IMMEDIATE;\nINSERT INTO audit (at, actor, action) VALUES (0, %s, %s);\n.shell sleep 3\nROLLBACK;\n' "'locker'" "'lock'" | sqlite3 "$db" >/dev/null 2>&1 &

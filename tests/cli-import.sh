@@ -9,7 +9,7 @@ run 69 "import before init refused" -- asnctl import --opd X --sheet "$work/s0.c
 contains "$work/stderr" "run 'asnctl init' first" "says to run init"
 
 run 0 "init creates the database" -- asnctl init
-contains "$work/stdout" "created (schema version 2)" "init reports creation"
+contains "$work/stdout" "created (schema version $(sqlite3 "$db" "PRAGMA user_version"))" "init reports creation"
 [ "$(stat -c %a "$db")" = 640 ]; ok $? "database file is 0640"
 [ "$(stat -c %a "$work/db")" = 750 ]; ok $? "database directory is 0750"
 run 0 "init again is a no-op" -- asnctl init
