@@ -105,7 +105,8 @@ contains "$work/ahmad" "Sertifikat terbit: $issued" "digest: issued as asnctl pr
 contains "$work/ahmad" "Perlu dibantu: $flagged" "digest: flagged as asnctl progress --opd ($flagged)"
 contains "$work/ahmad" "https://portal.jatimprov.go.id/" "digest: the portal linked"
 lacks "$work/ahmad" "budi.santoso@" "digest: a verifier sees only their OPD"
-contains "$work/ahmad" "Bambang Sutrisno <bambang.sutrisno@$d> (Diskominfo): passphrase belum diatur" "digest: who is stuck and why"
+grep -A1 -F "Bambang Sutrisno <bambang.sutrisno@$d> (Diskominfo)" "$work/ahmad" | grep -q "passphrase belum diatur"
+ok $? "digest: who is stuck and why"
 inbox_text "budi.santoso@$d" >"$work/budi"
 ASN_NOW=$now4 asnctl progress --csv >"$work/progress.csv"
 users=$(grep '^TOTAL,' "$work/progress.csv" | cut -d, -f2)

@@ -257,7 +257,7 @@ static void test_digest(void)
 	asn_notify_digest_build(&va, people, 3, &report, T0 + DAY, T0 + 10 * DAY, &d);
 	msg = asn_notify_format_digest(&va, &d, people, &set, T0 + DAY, T0 + 10 * DAY);
 	tap_contains(msg, "Subject: Ringkasan harian sertifikat elektronik (BSrE)", "digest text: subject");
-	tap_contains(msg, "Baru tersendat (1):\r\n  - Ani <a1@x.go.id> (Dinas A): masih kata sandi bawaan",
+	tap_contains(msg, "Baru tersendat (1):\r\n  - Ani <a1@x.go.id> (Dinas A)\r\n    masih kata sandi bawaan",
 		     "digest text: who is newly stuck and why");
 	tap_contains(msg, "Sertifikat segera habis masa berlakunya (1):\r\n  - Adi <a2@x.go.id>",
 		     "digest text: who is expiring");

@@ -80,9 +80,10 @@ static void append_body(struct asn_str *out, const struct asn_notify_person *per
 {
 	switch (due->condition) {
 	case ASN_NOTIFY_ACTIVATION_EXPIRED:
-		asn_str_append(out, "Email aktivasi akun BSrE (sertifikat elektronik) masuk ke alamat ini\r\npada ");
+		asn_str_append(out, "Email aktivasi akun BSrE (sertifikat elektronik) masuk ke alamat\r\n"
+			       "ini pada ");
 		append_date(out, due->event_at);
-		asn_str_append(out, ", tetapi akun belum diaktifkan dan tautan aktivasinya\r\n"
+		asn_str_append(out, ",\r\ntetapi akun belum diaktifkan dan tautan aktivasinya "
 			"sudah kedaluwarsa.\r\n\r\n"
 			"Yang perlu Anda lakukan:\r\n"
 			"  1. Jangan memakai lagi tautan di email aktivasi yang lama.\r\n"
@@ -94,7 +95,7 @@ static void append_body(struct asn_str *out, const struct asn_notify_person *per
 	case ASN_NOTIFY_PASSPHRASE_NOT_SET:
 		asn_str_append(out, "Email \"Set Passphrase\" dari BSrE masuk ke alamat ini pada\r\n");
 		append_date(out, due->event_at);
-		asn_str_append(out, ", tetapi sertifikat elektronik Anda belum terbit.\r\n\r\n"
+		asn_str_append(out, ",\r\ntetapi sertifikat elektronik Anda belum terbit.\r\n\r\n"
 			"Yang perlu Anda lakukan:\r\n"
 			"  1. Buka email \"Set Passphrase\" dari BSrE di INBOX dan atur\r\n"
 			"     passphrase Anda.\r\n"
@@ -104,7 +105,7 @@ static void append_body(struct asn_str *out, const struct asn_notify_person *per
 			"     mengetahui atau memulihkannya.\r\n\r\n");
 		break;
 	case ASN_NOTIFY_CERTIFICATE_EXPIRING:
-		asn_str_append(out, "Sertifikat elektronik Anda berlaku sampai ");
+		asn_str_append(out, "Sertifikat elektronik Anda berlaku sampai\r\n");
 		append_date(out, due->deadline);
 		asn_str_append(out, ".\r\n"
 			"Setelah itu Anda tidak dapat lagi menandatangani dokumen secara\r\n"
@@ -117,12 +118,12 @@ static void append_body(struct asn_str *out, const struct asn_notify_person *per
 	case ASN_NOTIFY_DEFAULT_PASSWORD:
 		asn_str_append(out, "Akun email dinas Anda (");
 		append_clean(out, person->email);
-		asn_str_append(out, ") masih memakai kata sandi bawaan\r\nsejak ");
+		asn_str_append(out, ")\r\nmasih memakai kata sandi bawaan sejak ");
 		append_date(out, due->event_at);
-		asn_str_append(out, ". Email dari BSrE untuk sertifikat elektronik\r\n"
-			"dikirim ke alamat ini: akun perlu dapat Anda pakai.\r\n\r\n");
+		asn_str_append(out, ".\r\nEmail dari BSrE untuk sertifikat elektronik dikirim ke alamat ini:\r\n"
+			"akun ini perlu dapat Anda pakai.\r\n\r\n");
 		if (due->deadline != 0 && due->deadline <= date) {
-			asn_str_append(out, "Kata sandi bawaan sudah tidak berlaku sejak ");
+			asn_str_append(out, "Kata sandi bawaan sudah tidak berlaku sejak\r\n");
 			append_date(out, due->deadline);
 			asn_str_append(out, ".\r\n"
 				"Yang perlu Anda lakukan: hubungi verifikator instansi Anda untuk\r\n"
@@ -142,8 +143,7 @@ static void append_body(struct asn_str *out, const struct asn_notify_person *per
 		if (due->deadline != 0) {
 			asn_str_append(out, "  3. Lakukan sebelum ");
 			append_date(out, due->deadline);
-			asn_str_append(out, ": setelah itu kata sandi bawaan\r\n"
-				       "     tidak berlaku lagi.\r\n");
+			asn_str_append(out, ":\r\n     setelah itu kata sandi bawaan tidak berlaku lagi.\r\n");
 		}
 		asn_str_append(out, "\r\n");
 		break;
@@ -239,12 +239,12 @@ static void append_changes(struct asn_str *out, const struct asn_notify_digest *
 		shown++;
 		append_person(out, dp->person);
 		if (kind == ASN_NOTIFY_NEWLY_STUCK) {
-			asn_str_append(out, ": ");
+			asn_str_append(out, "\r\n    ");
 			asn_str_append(out, condition_words(c->condition));
 		} else if (kind == ASN_NOTIFY_NEWLY_EXPIRING) {
 			for (unsigned int j = 0; j < dp->assessment->due_count; j++) {
 				if (dp->assessment->due[j].condition == c->condition) {
-					asn_str_append(out, ": berlaku sampai ");
+					asn_str_append(out, "\r\n    berlaku sampai ");
 					append_date(out, dp->assessment->due[j].deadline);
 				}
 			}
