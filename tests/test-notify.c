@@ -177,6 +177,41 @@ static struct asn_verifier verifier(const char *email, const char *name, const c
 	return v;
 }
 
+/* A first digest of a whole province: at most 50 people per section. */
+static void test_digest_cap(const struct asn_settings *set)
+{
+	struct asn_notify_person persons[60];
+	struct asn_notify_assessment as[60];
+	struct asn_notify_digest_person people[60];
+	struct asn_bsre_progress_report report;
+	struct asn_verifier admin = verifier("admin@x.go.id", "Admin", "", true, NULL);
+	struct asn_notify_digest d;
+	char emails[60][32];
+	char *msg;
+
+	memset(&report, 0, sizeof(report));
+	memset(as, 0, sizeof(as));
+	for (int i = 0; i < 60; i++) {
+		snprintf(emails[i], sizeof(emails[i]), "p%02d@x.go.id", i);
+		memset(&persons[i], 0, sizeof(persons[i]));
+		persons[i].email = emails[i];
+		persons[i].opd = "Dinas A";
+		as[i].due_count = 1;
+		as[i].due[0].condition = ASN_NOTIFY_DEFAULT_PASSWORD;
+		as[i].due[0].since = T0 + i;
+		people[i].person = &persons[i];
+		people[i].assessment = &as[i];
+	}
+	asn_notify_digest_build(&admin, people, 60, &report, 0, T0 + DAY, &d);
+	msg = asn_notify_format_digest(&admin, &d, people, set, 0, T0 + DAY);
+	tap_contains(msg, "Baru tersendat (60):", "digest cap: the count is all of them");
+	tap_contains(msg, "<p49@x.go.id>", "digest cap: the first 50 listed");
+	tap_ok(strstr(msg, "<p50@x.go.id>") == NULL, "digest cap: not the 51st");
+	tap_contains(msg, "... dan 10 lainnya (lihat portal verifikator)", "digest cap: the rest counted");
+	free(msg);
+	asn_notify_digest_free(&d);
+}
+
 static void test_digest(void)
 {
 	struct asn_notify_person persons[3] = {
@@ -272,6 +307,7 @@ static void test_digest(void)
 		     "digest text: the portal linked when set");
 	free(msg);
 	asn_notify_digest_free(&d);
+	test_digest_cap(&set);
 	asn_settings_free(&set);
 	free(va.opds.items);
 	free(vb.opds.items);
