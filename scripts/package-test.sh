@@ -155,6 +155,10 @@ ok $? "asnctl-verify.timer installed and enabled, its service runs /usr/bin/asnc
 	grep -q "^ExecStart=/usr/sbin/asn-portal --syslog$" "$root/lib/systemd/system/asn-portal.service" &&
 	in_root asn-portal --version >/dev/null
 ok $? "asn-portal and its unit installed, not enabled (the site sets up its proxy first)"
+[ -f "$root/lib/systemd/system/asnctl-notify.timer" ] &&
+	[ -L "$root/etc/systemd/system/timers.target.wants/asnctl-notify.timer" ] &&
+	grep -q "^ExecStart=/usr/bin/asnctl notify$" "$root/lib/systemd/system/asnctl-notify.service"
+ok $? "asnctl-notify.timer installed and enabled, its service runs /usr/bin/asnctl notify"
 in_root doveconf -h -f protocol=lmtp mail_plugins >"$work/plugins-before" 2>&1 &&
 	! grep -q asn "$work/plugins-before"; ok $? "installed inert: Dovecot loads no asn plugin yet"
 
@@ -289,8 +293,8 @@ echo "dovecot-asn-tools dovecot-asn-tools/purge_databases boolean true" | in_roo
 ok $? "purge with the debconf question answered yes deletes /var/lib/dovecot-asn"
 left=$(cd "$root" && ls -d etc/dovecot/*asn* etc/dovecot/conf.d/*asn* usr/lib/dovecot/modules/*asn* \
 	usr/lib/dovecot/modules/*/*asn* usr/bin/asnctl usr/sbin/asn-passwdd usr/sbin/asn-portal lib/systemd/system/asn-p*.service \
-	lib/systemd/system/asnctl-verify.* etc/systemd/system/*/asn-p*.service \
-	etc/systemd/system/*/asnctl-verify.* 2>/dev/null)
+	lib/systemd/system/asnctl-verify.* lib/systemd/system/asnctl-notify.* etc/systemd/system/*/asn-p*.service \
+	etc/systemd/system/*/asnctl-verify.* etc/systemd/system/*/asnctl-notify.* 2>/dev/null)
 [ -z "$left" ]; ok $? "nothing else of dovecot-asn is left"
 [ -z "$left" ] || echo "$left" | sed 's/^/# left: /'
 echo "# kept by design: the vmail user and group, /var/vmail"

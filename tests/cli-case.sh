@@ -133,7 +133,7 @@ contains "$work/stdout" '"name":"Rina Kusuma","stage":"none","since":"2026-11-22
 
 # A schema 2 database (before cases) is upgraded by init.
 cp "$db" "$work/v2.db"
-sqlite3 "$work/v2.db" "DROP TABLE api_tokens; DROP TABLE verifier_cases; PRAGMA user_version = 2"
+sqlite3 "$work/v2.db" "DROP TABLE notices_sent; DROP TABLE api_tokens; DROP TABLE verifier_cases; PRAGMA user_version = 2"
 run 69 "a schema 2 database is refused before init" -- asnctl --db "$work/v2.db" case list "$ahmad" --as "$siti"
 run 0 "init upgrades schema 2" -- asnctl --db "$work/v2.db" init
 contains "$work/stdout" "upgraded from schema version 2 to $(q 'PRAGMA user_version')" "init says it upgraded"

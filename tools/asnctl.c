@@ -19,6 +19,7 @@ static const struct asnctl_command *const commands[] = {
 	&asnctl_cmd_replay, &asnctl_cmd_verify,
 	&asnctl_cmd_verifier,
 	&asnctl_cmd_case,
+	&asnctl_cmd_notify,
 };
 
 static void main_usage(FILE *out)

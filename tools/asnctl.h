@@ -27,6 +27,15 @@ extern const struct asnctl_command asnctl_cmd_init, asnctl_cmd_import, asnctl_cm
 	asnctl_cmd_scan, asnctl_cmd_replay, asnctl_cmd_verify;
 extern const struct asnctl_command asnctl_cmd_verifier;
 extern const struct asnctl_command asnctl_cmd_case;
+extern const struct asnctl_command asnctl_cmd_notify;
+
+/* notify's delivery (asnctl-deliver.c): the doveadm to run ($ASN_DOVEADM,
+   else configure's), and a whole message into USER's INBOX through
+   `doveadm [-c DOVECOT_CONFIG] save -u USER -m INBOX`.  Returns 0, or -1
+   with why (doveadm's own error went to stderr). */
+const char *asnctl_doveadm_path(void);
+int asnctl_deliver_inbox(const struct asnctl *ctl, const char *user, const char *message,
+			 char *why, size_t why_size);
 
 /* scan, and verify with PATH arguments: the walk over mail (asnctl-scan.c). */
 int asnctl_scan_command(struct asnctl *ctl, int argc, char **argv, bool verify);

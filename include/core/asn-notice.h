@@ -22,6 +22,14 @@ struct asn_notice {
    Caller frees. */
 char *asn_notice_format(const struct asn_notice *notice, const struct asn_settings *set);
 
+/* The headers of a message the system puts in a mailbox (this notice,
+   asnctl notify's): From asn_notice_from (empty: postmaster@ the domain of
+   `to`, else of host_domain), To, Subject (ASCII), Date, Message-ID
+   (without <>), Auto-Submitted, MIME UTF-8 8bit; ends with the blank line. */
+void asn_notice_append_headers(struct asn_str *msg, const char *to, const char *host_domain,
+			       const char *subject, const char *message_id, time_t date,
+			       const struct asn_settings *set);
+
 /* "6 Desember 2026 pukul 16.00 WIB" in the local time zone, into buf. */
 const char *asn_notice_date_id(time_t t, char *buf, size_t size);
 

@@ -110,6 +110,13 @@ ASN_SETTING(asn_bsre_passphrase_ttl, ASN_SETTING_DURATION, bsre_passphrase_ttl, 
 	366ULL * 86400, "validity of BSrE's set-passphrase link")
 ASN_SETTING(asn_bsre_expiry_warning, ASN_SETTING_DURATION, bsre_expiry_warning, "30d", 0,
 	366ULL * 86400, "warn this long before a certificate expires")
+ASN_SETTING(asn_notify_passphrase_after, ASN_SETTING_DURATION, notify_passphrase_after, "3d",
+	3600, 366ULL * 86400, "asnctl notify: tell an ASN this long after Set Passphrase without a certificate")
+ASN_SETTING(asn_notify_default_password_after, ASN_SETTING_DURATION,
+	notify_default_password_after, "3d", 3600, 366ULL * 86400,
+	"asnctl notify: tell an ASN still on the default password this long after it was set")
+ASN_SETTING(asn_portal_url, ASN_SETTING_STRING, portal_url, "", 0, 0,
+	"verifiers' portal address in their daily digest; empty: no link")
 ASN_SETTING(asn_bsre_db, ASN_SETTING_STRING, bsre_db, "", 0, 0,
 	"BSrE events database, written by deliveries (empty: bsre/bsre.db beside asn_db)")
 ASN_SETTING(asn_bsre_subjects, ASN_SETTING_STRING, bsre_subjects, ASN_BSRE_DEFAULT_SUBJECTS, 0, 0,

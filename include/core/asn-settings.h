@@ -81,6 +81,11 @@ struct asn_settings {
 	unsigned int bsre_busy_timeout;		/* asn_bsre_busy_timeout, seconds */
 	unsigned long long bsre_body_max;	/* asn_bsre_body_max, bytes */
 	unsigned int case_notice_hold;		/* asn_case_notice_hold, seconds */
+
+	/* asnctl notify */
+	unsigned int notify_passphrase_after;	/* asn_notify_passphrase_after, seconds */
+	unsigned int notify_default_password_after; /* asn_notify_default_password_after */
+	char *portal_url;			/* asn_portal_url, "" = no link */
 };
 
 enum asn_setting_type {

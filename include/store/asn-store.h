@@ -10,7 +10,7 @@
 /* The account store.  SQLite is the embedded default; callers see only
    this interface, so that a PostgreSQL backend can be added beside it. */
 
-#define ASN_SCHEMA_VERSION 4
+#define ASN_SCHEMA_VERSION 5
 #define ASN_BSRE_SCHEMA_VERSION 3
 
 enum asn_store_status {

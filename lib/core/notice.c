@@ -42,27 +42,39 @@ static void append_rfc5322_date(struct asn_str *out, time_t t)
 			labs(offset) / 60, labs(offset) % 60);
 }
 
-static void append_headers(struct asn_str *msg, const struct asn_notice *n,
-			   const struct asn_settings *set)
+void asn_notice_append_headers(struct asn_str *msg, const char *to, const char *host_domain,
+			       const char *subject, const char *message_id, time_t date,
+			       const struct asn_settings *set)
 {
-	const char *at = strchr(n->username, '@');
+	const char *at = strchr(to, '@');
 
 	if (set->notice_from[0] != '\0')
 		asn_str_printfa(msg, "From: %s\r\n", set->notice_from);
 	else
 		asn_str_printfa(msg, "From: Admin Email <postmaster@%s>\r\n",
-				at != NULL ? at + 1 : n->host_domain);
-	asn_str_printfa(msg, "To: <%s>\r\n", n->username);
-	asn_str_append(msg, "Subject: Segera ganti kata sandi bawaan email dinas Anda\r\n");
+				at != NULL ? at + 1 : host_domain);
+	asn_str_printfa(msg, "To: <%s>\r\n", to);
+	asn_str_printfa(msg, "Subject: %s\r\n", subject);
 	asn_str_append(msg, "Date: ");
-	append_rfc5322_date(msg, n->date);
+	append_rfc5322_date(msg, date);
 	asn_str_append(msg, "\r\n");
-	asn_str_printfa(msg, "Message-ID: <asn-notice.%ld.%s>\r\n", (long)n->password_set_at,
-			n->username);
+	asn_str_printfa(msg, "Message-ID: <%s>\r\n", message_id);
 	asn_str_append(msg, "Auto-Submitted: auto-generated\r\n"
 		       "MIME-Version: 1.0\r\n"
 		       "Content-Type: text/plain; charset=utf-8\r\n"
 		       "Content-Transfer-Encoding: 8bit\r\n\r\n");
+}
+
+static void append_headers(struct asn_str *msg, const struct asn_notice *n,
+			   const struct asn_settings *set)
+{
+	char *message_id = asn_xasprintf("asn-notice.%ld.%s", (long)n->password_set_at,
+					 n->username);
+
+	asn_notice_append_headers(msg, n->username, n->host_domain,
+				  "Segera ganti kata sandi bawaan email dinas Anda", message_id,
+				  n->date, set);
+	free(message_id);
 }
 
 char *asn_notice_format(const struct asn_notice *n, const struct asn_settings *set)

@@ -122,6 +122,23 @@ const struct asn_migration asn_store_migrations[] = {
 		");\n"
 		"CREATE INDEX api_tokens_verifier ON api_tokens(verifier_id);\n"
 	},
+	{
+		"notices sent",
+		/* What asnctl notify put in a mailbox: one row per recipient,
+		   condition and occurrence (the time of the mail or password
+		   that started it; a digest: its own time), so the same is never
+		   sent twice and a new occurrence is.  Written only once the
+		   mailbox took the message.  The recipient is kept as text: an
+		   ASN or a verifier, whose row may go. */
+		"CREATE TABLE notices_sent (\n"
+		"  id INTEGER PRIMARY KEY,\n"
+		"  recipient TEXT NOT NULL COLLATE NOCASE,\n"
+		"  condition TEXT NOT NULL,\n"
+		"  occurrence TEXT NOT NULL,\n"
+		"  sent_at INTEGER NOT NULL,\n"
+		"  UNIQUE (recipient, condition, occurrence)\n"
+		");\n"
+	},
 };
 
 const unsigned int asn_store_migrations_count =
