@@ -10,20 +10,12 @@
 #include <getopt.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <syslog.h>
 #include <unistd.h>
 
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static void usage(FILE *out)
 {
@@ -73,7 +65,6 @@ int main(int argc, char **argv)
 	struct MHD_Daemon *daemon;
 	struct asn_tool_config config = { NULL, NULL, "", "" };
 	const char *db = NULL, *listen_spec = NULL;
-	struct sigaction sa;
 	int opt, ret;
 
 	memset(&d, 0, sizeof(d));
@@ -144,6 +135,8 @@ int main(int argc, char **argv)
 		}
 		asn_store_close(&store);
 	}
+	/* Before any thread starts: they inherit TERM and INT blocked. */
+	asn_web_signals_init();
 	d.limits = asn_web_limits_new(d.set.passwdd_max_user_failures,
 				      d.set.passwdd_max_client_failures,
 				      d.set.passwdd_failure_window);
@@ -154,11 +147,6 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	sem_init(&d.work_slots, 0, (unsigned int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
 						  sysconf(_SC_NPROCESSORS_ONLN) : 2));
@@ -170,9 +158,8 @@ int main(int argc, char **argv)
 		return EX_UNAVAILABLE;
 	}
 	asn_web_log(&d.log, LOG_INFO, "listening on %s, database %s", d.set.passwdd_listen, d.set.db);
-	while (stop_signal == 0)
-		pause();
-	asn_web_log(&d.log, LOG_INFO, "stopping (signal %d)", (int)stop_signal);
+	ret = asn_web_wait_for_signal();
+	asn_web_log(&d.log, LOG_INFO, "stopping (signal %d)", ret);
 	MHD_stop_daemon(daemon);
 	asn_web_conns_free(&d.conns);
 	sem_destroy(&d.work_slots);

@@ -8,20 +8,12 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <syslog.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static void usage(FILE *out)
 {
@@ -70,7 +62,6 @@ int main(int argc, char **argv)
 	struct MHD_Daemon *daemon;
 	struct asn_tool_config config = { NULL, NULL, "", "" };
 	const char *db = NULL, *listen_spec = NULL;
-	struct sigaction sa;
 	int opt, ret;
 
 	memset(&p, 0, sizeof(p));
@@ -143,6 +134,8 @@ int main(int argc, char **argv)
 		}
 		asn_store_close(&store);
 	}
+	/* Before any thread starts: they inherit TERM and INT blocked. */
+	asn_web_signals_init();
 	p.limits = asn_web_limits_new(p.set.portal_max_user_failures,
 				      p.set.portal_max_client_failures,
 				      p.set.portal_failure_window);
@@ -154,11 +147,6 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	sem_init(&p.work_slots, 0, (unsigned int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
 						  sysconf(_SC_NPROCESSORS_ONLN) : 2));
@@ -171,9 +159,8 @@ int main(int argc, char **argv)
 	}
 	asn_web_log(&p.log, LOG_INFO, "listening on %s, database %s", p.set.portal_listen,
 		    p.set.db);
-	while (stop_signal == 0)
-		pause();
-	asn_web_log(&p.log, LOG_INFO, "stopping (signal %d)", (int)stop_signal);
+	ret = asn_web_wait_for_signal();
+	asn_web_log(&p.log, LOG_INFO, "stopping (signal %d)", ret);
 	MHD_stop_daemon(daemon);
 	asn_web_conns_free(&p.conns);
 	sem_destroy(&p.work_slots);

@@ -13,6 +13,7 @@
    Nothing but a 200 changes state. */
 #include "passwdd.h"
 #include "asn-change.h"
+#include "asn-login.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -124,25 +125,6 @@ static bool has_control_chars(const char *s)
 	return false;
 }
 
-/* The key the failures of USER count under: its account, whichever of
-   its names was typed, or the name itself when it is no account. */
-static int account_key(struct asn_store *store, const char *user, char *key, size_t size,
-		       struct asn_error *err)
-{
-	struct asn_account account;
-	int ret = asn_store_account_find(store, user, &account, err);
-
-	if (ret < 0)
-		return -1;
-	if (ret == 0) {
-		snprintf(key, size, "n:%s", user);
-		return 0;
-	}
-	snprintf(key, size, "id:%lld", (long long)account.id);
-	asn_account_free(&account);
-	return 0;
-}
-
 static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *conn,
 				     struct request *req)
 {
@@ -178,7 +160,7 @@ static enum MHD_Result handle_change(struct passwdd *d, struct MHD_Connection *c
 		asn_web_log(&d->log, LOG_ERR, "503: %s", err.msg);
 		return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg_busy, 5);
 	}
-	if (account_key(store, user, account, sizeof(account), &err) < 0) {
+	if (asn_account_limit_key(store, user, account, sizeof(account), &err) < 0) {
 		asn_web_log(&d->log, LOG_ERR, "503 %s: %s", user, err.msg);
 		asn_store_close(&store);
 		return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg_busy, 5);

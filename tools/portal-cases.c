@@ -58,11 +58,7 @@ void portal_case_add(struct portal *p, struct asn_store *store, const char *user
 	ret = asn_case_add(store, &caller->verifier, user, ASN_LOOKUP_PORTAL, &in, asn_now(),
 			   &id, &err);
 	if (ret < 0) {
-		asn_web_log(&p->log, LOG_ERR, "503 case for %s by %s: %s", user,
-			    caller->session.email, err.msg);
-		reply->retry_after = 5;
-		portal_page_error(caller, MHD_HTTP_SERVICE_UNAVAILABLE,
-				  "Layanan sedang sibuk. Coba lagi sebentar lagi.", reply);
+		portal_store_failed(p, caller, "recording a case", &err, reply);
 		return;
 	}
 	if (ret == 0) {
@@ -98,11 +94,7 @@ void portal_case_close(struct portal *p, struct asn_store *store, const char *id
 	}
 	ret = asn_case_close(store, &caller->verifier, id, asn_now(), &already, &err);
 	if (ret < 0) {
-		asn_web_log(&p->log, LOG_ERR, "503 closing case %lld by %s: %s", id,
-			    caller->session.email, err.msg);
-		reply->retry_after = 5;
-		portal_page_error(caller, MHD_HTTP_SERVICE_UNAVAILABLE,
-				  "Layanan sedang sibuk. Coba lagi sebentar lagi.", reply);
+		portal_store_failed(p, caller, "closing a case", &err, reply);
 		return;
 	}
 	if (ret == 0) {

@@ -202,25 +202,6 @@ static int resolve_caller(struct portal *p, struct asn_store *store, struct MHD_
 	return 1;
 }
 
-/* The key the failures of USER count under: its account, whichever of
-   its names was typed, or the name itself when it is no account. */
-static int account_key(struct asn_store *store, const char *user, char *key, size_t size,
-		       struct asn_error *err)
-{
-	struct asn_account account;
-	int ret = asn_store_account_find(store, user, &account, err);
-
-	if (ret < 0)
-		return -1;
-	if (ret == 0) {
-		snprintf(key, size, "n:%s", user);
-		return 0;
-	}
-	snprintf(key, size, "id:%lld", (long long)account.id);
-	asn_account_free(&account);
-	return 0;
-}
-
 /* Checks USER and PASSWORD; 1 with a new session in caller, 0 refused
    (the reply filled: status and message), -1 on error (reply filled). */
 static int do_login(struct portal *p, struct asn_store *store, struct portal_caller *caller,
@@ -246,7 +227,7 @@ static int do_login(struct portal *p, struct asn_store *store, struct portal_cal
 	}
 	for (size_t i = 0; i <= strlen(user_in); i++)
 		user[i] = (char)(user_in[i] >= 'A' && user_in[i] <= 'Z' ? user_in[i] + 32 : user_in[i]);
-	if (account_key(store, user, key, sizeof(key), &err) < 0)
+	if (asn_account_limit_key(store, user, key, sizeof(key), &err) < 0)
 		goto error;
 	wait = asn_web_limits_reserve(p->limits, key, caller->client, now, &client_wait);
 	if (wait > 0) {

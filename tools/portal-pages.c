@@ -102,7 +102,7 @@ void portal_page_login(struct portal *p ASN_UNUSED, const struct portal_caller *
 	page_end(reply);
 }
 
-static void store_failed(struct portal *p, const struct portal_caller *caller, const char *what,
+void portal_store_failed(struct portal *p, const struct portal_caller *caller, const char *what,
 			 const struct asn_error *err, struct portal_reply *reply)
 {
 	asn_web_log(&p->log, LOG_ERR, "503 %s for %s: %s", what, caller->session.email, err->msg);
@@ -121,7 +121,7 @@ void portal_page_summary(struct portal *p, struct asn_store *store,
 	memset(&filter, 0, sizeof(filter));
 	if (asn_verifier_progress_report(store, &p->set, &caller->verifier, &filter, asn_now(),
 					 &report, &err) < 0) {
-		store_failed(p, caller, "summary", &err, reply);
+		portal_store_failed(p, caller, "summary", &err, reply);
 		return;
 	}
 	reply->status = MHD_HTTP_OK;
@@ -265,7 +265,7 @@ void portal_page_stuck(struct portal *p, struct asn_store *store, struct MHD_Con
 	}
 	if (asn_verifier_progress_report(store, &p->set, &caller->verifier, &filter, asn_now(),
 					 &report, &err) < 0) {
-		store_failed(p, caller, "stuck list", &err, reply);
+		portal_store_failed(p, caller, "stuck list", &err, reply);
 		return;
 	}
 	reply->status = MHD_HTTP_OK;
@@ -279,7 +279,7 @@ void portal_page_stuck(struct portal *p, struct asn_store *store, struct MHD_Con
 		if (asn_store_audit(store, caller->session.email, "portal-csv", NULL, detail,
 				    &err) < 0) {
 			asn_bsre_progress_report_free(&report);
-			store_failed(p, caller, "CSV audit", &err, reply);
+			portal_store_failed(p, caller, "CSV audit", &err, reply);
 			return;
 		}
 		reply->content_type = "text/csv; charset=utf-8";
@@ -292,7 +292,7 @@ void portal_page_stuck(struct portal *p, struct asn_store *store, struct MHD_Con
 	}
 	if (asn_verifier_scope_opds(store, &caller->verifier, &opds, &all, &err) < 0) {
 		asn_bsre_progress_report_free(&report);
-		store_failed(p, caller, "scope", &err, reply);
+		portal_store_failed(p, caller, "scope", &err, reply);
 		return;
 	}
 	page_begin(reply, caller, "Perlu tindakan", "/tindakan");
@@ -427,7 +427,7 @@ void portal_page_person(struct portal *p, struct asn_store *store, const char *u
 	ret = asn_verifier_status_load(store, &p->set, &caller->verifier, user,
 				       ASN_LOOKUP_PORTAL, asn_now(), &st, &err);
 	if (ret < 0) {
-		store_failed(p, caller, "person", &err, reply);
+		portal_store_failed(p, caller, "person", &err, reply);
 		return;
 	}
 	if (ret == 0) {
@@ -488,7 +488,7 @@ void portal_page_tokens(struct portal *p, struct asn_store *store,
 	size_t count = 0;
 
 	if (asn_store_api_token_list(store, caller->verifier.id, &tokens, &count, &err) < 0) {
-		store_failed(p, caller, "tokens", &err, reply);
+		portal_store_failed(p, caller, "tokens", &err, reply);
 		return;
 	}
 	reply->status = MHD_HTTP_OK;

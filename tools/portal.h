@@ -128,6 +128,10 @@ void portal_page_tokens(struct portal *p, struct asn_store *store,
 			const char *message, struct portal_reply *reply);
 const char *portal_stylesheet(void);
 
+/* A store failure: logged with WHAT, a 503 page asking to retry. */
+void portal_store_failed(struct portal *p, const struct portal_caller *caller, const char *what,
+			 const struct asn_error *err, struct portal_reply *reply);
+
 /* The verifier's cases from the person's page (portal-cases.c). */
 void portal_case_add(struct portal *p, struct asn_store *store, const char *user,
 		     const struct portal_request *req, const struct portal_caller *caller,

@@ -23,4 +23,11 @@ enum asn_login_result
 asn_account_login(struct asn_store *store, const struct asn_settings *set, const char *user,
 		  const char *password, struct asn_account *account_r, struct asn_error *err);
 
+/* The key failures of USER count under in the services' limits (asn-web.h):
+   its account, whichever of its names (address, NIP, any case) was typed,
+   "id:ID", or for a name that is no account the name itself, "n:NAME".
+   Returns 0, or -1 on a store error. */
+int asn_account_limit_key(struct asn_store *store, const char *user, char *key, size_t size,
+			  struct asn_error *err);
+
 #endif

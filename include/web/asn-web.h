@@ -100,6 +100,13 @@ union asn_web_sockaddr {
 /* "127.0.0.1:8089", "[::1]:8089", "0.0.0.0:8089"; -1 when malformed. */
 int asn_web_listen_parse(const char *spec, union asn_web_sockaddr *addr_r);
 
+/* SIGTERM and SIGINT end the daemon, SIGPIPE is ignored.  Call before
+   starting the daemon: its threads inherit TERM and INT blocked, so only
+   asn_web_wait_for_signal() takes them, without a race. */
+void asn_web_signals_init(void);
+/* Waits for SIGTERM or SIGINT; returns which. */
+int asn_web_wait_for_signal(void);
+
 /* Starts a daemon on ADDR: a thread per connection, the guard of CONNS,
    HANDLER for requests and COMPLETED when one ends.  NULL with errno. */
 struct MHD_Daemon *asn_web_start(struct asn_web_conns *conns, const struct sockaddr *addr,

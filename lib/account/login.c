@@ -2,7 +2,25 @@
 #include "asn-login.h"
 #include "asn-password.h"
 
+#include <stdio.h>
 #include <string.h>
+
+int asn_account_limit_key(struct asn_store *store, const char *user, char *key, size_t size,
+			  struct asn_error *err)
+{
+	struct asn_account account;
+	int ret = asn_store_account_find(store, user, &account, err);
+
+	if (ret < 0)
+		return -1;
+	if (ret == 0) {
+		snprintf(key, size, "n:%s", user);
+		return 0;
+	}
+	snprintf(key, size, "id:%lld", (long long)account.id);
+	asn_account_free(&account);
+	return 0;
+}
 
 enum asn_login_result
 asn_account_login(struct asn_store *store, const struct asn_settings *set, const char *user,

@@ -2,6 +2,8 @@
 #include "asn-web.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,4 +59,37 @@ int asn_web_listen_parse(const char *spec, union asn_web_sockaddr *addr)
 	addr->in.sin_family = AF_INET;
 	addr->in.sin_port = htons((uint16_t)port);
 	return inet_pton(AF_INET, host, &addr->in.sin_addr) == 1 ? 0 : -1;
+}
+
+static volatile sig_atomic_t stop_signal;
+static sigset_t wait_mask;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void asn_web_signals_init(void)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGINT);
+}
+
+int asn_web_wait_for_signal(void)
+{
+	while (stop_signal == 0)
+		(void)sigsuspend(&wait_mask);
+	return (int)stop_signal;
 }
