@@ -230,7 +230,11 @@ req caseclose $P --data-urlencode "csrf=$pcsrf" --data-urlencode "orang=$siti" "
 [ "$(q "select count(*) from audit where action in ('case-add', 'case-close') and actor = '$siti'")" = 2 ]; ok $? "both audited"
 
 # --- API tokens, for dashboards
-req tokmake $P --data-urlencode "csrf=$pcsrf" --data-urlencode "name=Dasbor provinsi" "$base/token"
+req toknopw $P --data-urlencode "csrf=$pcsrf" --data-urlencode "name=Dasbor provinsi" "$base/token"
+! grep -q 'asnpt_[0-9a-f]\{64\}' "$work/toknopw.body" && grep -q "Isi kata sandi" "$work/toknopw.body"; ok $? "a token needs the password again (a stolen cookie alone makes none)"
+req tokwrongpw $P --data-urlencode "csrf=$pcsrf" --data-urlencode "name=Dasbor provinsi" --data-urlencode "password=Wrong#Pass77x" "$base/token"
+! grep -q 'asnpt_[0-9a-f]\{64\}' "$work/tokwrongpw.body" && grep -q "Kata sandi salah" "$work/tokwrongpw.body"; ok $? "and the right one"
+req tokmake $P --data-urlencode "csrf=$pcsrf" --data-urlencode "name=Dasbor provinsi" --data-urlencode "password=$good" "$base/token"
 tok=$(grep -o 'asnpt_[0-9a-f]\{64\}' "$work/tokmake.body" | head -1)
 [ "$code" = 200 ] && [ ${#tok} = 70 ]; ok $? "a verifier makes an API token, shown once ($code)"
 [ "$(q "select count(*) from api_tokens where hash = '$(printf %s "$tok" | sha256sum | cut -c1-64)'")" = 1 ] &&
@@ -258,6 +262,37 @@ req logoutpage $P --data-urlencode "csrf=$pcsrf" "$base/keluar"
 req afterpage $P "$base/ringkasan"
 [ "$code" = 303 ]; ok $? "no page after logout ($code)"
 
+# --- found by an attacker's pass
+# a line of the log made up through the path
+req forge -X POST -H 'Origin: https://evil.example' "$base/x%0Aasn-portal:%20login%20forged@jatimprov.go.id"
+! grep -q "^asn-portal: login forged@" "$work/portal.log" && grep -q 'x\\x0aasn-portal: login forged@' "$work/portal.log"
+ok $? "a control character from a client cannot start a log line of its own"
+# NUL: the value would end there ("right-password%00anything")
+req nul --data "user=$(echo $siti | sed 's/@/%40/')&password=$(printf %s "$good" | sed 's/#/%23/')%00x" "$base/api/v1/login"
+[ "$code" = 400 ]; ok $? "a form value with a NUL byte is refused, not cut ($code)"
+login nulsess $siti "$good"
+req nulpath -b "$work/nulsess.jar" "$base/api/v1/users/$siti%00junk"
+[ "$code" = 400 ]; ok $? "a path with %00 is refused, not cut ($code)"
+# the NIP is not a login name (its shared count would tell whose NIP it is)
+login nip 199001012015032001 "$good"
+[ "$code" = 403 ] && cmp -s "$work/nip.body" "$work/wrong.body"; ok $? "the NIP does not log in: the one answer ($code)"
+# a password changed since the login ends the session
+login pwchange $siti "$good"
+set_pw_again() { printf '%s\n%s\n' "$1" "$2" | asnctl passwd "$siti" --stdin >/dev/null; }
+set_pw_again "$good" 'Zr#4mPq8Wt2Lx'
+req afterpw -b "$work/pwchange.jar" "$base/api/v1/progress"
+[ "$code" = 401 ]; ok $? "a password changed since the login ends the session ($code)"
+good2='Zr#4mPq8Wt2Lx'	# from here on (the history refuses $good again)
+# six logins of one account: its oldest session gives way, nobody else's
+login other6 $budi "$good"
+for i in 1 2 3 4 5 6; do login many$i $siti "$good2"; done
+req first -b "$work/many1.jar" "$base/api/v1/progress"
+req sixth -b "$work/many6.jar" "$base/api/v1/progress"
+[ "$code" = 200 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$work/many1.jar" "$base/api/v1/progress")" = 401 ]
+ok $? "at most 5 sessions an account: the sixth login ends the account's oldest"
+req otherstill -b "$work/other6.jar" "$base/api/v1/progress"
+[ "$code" = 200 ]; ok $? "and not another verifier's ($code)"
+
 # --- a verifier removed loses the session at once
 login budi2 $budi "$good"
 q "insert into api_tokens (verifier_id, name, hash, created_at) select id, 'x', 'h', 0 from verifiers where email = '$budi'"
@@ -279,7 +314,7 @@ wait $portal_pid
 r=$?
 ok $r "exits 0 on SIGTERM (and, under valgrind, without memory errors)"
 [ $r -eq 0 ] || sed 's/^/# /' "$work/portal.log" | grep -v "^# asn-portal: " | head -60
-! grep -q -e "$good" -e "$csrf" -e "$token" -e "$tok" "$work/portal.log"; ok $? "the log holds no password, session or token"
+! grep -q -e "$good" -e "$good2" -e "$csrf" -e "$token" -e "$tok" "$work/portal.log"; ok $? "the log holds no password, session or token"
 sid=$(sed -n 's/^Set-Cookie: asn_portal=\([0-9a-f]*\);.*/\1/ip' "$work/siti.hdr")
 [ ${#sid} = 64 ] && ! grep -q "$sid" "$work/portal.log"; ok $? "nor a session id"
 contains "$work/portal.log" "looked at $siti (API)" "looks at people are logged too"

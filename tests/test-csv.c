@@ -142,6 +142,17 @@ static void test_writer(void)
 	tap_is_str(asn_str_c(&out), "plain;\"a;b\";\"say \"\"hi\"\"\";\"'=HYPERLINK(\"\"x\"\")\";+6281234567890;'-2+3+cmd|' /C calc'!A0",
 		   "writer: quoting and formula neutralising");
 	asn_str_free(&out);
+
+	/* Excel splitting a comma CSV on ';' (Indonesian settings) makes a
+	   cell of what follows each ';', quoted or not. */
+	asn_csv_write_field(&out, "Rina;=cmd|' /C calc'!A0;x", ',');
+	asn_str_append_c(&out, ',');
+	asn_csv_write_field(&out, "a; @SUM(1)\tb\t-x", ',');
+	asn_str_append_c(&out, ',');
+	asn_csv_write_field(&out, "Jl. Mawar; +62 812", ',');
+	tap_is_str(asn_str_c(&out), "Rina;'=cmd|' /C calc'!A0;x,a;' @SUM(1)\tb\t'-x,Jl. Mawar; +62 812",
+		   "writer: a formula after ';' or a tab inside a field is defused too");
+	asn_str_free(&out);
 }
 
 int main(void)

@@ -25,9 +25,12 @@
 #include "portal.h"
 #include "asn-json.h"
 #include "asn-login.h"
+#include "asn-password.h"
 #include "asn-verifier-token.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +119,7 @@ void portal_set_cookie(struct portal_reply *reply, unsigned int slot,
 
 /* The browser's Origin, when it sends one, must be this site: the Host
    the request came to (the proxy passes it on). */
-static bool origin_ok(struct MHD_Connection *conn)
+static bool origin_ok(struct MHD_Connection *conn, bool https)
 {
 	const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
 	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
@@ -128,8 +131,8 @@ static bool origin_ok(struct MHD_Connection *conn)
 		return false;
 	if (strncasecmp(origin, "https://", 8) == 0)
 		rest = origin + 8;
-	else if (strncasecmp(origin, "http://", 7) == 0)
-		rest = origin + 7;
+	else if (strncasecmp(origin, "http://", 7) == 0 && !https)
+		rest = origin + 7;	/* a plain-HTTP page may post to HTTPS no more */
 	else
 		return false;	/* "null" and the like */
 	return strcasecmp(rest, host) == 0;
@@ -177,7 +180,15 @@ static int resolve_caller(struct portal *p, struct asn_store *store, struct MHD_
 	if (ret < 0)
 		return -1;
 	if (ret > 0) {
-		bool usable = !account.disabled && !account.must_change;
+		/* A password changed or reset since the login ends the session
+		   (a token lives on: it is revoked on /token). */
+		unsigned char tag[32];
+		bool usable;
+
+		portal_password_tag(account.password, tag);
+		usable = !account.disabled && !account.must_change &&
+			(caller->by_token ||
+			 sodium_memcmp(tag, caller->session.password_tag, sizeof(tag)) == 0);
 
 		asn_account_free(&account);
 		if (usable) {
@@ -200,6 +211,23 @@ static int resolve_caller(struct portal *p, struct asn_store *store, struct MHD_
 	}
 	caller->has_session = true;
 	return 1;
+}
+
+/* A slot for password work (Argon2id: time and memory, one per core),
+   waited for at most WORK_SLOT_WAIT seconds: a flood of logins makes the
+   others wait a bounded time, then answers 503. */
+#define WORK_SLOT_WAIT 2
+static bool work_slot_take(struct portal *p)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WORK_SLOT_WAIT;
+	while (sem_timedwait(&p->work_slots, &until) < 0) {
+		if (errno != EINTR)
+			return false;
+	}
+	return true;
 }
 
 /* Checks USER and PASSWORD; 1 with a new session in caller, 0 refused
@@ -227,21 +255,45 @@ static int do_login(struct portal *p, struct asn_store *store, struct portal_cal
 	}
 	for (size_t i = 0; i <= strlen(user_in); i++)
 		user[i] = (char)(user_in[i] >= 'A' && user_in[i] <= 'Z' ? user_in[i] + 32 : user_in[i]);
-	if (asn_account_limit_key(store, user, key, sizeof(key), &err) < 0)
+	/* Only the address: with the NIP too, the shared count of an
+	   account's names would tell which NIP is whose (the 429 of one
+	   after failures of the other). */
+	if (strchr(user, '@') == NULL)
+		snprintf(key, sizeof(key), "n:%s", user);
+	else if (asn_account_limit_key(store, user, key, sizeof(key), &err) < 0)
 		goto error;
 	wait = asn_web_limits_reserve(p->limits, key, caller->client, now, &client_wait);
-	if (wait > 0) {
+	if (wait > 0 || client_wait > 0) {
+		/* The portal's clients are people, each with an address of
+		   their own behind the proxy: one over its limit is refused
+		   before any verify, so that guessing costs it no CPU here. */
+		if (wait == 0)
+			asn_web_limits_release(p->limits, key);
 		asn_web_log(&p->log, LOG_WARNING, "429 login %s from %s: too many failures for "
-			    "the account, retry in %us", user, caller->client, wait);
-		reply->retry_after = wait;
+			    "the %s, retry in %us", user, caller->client,
+			    wait > 0 ? "account" : "client", wait > 0 ? wait : client_wait);
+		reply->retry_after = wait > 0 ? wait : client_wait;
 		message = msg_limit;
 		status = MHD_HTTP_TOO_MANY_REQUESTS;
 		code = "rate_limited";
 		goto refused;
 	}
-	while (sem_wait(&p->work_slots) < 0)
-		;
-	result = asn_account_login(store, &p->set, user, password, &account, &err);
+	if (!work_slot_take(p)) {
+		asn_web_limits_release(p->limits, key);
+		asn_web_log(&p->log, LOG_WARNING, "503 login %s from %s: no verify slot within "
+			    "%d s", user, caller->client, WORK_SLOT_WAIT);
+		reply->retry_after = 5;
+		message = msg_busy;
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		code = "unavailable";
+		goto refused;
+	}
+	if (strchr(user, '@') == NULL) {
+		asn_password_spend_verify_time(&p->set, password);
+		result = ASN_LOGIN_DENIED;
+	} else {
+		result = asn_account_login(store, &p->set, user, password, &account, &err);
+	}
 	sem_post(&p->work_slots);
 	switch (result) {
 	case ASN_LOGIN_OK:
@@ -292,8 +344,19 @@ static int do_login(struct portal *p, struct asn_store *store, struct portal_cal
 		code = "not_a_verifier";
 		goto refused;
 	}
-	portal_session_create(p->sessions, account.email, now, caller->session_id,
-			      &caller->session);
+	if (!portal_session_create(p->sessions, account.email, account.password, now,
+				   caller->session_id, &caller->session)) {
+		asn_web_log(&p->log, LOG_ERR, "503 login %s: the session table is full (client %s)",
+			    account.email, caller->client);
+		asn_account_free(&account);
+		asn_verifier_free(&verifier);
+		reply->retry_after = 60;
+		if (api)
+			portal_api_error(MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", msg_busy, reply);
+		else
+			portal_page_login(p, caller, msg_busy, MHD_HTTP_SERVICE_UNAVAILABLE, reply);
+		return -1;
+	}
 	caller->verifier = verifier;
 	caller->has_session = true;
 	asn_web_log(&p->log, LOG_INFO, "login %s (client %s)", account.email, caller->client);
@@ -347,6 +410,57 @@ static void api_login_reply(const struct portal_caller *caller, struct portal_re
 	asn_str_append(&reply->body, "]}\n");
 }
 
+/* A token outlives the session that made it: making one asks for the
+   password again (a stolen session cookie alone cannot), within the
+   login's limits. */
+static bool password_again(struct portal *p, struct asn_store *store,
+			   const struct portal_caller *caller, const char *password,
+			   const char **message_r)
+{
+	struct asn_account account;
+	struct asn_error err;
+	enum asn_login_result result;
+	char key[300];
+	unsigned int wait, client_wait;
+	time_t now = asn_now();
+
+	if (password == NULL || password[0] == '\0') {
+		*message_r = "Isi kata sandi Anda untuk membuat token.";
+		return false;
+	}
+	snprintf(key, sizeof(key), "n:%s", caller->session.email);
+	wait = asn_web_limits_reserve(p->limits, key, caller->client, now, &client_wait);
+	if (wait > 0 || client_wait > 0) {
+		if (wait == 0)
+			asn_web_limits_release(p->limits, key);
+		*message_r = msg_limit;
+		return false;
+	}
+	if (!work_slot_take(p)) {
+		asn_web_limits_release(p->limits, key);
+		*message_r = msg_busy;
+		return false;
+	}
+	result = asn_account_login(store, &p->set, caller->session.email, password, &account,
+				   &err);
+	sem_post(&p->work_slots);
+	if (result == ASN_LOGIN_OK) {
+		asn_account_free(&account);
+		asn_web_limits_success(p->limits, key);
+		return true;
+	}
+	if (result == ASN_LOGIN_DENIED) {
+		asn_web_limits_fail_client(p->limits, caller->client, now);
+		asn_web_log(&p->log, LOG_NOTICE, "%s: wrong password for a new API token (client %s)",
+			    caller->session.email, caller->client);
+		*message_r = "Kata sandi salah; token tidak dibuat.";
+	} else {
+		asn_web_limits_release(p->limits, key);
+		*message_r = "Token tidak dapat dibuat. Coba lagi.";
+	}
+	return false;
+}
+
 /* /token: list (GET), make (POST name), revoke (POST /token/cabut id). */
 static void tokens(struct portal *p, struct asn_store *store, const char *url, bool post,
 		   const struct portal_request *req, const struct portal_caller *caller,
@@ -362,6 +476,9 @@ static void tokens(struct portal *p, struct asn_store *store, const char *url, b
 		if (name == NULL || !portal_text_ok(name, ASN_API_TOKEN_NAME_MAX) ||
 		    name[0] == '\0') {
 			message = "Nama token: 1 sampai 64 karakter.";
+		} else if (!password_again(p, store, caller, portal_request_field(req, "password"),
+					   &message)) {
+			/* message set */
 		} else if (asn_verifier_token_create(store, &caller->verifier, name, token,
 						     &err) < 0) {
 			asn_web_log(&p->log, LOG_NOTICE, "%s: no new API token: %s",
@@ -453,7 +570,7 @@ static void route(struct portal *p, struct asn_store *store, struct MHD_Connecti
 			portal_page_error(caller, MHD_HTTP_BAD_REQUEST, req->fields.error, reply);
 		return;
 	}
-	if (post && !origin_ok(conn)) {
+	if (post && !origin_ok(conn, caller->https)) {
 		asn_web_log(&p->log, LOG_WARNING, "403 %s %s: foreign Origin (client %s)", method,
 			    url, caller->client);
 		if (api)

@@ -531,8 +531,10 @@ void portal_page_tokens(struct portal *p, struct asn_store *store,
 	asn_str_printfa(out, "<h2>Buat token</h2>\n<form class=\"filter\" method=\"post\" "
 			"action=\"/token\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			"<label>Nama (untuk apa token ini)<input name=\"name\" required "
-			"maxlength=\"%d\"></label><button type=\"submit\">Buat token</button>"
-			"</form>\n", caller->session.csrf, ASN_API_TOKEN_NAME_MAX);
+			"maxlength=\"%d\"></label><label>Kata sandi Anda<input type=\"password\" "
+			"name=\"password\" autocomplete=\"current-password\" required></label>"
+			"<button type=\"submit\">Buat token</button></form>\n",
+			caller->session.csrf, ASN_API_TOKEN_NAME_MAX);
 	page_end(reply);
 }
 

@@ -1,13 +1,16 @@
 /* Portal sessions: a table in memory of the hashes of live session ids.
    A session ends at logout, after asn_portal_session_idle unused, or
-   asn_portal_session_max after its login, whichever comes first.  When
-   the table is full the session used longest ago gives way. */
+   asn_portal_session_max after its login, whichever comes first.  An
+   account holds at most PORTAL_SESSIONS_PER_ACCOUNT: its own oldest gives
+   way to a new login; another account's live session never does (a
+   verifier logging in over and over must not log the others out). */
 #include "portal.h"
 
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SESSIONS_MAX 4096
 
@@ -15,12 +18,14 @@ struct session_entry {
 	unsigned char hash[crypto_generichash_BYTES];
 	struct portal_session session;
 	time_t created, used;
+	uint64_t touched;	/* order of use, for "the oldest" within a second */
 	bool live;
 };
 
 struct portal_sessions {
 	pthread_mutex_t lock;
 	unsigned int idle, max;
+	uint64_t clock;
 	struct session_entry entries[SESSIONS_MAX];
 };
 
@@ -77,13 +82,22 @@ static bool expired(const struct portal_sessions *sessions, const struct session
 		now - e->created >= (time_t)sessions->max;
 }
 
-void portal_session_create(struct portal_sessions *sessions, const char *email, time_t now,
-			   char id_r[PORTAL_TOKEN_HEX + 1], struct portal_session *session_r)
+void portal_password_tag(const char *password_hash, unsigned char tag[32])
 {
-	struct session_entry *slot = NULL;
+	crypto_generichash(tag, 32, (const unsigned char *)password_hash, strlen(password_hash),
+			   NULL, 0);
+}
+
+bool portal_session_create(struct portal_sessions *sessions, const char *email,
+			   const char *password_hash, time_t now, char id_r[PORTAL_TOKEN_HEX + 1],
+			   struct portal_session *session_r)
+{
+	struct session_entry *free_slot = NULL, *own_oldest = NULL, *slot;
+	unsigned int own = 0;
 
 	memset(session_r, 0, sizeof(*session_r));
 	snprintf(session_r->email, sizeof(session_r->email), "%s", email);
+	portal_password_tag(password_hash, session_r->password_tag);
 	portal_random_token(session_r->csrf);
 	portal_random_token(id_r);
 
@@ -92,20 +106,32 @@ void portal_session_create(struct portal_sessions *sessions, const char *email, 
 		struct session_entry *e = &sessions->entries[i];
 
 		if (e->live && expired(sessions, e, now))
-			e->live = false;
+			sodium_memzero(e, sizeof(*e));
 		if (!e->live) {
-			slot = e;
-			break;
+			if (free_slot == NULL)
+				free_slot = e;
+			continue;
 		}
-		if (slot == NULL || e->used < slot->used)
-			slot = e;
+		if (strcasecmp(e->session.email, email) == 0) {
+			own++;
+			if (own_oldest == NULL || e->touched < own_oldest->touched)
+				own_oldest = e;
+		}
+	}
+	slot = own >= PORTAL_SESSIONS_PER_ACCOUNT ? own_oldest : free_slot;
+	if (slot == NULL) {
+		pthread_mutex_unlock(&sessions->lock);
+		sodium_memzero(id_r, PORTAL_TOKEN_HEX + 1);
+		return false;
 	}
 	memset(slot, 0, sizeof(*slot));
 	id_hash(id_r, slot->hash);
 	slot->session = *session_r;
 	slot->created = slot->used = now;
+	slot->touched = ++sessions->clock;
 	slot->live = true;
 	pthread_mutex_unlock(&sessions->lock);
+	return true;
 }
 
 /* Every live entry is compared, so the time taken does not say where (or
@@ -139,6 +165,7 @@ bool portal_session_get(struct portal_sessions *sessions, const char *id, time_t
 		sodium_memzero(e, sizeof(*e));
 	} else if (e != NULL) {
 		e->used = now;
+		e->touched = ++sessions->clock;
 		*session_r = e->session;
 		live = true;
 	}

@@ -36,12 +36,22 @@ struct portal {
 struct portal_session {
 	char email[256];
 	char csrf[PORTAL_TOKEN_HEX + 1];
+	/* a digest of the account's password hash at login: a password
+	   changed or reset since ends the session */
+	unsigned char password_tag[32];
 };
+/* A verifier holds at most this many sessions (browsers, devices): a new
+   login ends their own oldest, never someone else's. */
+#define PORTAL_SESSIONS_PER_ACCOUNT 5
 struct portal_sessions *portal_sessions_new(unsigned int idle_secs, unsigned int max_secs);
 void portal_sessions_free(struct portal_sessions **sessions);
-/* A new session for EMAIL: its id in id_r (for the cookie only). */
-void portal_session_create(struct portal_sessions *sessions, const char *email, time_t now,
-			   char id_r[PORTAL_TOKEN_HEX + 1], struct portal_session *session_r);
+/* A new session for EMAIL: its id in id_r (for the cookie only).  false
+   when the table is full of other accounts' live sessions. */
+bool portal_session_create(struct portal_sessions *sessions, const char *email,
+			   const char *password_hash, time_t now, char id_r[PORTAL_TOKEN_HEX + 1],
+			   struct portal_session *session_r);
+/* The tag of a stored password hash, as sessions keep it. */
+void portal_password_tag(const char *password_hash, unsigned char tag[32]);
 /* true with the session when ID is a live one (its idle time restarts). */
 bool portal_session_get(struct portal_sessions *sessions, const char *id, time_t now,
 			struct portal_session *session_r);

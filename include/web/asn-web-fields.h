@@ -30,7 +30,7 @@ bool asn_web_text_ok(const char *value, size_t max);
    or NULL with fields->error set. */
 struct asn_web_field *asn_web_fields_add(struct asn_web_fields *fields, const char *name);
 /* Appends a piece of the last field's value; false (error set) past
-   ASN_WEB_VALUE_MAX. */
+   ASN_WEB_VALUE_MAX or for a NUL byte. */
 bool asn_web_fields_append(struct asn_web_fields *fields, const char *data, size_t size);
 /* A JSON body: one object whose values are all strings (jansson; a key
    twice, a NUL inside a string, a non-string refused). */

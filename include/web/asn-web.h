@@ -22,7 +22,8 @@
 #define ASN_WEB_CONNS_PER_ADDRESS 8U
 #define ASN_WEB_CONNS_PER_PROXY 128U
 
-/* Logging: stderr ("IDENT: message") or syslog (facility mail). */
+/* Logging: stderr ("IDENT: message") or syslog (facility mail), one line
+   each: control characters are written as \xNN (a line is at most 1 KB). */
 struct asn_web_log {
 	const char *ident;
 	bool use_syslog;

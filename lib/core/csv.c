@@ -227,10 +227,44 @@ static bool is_formula(const char *field)
 	return false;
 }
 
+/* A spreadsheet that splits on ';' (Excel with Indonesian settings) or on
+   tabs makes a cell of what follows one, quoted or not: a formula there
+   gets the same quote.  NULL when the field needs none. */
+static char *defuse_inner_formulas(const char *field)
+{
+	struct asn_str out = { NULL, 0, 0 };
+	bool changed = false;
+
+	for (const char *p = field; *p != '\0'; p++) {
+		asn_str_append_c(&out, *p);
+		if (*p == ';' || *p == '\t') {
+			const char *next = p + 1;
+
+			while (*next == ' ')
+				next++;
+			if (*next != '\0' && is_formula(next)) {
+				asn_str_append_c(&out, '\'');
+				changed = true;
+			}
+		}
+	}
+	if (!changed) {
+		asn_str_free(&out);
+		return NULL;
+	}
+	return out.data;
+}
+
 void asn_csv_write_field(struct asn_str *out, const char *field, char delim)
 {
 	bool quote = false;
+	char *defused = defuse_inner_formulas(field);
 
+	if (defused != NULL) {
+		asn_csv_write_field(out, defused, delim);
+		free(defused);
+		return;
+	}
 	if (is_formula(field)) {
 		/* Opened in a spreadsheet this would run as a formula. */
 		char *safe = asn_xasprintf("'%s", field);

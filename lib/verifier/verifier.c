@@ -60,6 +60,13 @@ int asn_verifier_progress_report(struct asn_store *store, const struct asn_setti
 {
 	struct asn_bsre_progress_filter scoped = *filter;
 
+	if (filter->opd != NULL && !asn_verifier_sees_opd(verifier, filter->opd)) {
+		/* Another OPD asked by name: nothing, without reading it (its
+		   size must not show in the time taken). */
+		memset(report_r, 0, sizeof(*report_r));
+		report_r->total.opd = asn_xstrdup("");
+		return 0;
+	}
 	scoped.opd_visible = opd_visible;
 	scoped.opd_visible_context = verifier;
 	return asn_bsre_progress_report_build(store, set, &scoped, now, report_r, err);

@@ -232,6 +232,18 @@ void asn_web_conns_received(struct asn_web_conns *conns, struct MHD_Connection *
 	pthread_mutex_unlock(&conns->lock);
 }
 
+/* URL paths and query values: "%00" would end a value early and
+   silently ("/orang/someone%00junk" read as someone): it becomes DEL, a
+   control character every check refuses. */
+static size_t unescape(void *cls ASN_UNUSED, struct MHD_Connection *conn ASN_UNUSED, char *s)
+{
+	for (char *p = strstr(s, "%00"); p != NULL; p = strstr(p + 3, "%00")) {
+		p[1] = '7';
+		p[2] = 'F';
+	}
+	return MHD_http_unescape(s);
+}
+
 struct MHD_Daemon *asn_web_start(struct asn_web_conns *conns, const struct sockaddr *addr,
 				 unsigned int request_timeout,
 				 MHD_AccessHandlerCallback handler, void *handler_cls,
@@ -248,5 +260,6 @@ struct MHD_Daemon *asn_web_start(struct asn_web_conns *conns, const struct socka
 				MHD_OPTION_CONNECTION_TIMEOUT, request_timeout,
 				MHD_OPTION_NOTIFY_CONNECTION, conns_notify, conns,
 				MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+				MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 				MHD_OPTION_END);
 }

@@ -68,6 +68,12 @@ bool asn_web_fields_append(struct asn_web_fields *fields, const char *data, size
 	if (fields->error[0] != '\0' || fields->count == 0)
 		return false;
 	f = &fields->items[fields->count - 1];
+	/* "%00" in a form: the value would end there, silently, and
+	   "right-password%00anything" log in. */
+	if (memchr(data, '\0', size) != NULL) {
+		refuse(fields, "Permintaan ditolak: isi kolom %s tidak sah.", f->name);
+		return false;
+	}
 	if (size > ASN_WEB_VALUE_MAX - f->len) {
 		refuse(fields, "Permintaan ditolak: isi kolom %s terlalu panjang.", f->name);
 		return false;

@@ -101,8 +101,23 @@ static void record(struct asn_web_limits *limits, const char *key, unsigned int 
 	if (max == 0)
 		return;
 	if (e == NULL) {
-		if (limits->count >= LIMITS_MAX_KEYS)
-			return;	/* full: fail open rather than lock everyone out */
+		if (limits->count >= LIMITS_MAX_KEYS) {
+			/* Full (names made up by the thousand, within the
+			   window): the oldest made-up name gives way, so that
+			   an account's count is never the one dropped. */
+			size_t victim = limits->count;
+
+			for (size_t i = 0; i < limits->count; i++) {
+				if (strncmp(limits->entries[i].key, "a:n:", 4) == 0 &&
+				    (victim == limits->count ||
+				     limits->entries[i].last < limits->entries[victim].last))
+					victim = i;
+			}
+			if (victim == limits->count)
+				return;	/* only accounts and clients: fail open */
+			free(limits->entries[victim].times);
+			limits->entries[victim] = limits->entries[--limits->count];
+		}
 		if (limits->count == limits->size) {
 			limits->size = limits->size == 0 ? 64 : limits->size * 2;
 			limits->entries = asn_xrealloc(limits->entries,

@@ -12,17 +12,26 @@
 
 void asn_web_log(const struct asn_web_log *log, int priority, const char *fmt, ...)
 {
+	char line[1024], safe[sizeof(line) * 4];
+	size_t n = 0;
 	va_list args;
 
 	va_start(args, fmt);
-	if (log->use_syslog) {
-		vsyslog(priority, fmt, args);
-	} else {
-		fprintf(stderr, "%s: ", log->ident);
-		vfprintf(stderr, fmt, args);
-		fputc('\n', stderr);
-	}
+	vsnprintf(line, sizeof(line), fmt, args);
 	va_end(args);
+	/* What clients send (a path, a name) ends up in lines: a control
+	   character must not start a line of its own making. */
+	for (const unsigned char *p = (const unsigned char *)line; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			n += (size_t)snprintf(safe + n, sizeof(safe) - n, "\\x%02x", *p);
+		else
+			safe[n++] = (char)*p;
+	}
+	safe[n] = '\0';
+	if (log->use_syslog)
+		syslog(priority, "%s", safe);
+	else
+		fprintf(stderr, "%s: %s\n", log->ident, safe);
 }
 
 int asn_web_listen_parse(const char *spec, union asn_web_sockaddr *addr)
