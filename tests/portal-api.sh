@@ -262,6 +262,16 @@ req logoutpage $P --data-urlencode "csrf=$pcsrf" "$base/keluar"
 req afterpage $P "$base/ringkasan"
 [ "$code" = 303 ]; ok $? "no page after logout ($code)"
 
+# --- a mailbox with BSrE mail but no account: an admin's only
+asnctl scan --user ghost@jatimprov.go.id "$top_srcdir/tests/mail/activation.eml" >/dev/null
+asnctl verifier add $sri --all >/dev/null
+login admin $sri "$good"
+req ghostadmin -b "$work/admin.jar" "$base/api/v1/users/ghost@jatimprov.go.id"
+[ "$code" = 200 ] && grep -q '"email":"ghost@jatimprov.go.id"' "$work/ghostadmin.body"; ok $? "an admin sees a mailbox without an account ($code)"
+login ghostsiti $siti "$good"
+req ghostsiti -b "$work/ghostsiti.jar" "$base/api/v1/users/ghost@jatimprov.go.id"
+[ "$code" = 404 ]; ok $? "an OPD's verifier does not ($code)"
+
 # --- found by an attacker's pass
 # a line of the log made up through the path
 req forge -X POST -H 'Origin: https://evil.example' "$base/x%0Aasn-portal:%20login%20forged@jatimprov.go.id"

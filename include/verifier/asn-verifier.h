@@ -41,7 +41,8 @@ int asn_verifier_progress_report(struct asn_store *store, const struct asn_setti
 				 struct asn_bsre_progress_report *report_r, struct asn_error *err);
 
 /* A person's status (timeline, certificate, diagnosis) as the verifier
-   may see it, the lookup audited as asn_verifier_find_user's.  Returns 1
+   may see it, the lookup audited as asn_verifier_find_user's; for an admin
+   also a mailbox with BSrE mail but no account here (by address).  Returns 1
    with *status_r (asn_bsre_status_free), 0 when there is no such person
    for this verifier, -1 on error. */
 int asn_verifier_status_load(struct asn_store *store, const struct asn_settings *set,

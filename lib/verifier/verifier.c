@@ -82,8 +82,20 @@ int asn_verifier_status_load(struct asn_store *store, const struct asn_settings 
 
 	memset(status_r, 0, sizeof(*status_r));
 	ret = asn_verifier_find_user(store, verifier, user, via, &account, err);
-	if (ret <= 0)
+	if (ret < 0)
+		return -1;
+	if (ret == 0) {
+		/* A mailbox with BSrE mail but no account here has no OPD:
+		   admins only see it (asn_verifier_sees_opd). */
+		if (!verifier->all_opd || strchr(user, '@') == NULL)
+			return 0;
+		ret = asn_bsre_status_load(store, set, user, now, status_r, err);
+		if (ret > 0 && status_r->event_count == 0) {
+			asn_bsre_status_free(status_r);
+			ret = 0;
+		}
 		return ret;
+	}
 	/* By the account's address: a NIP was looked up above. */
 	ret = asn_bsre_status_load(store, set, account.email, now, status_r, err);
 	asn_account_free(&account);
