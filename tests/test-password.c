@@ -120,6 +120,36 @@ int main(void)
 	test_scheme(&set, "SHA512-CRYPT rounds", "{SHA512-CRYPT}$6$rounds=10000$");
 	asn_settings_free(&set);
 
+	/* Default passwords: a cheaper scheme of their own, bounded by their
+	   entropy. */
+	asn_settings_init(&set);
+	tap_ok(asn_password_generated_bits(14) > 82.0 && asn_password_generated_bits(14) < 82.5,
+	       "14 generated characters carry 82.3 bits (%.2f)", asn_password_generated_bits(14));
+	tap_ok(asn_password_generated_bits(13) < 80.0, "13 carry under 80 (%.2f)",
+	       asn_password_generated_bits(13));
+	asn_settings_set(&set, "asn_default_password_scheme", "SHA512-CRYPT", &err);
+	{
+		char hash[ASN_PASSWORD_HASH_MAX];
+
+		tap_ok(asn_password_hash_default(&set, "Kt4#mPq9!zRw2x", hash, &err) == 0 &&
+		       strncmp(hash, "{SHA512-CRYPT}$6$", 17) == 0,
+		       "a default password hashed with asn_default_password_scheme");
+		tap_ok(doveadm_verify(hash, "Kt4#mPq9!zRw2x") == 0, "doveadm pw -t verifies it");
+		tap_ok(asn_password_hash(&set, "Kt4#mPq9!zRw2x", hash, &err) == 0 &&
+		       strncmp(hash, "{ARGON2ID}", 10) == 0,
+		       "a chosen password keeps asn_password_scheme");
+		asn_settings_set(&set, "asn_default_password_length", "13", &err);
+		tap_ok(asn_password_hash_default(&set, "Kt4#mPq9!zRw2", hash, &err) < 0 &&
+		       strstr(err.msg, "asn_default_password_length 13") != NULL,
+		       "a cheaper scheme with 13 characters is refused, naming the settings (%s)",
+		       err.msg);
+		asn_settings_set(&set, "asn_default_password_scheme", "", &err);
+		tap_ok(asn_password_hash_default(&set, "Kt4#mPq9!zRw2", hash, &err) == 0 &&
+		       strncmp(hash, "{ARGON2ID}", 10) == 0,
+		       "empty: default passwords get asn_password_scheme, at any length");
+	}
+	asn_settings_free(&set);
+
 	/* Hashes made by Dovecot verify with ours (other direction). */
 	tap_ok(asn_password_verify("{SHA512-CRYPT}$6$iVD1OQcbGl98Y2ca$w6qJRwfDsIcs4GJuXvbIIflGB4i3j"
 				   "/Fo3dj5oHHhhNXA7ZlBSptDkYu0fk4JflVqNCNEVreN260H9Lhj.LHRC1",

@@ -231,7 +231,7 @@ static int cmd_reset(struct asnctl *ctl, int argc, char **argv)
 		ret = asn_policy_generate(&policy, &pctx, password, &err);
 	}
 	asn_policy_deinit(&policy);
-	if (ret < 0 || asn_password_hash(&ctl->set, password, hash, &err) < 0) {
+	if (ret < 0 || asn_password_hash_default(&ctl->set, password, hash, &err) < 0) {
 		asnctl_sheet_abort(&sheet);
 		asnctl_error("%s", err.msg);
 		ret = EX_SOFTWARE;

@@ -29,6 +29,24 @@ int asn_password_random(char *out, size_t length, struct asn_error *err);
 int asn_password_hash(const struct asn_settings *set, const char *password,
 		      char out[ASN_PASSWORD_HASH_MAX], struct asn_error *err);
 
+/* Default passwords (generated, asn_default_password_length characters of
+   the alphabets above, the first a letter, all four classes present) are
+   random, not chosen: their strength is their entropy, not the hash's
+   cost.  asn_default_password_scheme may then name a cheaper scheme for
+   them alone (user-chosen passwords keep asn_password_scheme), on the
+   condition that they carry at least ASN_DEFAULT_PASSWORD_MIN_BITS.
+   Returns the bits of a generated password of LENGTH characters (the
+   four-class condition subtracted). */
+#define ASN_DEFAULT_PASSWORD_MIN_BITS 80.0
+double asn_password_generated_bits(unsigned int length);
+/* Refuses a cheaper default scheme with too short default passwords:
+   -1 with a message naming both settings. */
+int asn_password_default_scheme_check(const struct asn_settings *set, struct asn_error *err);
+/* Hashes a generated default password with asn_default_password_scheme
+   (asn_password_scheme when empty). */
+int asn_password_hash_default(const struct asn_settings *set, const char *password,
+			      char out[ASN_PASSWORD_HASH_MAX], struct asn_error *err);
+
 /* Verifies a password against a "{SCHEME}..." string: ARGON2ID, ARGON2I,
    SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, CRYPT, MD5-CRYPT.
    Returns 1 match, 0 mismatch, -1 unsupported or malformed hash. */

@@ -23,6 +23,8 @@ ASN_SETTING(asn_initial_password_ttl, ASN_SETTING_DURATION, initial_password_ttl
 	3600, 366ULL * 86400, "validity of a default password")
 ASN_SETTING(asn_password_scheme, ASN_SETTING_SCHEME, password_scheme, "ARGON2ID", 0, 0,
 	"ARGON2ID or SHA512-CRYPT")
+ASN_SETTING(asn_default_password_scheme, ASN_SETTING_STRING, default_password_scheme, "", 0, 0,
+	"scheme of generated default passwords only: ARGON2ID, SHA512-CRYPT or empty (asn_password_scheme); a cheaper one needs >= 80 bits of generated randomness")
 ASN_SETTING(asn_argon2_opslimit, ASN_SETTING_UINT, argon2_opslimit, "3", 1, 64,
 	"Argon2id passes (t)")
 ASN_SETTING(asn_argon2_memlimit, ASN_SETTING_SIZE, argon2_memlimit, "64M",

@@ -30,6 +30,7 @@ struct asn_settings {
 	unsigned int db_busy_timeout;		/* asn_db_busy_timeout, seconds */
 	unsigned int initial_password_ttl;	/* asn_initial_password_ttl, seconds */
 	enum asn_password_scheme password_scheme; /* asn_password_scheme */
+	char *default_password_scheme;		/* asn_default_password_scheme, "" = the same */
 	unsigned int argon2_opslimit;		/* asn_argon2_opslimit */
 	unsigned long long argon2_memlimit;	/* asn_argon2_memlimit, bytes */
 	unsigned int sha512_crypt_rounds;	/* asn_sha512_crypt_rounds */

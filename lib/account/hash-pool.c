@@ -41,7 +41,7 @@ static void *hash_worker(void *arg)
 		i = pool->next++;
 		pthread_mutex_unlock(&pool->lock);
 
-		if (asn_password_hash(pool->set, pool->passwords[i], pool->hashes[i], &err) < 0) {
+		if (asn_password_hash_default(pool->set, pool->passwords[i], pool->hashes[i], &err) < 0) {
 			pthread_mutex_lock(&pool->lock);
 			if (!pool->failed)
 				pool->error = err;

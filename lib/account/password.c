@@ -2,12 +2,14 @@
 #include "asn-password.h"
 
 #include <crypt.h>
+#include <math.h>
 #include <errno.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 int asn_password_lib_init(struct asn_error *err)
 {
@@ -87,10 +89,10 @@ static void random_salt_crypt(char *out, size_t len, struct asn_error *err, int 
 	out[len] = '\0';
 }
 
-int asn_password_hash(const struct asn_settings *set, const char *password,
-		      char out[ASN_PASSWORD_HASH_MAX], struct asn_error *err)
+static int hash_with(const struct asn_settings *set, enum asn_password_scheme scheme,
+		     const char *password, char out[ASN_PASSWORD_HASH_MAX], struct asn_error *err)
 {
-	switch (set->password_scheme) {
+	switch (scheme) {
 	case ASN_SCHEME_ARGON2ID: {
 		char result[crypto_pwhash_STRBYTES];
 
@@ -206,4 +208,66 @@ void asn_password_spend_verify_time(const struct asn_settings *set, const char *
 	pthread_once(&dummy_once, make_dummy_hash);
 	if (dummy_hash[0] != '\0')
 		(void)asn_password_verify(dummy_hash, password, &err);
+}
+
+int asn_password_hash(const struct asn_settings *set, const char *password,
+		      char out[ASN_PASSWORD_HASH_MAX], struct asn_error *err)
+{
+	return hash_with(set, set->password_scheme, password, out, err);
+}
+
+static enum asn_password_scheme default_scheme(const struct asn_settings *set)
+{
+	if (strcasecmp(set->default_password_scheme, "SHA512-CRYPT") == 0)
+		return ASN_SCHEME_SHA512_CRYPT;
+	if (strcasecmp(set->default_password_scheme, "ARGON2ID") == 0)
+		return ASN_SCHEME_ARGON2ID;
+	return set->password_scheme;
+}
+
+double asn_password_generated_bits(unsigned int length)
+{
+	const double upper = sizeof(ASN_GEN_UPPER) - 1, lower = sizeof(ASN_GEN_LOWER) - 1;
+	const double digit = sizeof(ASN_GEN_DIGIT) - 1, special = sizeof(ASN_GEN_SPECIAL) - 1;
+	const double all = upper + lower + digit + special;
+	double missing = 0;
+
+	if (length < 4)
+		return 0;
+	/* The share of strings (first a letter) that lack some class, by
+	   inclusion-exclusion over the classes left out; its complement is
+	   what the generator keeps. */
+	for (unsigned int mask = 1; mask < 16; mask++) {
+		double first = ((mask & 1) ? 0 : upper) + ((mask & 2) ? 0 : lower);
+		double rest = all - ((mask & 1) ? upper : 0) - ((mask & 2) ? lower : 0) -
+			((mask & 4) ? digit : 0) - ((mask & 8) ? special : 0);
+		double share = (first / (upper + lower)) * pow(rest / all, length - 1);
+
+		missing += (__builtin_popcount(mask) % 2 == 1 ? share : -share);
+	}
+	return log2(upper + lower) + (length - 1) * log2(all) + log2(1.0 - missing);
+}
+
+int asn_password_default_scheme_check(const struct asn_settings *set, struct asn_error *err)
+{
+	double bits = asn_password_generated_bits(set->default_password_length);
+
+	if (default_scheme(set) == set->password_scheme)
+		return 0;
+	if (bits < ASN_DEFAULT_PASSWORD_MIN_BITS) {
+		asn_error_set(err, "asn_default_password_scheme %s (not asn_password_scheme) needs "
+			      "default passwords of at least %.0f bits; asn_default_password_length "
+			      "%u gives %.1f", set->default_password_scheme,
+			      ASN_DEFAULT_PASSWORD_MIN_BITS, set->default_password_length, bits);
+		return -1;
+	}
+	return 0;
+}
+
+int asn_password_hash_default(const struct asn_settings *set, const char *password,
+			      char out[ASN_PASSWORD_HASH_MAX], struct asn_error *err)
+{
+	if (asn_password_default_scheme_check(set, err) < 0)
+		return -1;
+	return hash_with(set, default_scheme(set), password, out, err);
 }

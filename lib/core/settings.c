@@ -285,6 +285,13 @@ int asn_settings_parse(struct asn_settings *set, const char *name,
 
 int asn_settings_check(const struct asn_settings *set, struct asn_error *err)
 {
+	if (set->default_password_scheme[0] != '\0' &&
+	    strcasecmp(set->default_password_scheme, "ARGON2ID") != 0 &&
+	    strcasecmp(set->default_password_scheme, "SHA512-CRYPT") != 0) {
+		asn_error_set(err, "asn_default_password_scheme: '%s' is not ARGON2ID, SHA512-CRYPT "
+			      "or empty", set->default_password_scheme);
+		return -1;
+	}
 	if (set->default_password_length < set->password_min_length) {
 		asn_error_set(err, "asn_default_password_length (%u) is shorter than "
 			      "asn_password_min_length (%u)",
