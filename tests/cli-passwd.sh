@@ -81,4 +81,23 @@ chmod 1777 "$work/open"
 run 0 "reset sheet in a sticky world-writable directory (like /tmp) accepted" -- asnctl reset "$ahmad" --sheet "$work/open/reset.csv"
 [ "$(stat -c %a "$work/open/reset.csv")" = 600 ]; ok $? "that sheet is 0600"
 
+# A cheaper scheme for generated default passwords only
+grep -v '^asn_password_scheme' "$work/asnctl.conf" >"$work/cheap.conf"
+printf 'asn_password_scheme = ARGON2ID\nasn_default_password_scheme = SHA512-CRYPT\n' >>"$work/cheap.conf"
+cheap() { "$ASNCTL" -c "$work/cheap.conf" "$@"; }
+run 0 "a default password under asn_default_password_scheme" -- cheap add --opd Diskominfo --name "Uji Murah" --nip 198001012005011009 --sheet "$work/cheap.csv"
+cheapuser=$(tail -n 1 "$work/cheap.csv" | tr -d '\r' | cut -d, -f1 | cut -d';' -f1)
+newdefault=$(tail -n 1 "$work/cheap.csv" | tr -d '\r' | cut -d';' -f2 | cut -d, -f2)
+hash=$(sqlite3 "$work/db/asn.db" "select password from accounts where email = '$cheapuser'")
+case "$hash" in "{SHA512-CRYPT}"*) r=0 ;; *) r=1 ;; esac
+[ $r = 0 ] && "$DOVEADM" pw -t "$hash" -p "$newdefault" >/dev/null 2>&1; ok $? "is SHA512-CRYPT, and Dovecot verifies it"
+printf '%s\n%s\n' "$newdefault" 'Qw#7vTn4Lp9Zs' | cheap passwd "$cheapuser" --stdin >/dev/null 2>&1
+hash=$(sqlite3 "$work/db/asn.db" "select password from accounts where email = '$cheapuser'")
+case "$hash" in "{ARGON2ID}"*) r=0 ;; *) r=1 ;; esac
+ok $r "the password the user chooses gets asn_password_scheme"
+echo "asn_default_password_length = 13" >>"$work/cheap.conf"
+run 78 "13 characters are too few for the cheaper scheme" -- cheap reset "$cheapuser" --sheet "$work/cheap2.csv"
+contains "$work/stderr" "needs default passwords of at least 80 bits" "the refusal says why"
+[ ! -e "$work/cheap2.csv" ]; ok $? "and writes no sheet"
+
 tap_finish

@@ -142,7 +142,8 @@ int main(int argc, char **argv)
 			asn_settings_set(&ctl.set, "asn_db", db_override, &err);
 		}
 	}
-	if (asn_settings_check(&ctl.set, &err) < 0) {
+	if (asn_settings_check(&ctl.set, &err) < 0 ||
+	    asn_password_default_scheme_check(&ctl.set, &err) < 0) {
 		asnctl_error("%s: %s", ctl.config.source, err.msg);
 		asn_settings_free(&ctl.set);
 		return EX_CONFIG;

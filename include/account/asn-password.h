@@ -42,6 +42,14 @@ double asn_password_generated_bits(unsigned int length);
 /* Refuses a cheaper default scheme with too short default passwords:
    -1 with a message naming both settings. */
 int asn_password_default_scheme_check(const struct asn_settings *set, struct asn_error *err);
+/* asn_password_verify for a service (asn-passwdd, asn-portal) that answers
+   the same for an unknown user and a wrong password: a hash cheaper than
+   asn_password_scheme's (a default password under a cheaper
+   asn_default_password_scheme) is followed by the time of a full verify,
+   so that the time taken does not tell which accounts still have their
+   default password. */
+int asn_password_verify_service(const struct asn_settings *set, const char *stored,
+				const char *password, struct asn_error *err);
 /* Hashes a generated default password with asn_default_password_scheme
    (asn_password_scheme when empty). */
 int asn_password_hash_default(const struct asn_settings *set, const char *password,

@@ -40,7 +40,7 @@ asn_password_change(struct asn_store *store, const struct asn_settings *set,
 	}
 	snprintf(outcome->email, sizeof(outcome->email), "%s", account.email);
 
-	ret = asn_password_verify(account.password, req->current, err);
+	ret = asn_password_verify_service(set, account.password, req->current, err);
 	if (ret <= 0) {
 		asn_account_free(&account);
 		if (ret < 0) {

@@ -37,7 +37,7 @@ asn_account_login(struct asn_store *store, const struct asn_settings *set, const
 		asn_password_spend_verify_time(set, password);
 		return ASN_LOGIN_DENIED;
 	}
-	ret = asn_password_verify(account.password, password, err);
+	ret = asn_password_verify_service(set, account.password, password, err);
 	if (ret <= 0) {
 		asn_account_free(&account);
 		return ret < 0 ? ASN_LOGIN_ERROR : ASN_LOGIN_DENIED;

@@ -271,3 +271,15 @@ int asn_password_hash_default(const struct asn_settings *set, const char *passwo
 		return -1;
 	return hash_with(set, default_scheme(set), password, out, err);
 }
+
+int asn_password_verify_service(const struct asn_settings *set, const char *stored,
+				const char *password, struct asn_error *err)
+{
+	const char *prefix = set->password_scheme == ASN_SCHEME_SHA512_CRYPT ?
+		"{SHA512-CRYPT}" : "{ARGON2ID}";
+	int ret = asn_password_verify(stored, password, err);
+
+	if (strncmp(stored, prefix, strlen(prefix)) != 0)
+		asn_password_spend_verify_time(set, password);
+	return ret;
+}
