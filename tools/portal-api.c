@@ -120,7 +120,7 @@ void portal_api_user(struct portal *p, struct asn_store *store, const char *user
 	struct asn_error err;
 	int ret;
 
-	if (!portal_text_ok(user, 254)) {
+	if (!asn_web_text_ok(user, 254)) {
 		portal_api_error(MHD_HTTP_BAD_REQUEST, "bad_request", "Alamat atau NIP tidak sah.",
 				 reply);
 		return;

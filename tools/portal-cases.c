@@ -104,7 +104,7 @@ void portal_case_close(struct portal *p, struct asn_store *store, const char *id
 	}
 	asn_web_log(&p->log, LOG_INFO, "%s closed case %lld (portal)%s", caller->session.email,
 		    id, already ? ", closed already" : "");
-	if (person != NULL && portal_text_ok(person, 254))
+	if (person != NULL && asn_web_text_ok(person, 254))
 		back_to(reply, person);
 	else
 		back_to(reply, "");

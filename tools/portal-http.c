@@ -244,10 +244,11 @@ static int do_login(struct portal *p, struct asn_store *store, struct portal_cal
 	const char *message = NULL, *code = NULL;
 	unsigned int status = MHD_HTTP_FORBIDDEN;
 	time_t now = asn_now();
+	bool by_address;
 	int ret = 0;
 
 	if (user_in == NULL || password == NULL || user_in[0] == '\0' || password[0] == '\0' ||
-	    !portal_text_ok(user_in, PORTAL_VALUE_MAX)) {
+	    !asn_web_text_ok(user_in, PORTAL_VALUE_MAX)) {
 		message = "Isi alamat email dan kata sandi.";
 		status = MHD_HTTP_BAD_REQUEST;
 		code = "bad_request";
@@ -258,7 +259,8 @@ static int do_login(struct portal *p, struct asn_store *store, struct portal_cal
 	/* Only the address: with the NIP too, the shared count of an
 	   account's names would tell which NIP is whose (the 429 of one
 	   after failures of the other). */
-	if (strchr(user, '@') == NULL)
+	by_address = strchr(user, '@') != NULL;
+	if (!by_address)
 		snprintf(key, sizeof(key), "n:%s", user);
 	else if (asn_account_limit_key(store, user, key, sizeof(key), &err) < 0)
 		goto error;
@@ -288,29 +290,23 @@ static int do_login(struct portal *p, struct asn_store *store, struct portal_cal
 		code = "unavailable";
 		goto refused;
 	}
-	if (strchr(user, '@') == NULL) {
+	if (by_address) {
+		result = asn_account_login(store, &p->set, user, password, &account, &err);
+	} else {
 		asn_password_spend_verify_time(&p->set, password);
 		result = ASN_LOGIN_DENIED;
-	} else {
-		result = asn_account_login(store, &p->set, user, password, &account, &err);
 	}
 	sem_post(&p->work_slots);
 	switch (result) {
 	case ASN_LOGIN_OK:
 		break;
 	case ASN_LOGIN_DENIED:
+		/* (a client over its limit was refused before the verify) */
 		asn_web_limits_fail_client(p->limits, caller->client, now);
-		asn_web_log(&p->log, LOG_NOTICE, "%u login %s: unknown user or wrong password "
-			    "(client %s)", client_wait > 0 ? 429U : 403U, user, caller->client);
-		if (client_wait > 0) {
-			reply->retry_after = client_wait;
-			message = msg_limit;
-			status = MHD_HTTP_TOO_MANY_REQUESTS;
-			code = "rate_limited";
-		} else {
-			message = msg_denied;
-			code = "denied";
-		}
+		asn_web_log(&p->log, LOG_NOTICE, "403 login %s: unknown user or wrong password "
+			    "(client %s)", user, caller->client);
+		message = msg_denied;
+		code = "denied";
 		goto refused;
 	case ASN_LOGIN_DISABLED:
 		asn_web_limits_release(p->limits, key);
@@ -351,11 +347,7 @@ static int do_login(struct portal *p, struct asn_store *store, struct portal_cal
 		asn_account_free(&account);
 		asn_verifier_free(&verifier);
 		reply->retry_after = 60;
-		if (api)
-			portal_api_error(MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", msg_busy, reply);
-		else
-			portal_page_login(p, caller, msg_busy, MHD_HTTP_SERVICE_UNAVAILABLE, reply);
-		return -1;
+		goto unavailable;
 	}
 	caller->verifier = verifier;
 	caller->has_session = true;
@@ -368,6 +360,7 @@ error:
 	asn_web_log(&p->log, LOG_ERR, "503 login %s: %s", user_in != NULL ? user : "",
 		    err.msg);
 	reply->retry_after = 5;
+unavailable:
 	if (api)
 		portal_api_error(MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", msg_busy, reply);
 	else
@@ -473,7 +466,7 @@ static void tokens(struct portal *p, struct asn_store *store, const char *url, b
 	if (post && strcmp(url, "/token") == 0) {
 		const char *name = portal_request_field(req, "name");
 
-		if (name == NULL || !portal_text_ok(name, ASN_API_TOKEN_NAME_MAX) ||
+		if (name == NULL || !asn_web_text_ok(name, ASN_API_TOKEN_NAME_MAX) ||
 		    name[0] == '\0') {
 			message = "Nama token: 1 sampai 64 karakter.";
 		} else if (!password_again(p, store, caller, portal_request_field(req, "password"),

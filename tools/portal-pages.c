@@ -420,7 +420,7 @@ void portal_page_person(struct portal *p, struct asn_store *store, const char *u
 	struct asn_str *out = &reply->body;
 	int ret;
 
-	if (!portal_text_ok(user, 254)) {
+	if (!asn_web_text_ok(user, 254)) {
 		portal_page_error(caller, MHD_HTTP_BAD_REQUEST, "Alamat atau NIP tidak sah.", reply);
 		return;
 	}

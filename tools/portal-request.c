@@ -8,11 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-bool portal_text_ok(const char *value, size_t max)
-{
-	return asn_web_text_ok(value, max);
-}
-
 static void refuse(struct portal_request *req, const char *message)
 {
 	if (req->fields.error[0] == '\0')
@@ -105,7 +100,7 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind ASN_UNUSED,
 			name = *a;
 	}
 	if (name == NULL) {
-		if (portal_text_ok(key, 31))
+		if (asn_web_text_ok(key, 31))
 			snprintf(c->error, c->size, "Parameter tidak dikenal: %s.", key);
 		else
 			snprintf(c->error, c->size, "Parameter tidak dikenal.");
@@ -117,7 +112,7 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind ASN_UNUSED,
 			return MHD_NO;
 		}
 	}
-	if (value != NULL && !portal_text_ok(value, PORTAL_VALUE_MAX)) {
+	if (value != NULL && !asn_web_text_ok(value, PORTAL_VALUE_MAX)) {
 		snprintf(c->error, c->size, "Nilai parameter %s tidak sah (terlalu panjang atau "
 			 "bukan teks UTF-8).", name);
 		return MHD_NO;

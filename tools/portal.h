@@ -85,8 +85,6 @@ const char *portal_request_field(const struct portal_request *req, const char *n
    false with a message in error_r (Bahasa Indonesia). */
 bool portal_query_check(struct MHD_Connection *conn, const char *const *allowed,
 			char *error_r, size_t size);
-/* A value good as text: UTF-8, no control characters, at most MAX bytes. */
-bool portal_text_ok(const char *value, size_t max);
 
 /* Replies (portal-http.c). */
 struct portal_reply {
