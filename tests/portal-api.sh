@@ -6,32 +6,9 @@
 # CSV, and what the log must never hold.
 . "$top_srcdir/tests/tap.sh"
 tap_setup
-portal="$top_builddir/tools/asn-portal"
-db="$work/db/asn.db"
-q() { sqlite3 "$db" "$1"; }
-printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_trust = authres\n" >>"$work/asnctl.conf"
-
-asnctl init >/dev/null
-asnctl import --opd Diskominfo --sheet "$work/sheet.csv" "$top_srcdir/tests/data/diskominfo.csv" >/dev/null
-asnctl add --opd BKD --name "Budi Santoso" --nip 198001012005011001 --sheet "$work/sheet2.csv" >/dev/null
-asnctl scan "$top_srcdir/tests/mail" >/dev/null
-# pw_of EMAIL: the default password from the import's sheets
-pw_of() { grep -h "^$1[;,]" "$work/sheet.csv" "$work/sheet2.csv" | cut -d';' -f2 | cut -d, -f2; }
-# set_pw EMAIL NEW: the owner changes the default password
-set_pw() { printf '%s\n%s\n' "$(pw_of "$1")" "$2" | asnctl passwd "$1" --stdin >/dev/null; }
-
-siti=siti.rahma@jatimprov.go.id		# verifier of Diskominfo
-budi=budi.santoso@jatimprov.go.id	# verifier of BKD
-ahmad=ahmad.fauzi@jatimprov.go.id	# verifier, still on the default password
+. "$top_srcdir/tests/portal-env.sh"
 sri=sri.wahyuni@jatimprov.go.id		# no verifier
-good='Kq#9zVw2Lp7Xm'
-set_pw $siti "$good"
-set_pw $budi "$good"
 set_pw $sri "$good"
-asnctl verifier add $siti --opd Diskominfo >/dev/null
-asnctl verifier add $budi --opd BKD >/dev/null
-asnctl verifier add $ahmad --opd Diskominfo >/dev/null
-[ "$(q "select count(*) from verifiers")" = 3 ]; ok $? "fixture: three verifiers"
 
 cat >>"$work/asnctl.conf" <<CONF
 asn_portal_max_user_failures = 4
@@ -39,20 +16,7 @@ asn_portal_failure_window = 10m
 asn_portal_trusted_proxies = 127.0.0.3
 asn_portal_request_timeout = 10s
 CONF
-port=$(( 30000 + ($$ * 17) % 20000 ))
-base="http://127.0.0.1:$port"
-# ASN_PASSWDD_WRAPPER: valgrind, by run-tests, as for asn-passwdd.
-${ASN_PASSWDD_WRAPPER:-} "$portal" -c "$work/asnctl.conf" --listen "127.0.0.1:$port" 2>"$work/portal.log" &
-portal_pid=$!
-trap 'kill $portal_pid 2>/dev/null; wait $portal_pid 2>/dev/null; rm -rf "$work"' EXIT
-started=1
-for i in $(seq 1 300); do
-	curl -s -o /dev/null "$base/gaya.css" && { started=0; break; }
-	kill -0 $portal_pid 2>/dev/null || break
-	sleep 0.1
-done
-ok $started "asn-portal starts and answers"
-[ $started = 0 ] || sed 's/^/# /' "$work/portal.log" | head -20
+portal_start $(( 30000 + ($$ * 17) % 20000 ))
 
 # req NAME CURL-ARGS...: status in $code, body in $work/NAME.body, headers
 # in $work/NAME.hdr

@@ -9,7 +9,6 @@
 tap_setup
 e2e_node=${ASN_E2E_NODE:-$top_srcdir/_e2e-node}
 shots=${ASN_E2E_ARTIFACTS:-$top_builddir/tests/e2e-artifacts}
-portal="$top_builddir/tools/asn-portal"
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v node >/dev/null || missing="$missing nodejs"
@@ -22,39 +21,9 @@ installed=$(sed -n 's/^ *"version": "\(.*\)",*$/\1/p' "$e2e_node/node_modules/pl
 [ -n "$pinned" ] && [ "$installed" = "$pinned" ]
 ok $? "playwright-core $installed is the version tests/e2e/package-lock.json pins ($pinned; node $(node --version))"
 
-# the fixture: two OPDs, BSrE events, three verifiers (as portal-api.sh)
-db="$work/db/asn.db"
-printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_trust = authres\n" >>"$work/asnctl.conf"
-asnctl init >/dev/null
-asnctl import --opd Diskominfo --sheet "$work/sheet.csv" "$top_srcdir/tests/data/diskominfo.csv" >/dev/null
-asnctl add --opd BKD --name "Budi Santoso" --nip 198001012005011001 --sheet "$work/sheet2.csv" >/dev/null
-asnctl scan "$top_srcdir/tests/mail" >/dev/null
-pw_of() { grep -h "^$1[;,]" "$work/sheet.csv" "$work/sheet2.csv" | cut -d';' -f2 | cut -d, -f2; }
-set_pw() { printf '%s\n%s\n' "$(pw_of "$1")" "$2" | asnctl passwd "$1" --stdin >/dev/null; }
-siti=siti.rahma@jatimprov.go.id		# verifier of Diskominfo
-budi=budi.santoso@jatimprov.go.id	# verifier of BKD
-ahmad=ahmad.fauzi@jatimprov.go.id	# verifier, still on the default password
-good='Kq#9zVw2Lp7Xm'
-set_pw $siti "$good"
-set_pw $budi "$good"
-asnctl verifier add $siti --opd Diskominfo >/dev/null
-asnctl verifier add $budi --opd BKD >/dev/null
-asnctl verifier add $ahmad --opd Diskominfo >/dev/null
-[ "$(sqlite3 "$db" "select count(*) from verifiers")" = 3 ]; ok $? "fixture: three verifiers"
+. "$top_srcdir/tests/portal-env.sh"
 
-port=$(( 30000 + ($$ * 17 + 9) % 20000 ))
-base="http://127.0.0.1:$port"
-"$portal" -c "$work/asnctl.conf" --listen "127.0.0.1:$port" 2>"$work/portal.log" &
-portal_pid=$!
-trap 'kill $portal_pid 2>/dev/null; wait $portal_pid 2>/dev/null; rm -rf "$work"' EXIT
-started=1
-for i in $(seq 1 300); do
-	curl -s -o /dev/null "$base/gaya.css" && { started=0; break; }
-	kill -0 $portal_pid 2>/dev/null || break
-	sleep 0.1
-done
-ok $started "asn-portal starts and answers"
-[ $started = 0 ] || { sed 's/^/# /' "$work/portal.log" | head -20; tap_finish; }
+portal_start $(( 30000 + ($$ * 17 + 9) % 20000 )) || tap_finish
 
 mkdir -p "$shots"
 rm -f "$shots"/portal-*.png
