@@ -147,3 +147,10 @@ void asn_bsre_recorder_track_delivery(struct mail_deliver_context *ctx)
 	config_free(&cfg);
 	event_unref(&event);
 }
+
+/* The PostgreSQL connection asn_bsre_record keeps goes with the recorder:
+   at dlclose (the plugin's deinit) or the process's end. */
+static void __attribute__((destructor)) recorder_unload(void)
+{
+	asn_bsre_record_close();
+}

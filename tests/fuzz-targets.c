@@ -164,7 +164,8 @@ static void fuzz_settings(const uint8_t *data, size_t size)
 }
 
 /* doveconf's answer, read as either Dovecot line prints it: accepted
-   settings have passed the plugins' checks (asn_db absolute), a refusal
+   settings have passed the plugins' checks (asn_db an absolute path or a
+   PostgreSQL connection), a refusal
    says why. */
 static void fuzz_doveconf(const uint8_t *data, size_t size)
 {
@@ -179,7 +180,8 @@ static void fuzz_doveconf(const uint8_t *data, size_t size)
 		err.msg[0] = '\0';
 		if (asn_doveconf_parse(&set, "doveconf", sections[i], (const char *)data, size,
 				       &err) == 0) {
-			if (set.db == NULL || set.db[0] != '/')
+			if (set.db == NULL ||
+			    (set.db[0] != '/' && !asn_settings_db_is_pgsql(set.db)))
 				abort();
 		} else if (err.msg[0] == '\0' || set.db != NULL) {
 			abort();

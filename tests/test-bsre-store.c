@@ -218,7 +218,7 @@ static void test_unverified(struct asn_store *store)
 static void test_concurrent_spool(const struct asn_settings *set, const char *bsre_path)
 {
 	enum { WRITERS = 6, EACH = 60 };
-	char *spool = asn_bsre_spool_path(bsre_path);
+	char *spool = asn_xasprintf("%s.spool", bsre_path);
 	struct asn_bsre_replay_stats stats, total = { 0, 0, 0 };
 	struct asn_store *store;
 	struct asn_error err = { .msg = "" };
@@ -278,7 +278,7 @@ static void test_concurrent_spool(const struct asn_settings *set, const char *bs
    failures are reported, not dropped, and the event stays recorded. */
 static void test_record_aftercare(const struct asn_settings *set, const char *bsre_path)
 {
-	char *spool = asn_bsre_spool_path(bsre_path);
+	char *spool = asn_xasprintf("%s.spool", bsre_path);
 	char replaying[700], name[300];
 	struct asn_bsre_record_result result;
 	struct asn_bsre_spooled ev;
@@ -334,7 +334,7 @@ int main(void)
 	asn_settings_set(&set, "asn_db", path, &err);
 	asn_settings_set(&set, "asn_db_busy_timeout", "1s", &err);
 	snprintf(bsre, sizeof(bsre), "%s/bsre/bsre.db", dir);
-	spool = asn_bsre_spool_path(bsre);
+	spool = asn_xasprintf("%s.spool", bsre);
 
 	test_spool_lines();
 

@@ -379,12 +379,7 @@ static int cmd_replay(struct asnctl *ctl, int argc, char **argv)
 		return asnctl_usage(&asnctl_cmd_replay);
 	if ((ret = asnctl_open_store(ctl, true, &store)) != EX_OK)
 		return ret;
-	{
-		char *bsre_db = asn_settings_bsre_db(&ctl->set);
-
-		spool = asn_bsre_spool_path(bsre_db);
-		free(bsre_db);
-	}
+	spool = asn_settings_bsre_spool(&ctl->set);
 	ret = asn_bsre_spool_replay(store, spool, &stats, &err);
 	asn_store_close(&store);
 	if (ret < 0) {

@@ -37,7 +37,7 @@ static int cmd_init(struct asnctl *ctl, int argc, char **argv)
 		printf("%s: up to date (schema version %d)\n", ctl->set.db, from);
 	{
 		char *bsre_db = asn_settings_bsre_db(&ctl->set);
-		char *spool = asn_bsre_spool_path(bsre_db);
+		char *spool = asn_settings_bsre_spool(&ctl->set);
 
 		printf("%s: BSrE events, schema version %d\n", bsre_db, ASN_BSRE_SCHEMA_VERSION);
 		/* room for the spool when the disk fills up */

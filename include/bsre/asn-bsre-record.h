@@ -22,5 +22,8 @@ struct asn_bsre_record_result {
 };
 int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spooled *event,
 		    struct asn_bsre_record_result *result_r, struct asn_error *err);
+/* Closes the connection asn_bsre_record keeps (PostgreSQL), at the
+   process's end. */
+void asn_bsre_record_close(void);
 
 #endif

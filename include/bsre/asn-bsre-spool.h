@@ -13,8 +13,7 @@
    "<asn_bsre_db>.spool", one line per event, and is replayed by the next
    successful recording or by `asnctl replay`. */
 
-/* The spool of the BSrE database path.  Caller frees. */
-char *asn_bsre_spool_path(const char *db);
+/* Its path: asn_settings_bsre_spool. */
 
 /* One spooled event: the line format is versioned and tab-separated with
    \\, \t, \n and \r escaped; it carries only what the store would. */

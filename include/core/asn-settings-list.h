@@ -14,7 +14,7 @@
 #endif
 
 ASN_SETTING(asn_db, ASN_SETTING_STRING, db, ASN_DEFAULT_DB, 0, 0,
-	"path of the SQLite database")
+	"SQLite database path, or a PostgreSQL connection (postgresql://...)")
 ASN_SETTING(asn_domain, ASN_SETTING_STRING, domain, "", 0, 0,
 	"mail domain of derived addresses (first.last@DOMAIN)")
 ASN_SETTING(asn_db_busy_timeout, ASN_SETTING_DURATION, db_busy_timeout, "5s", 0, 600,
@@ -123,6 +123,8 @@ ASN_SETTING(asn_bsre_db, ASN_SETTING_STRING, bsre_db, "", 0, 0,
 	"BSrE events database, written by deliveries (empty: bsre/bsre.db beside asn_db)")
 ASN_SETTING(asn_bsre_subjects, ASN_SETTING_STRING, bsre_subjects, ASN_BSRE_DEFAULT_SUBJECTS, 0, 0,
 	"subject patterns after the [BSrE] tag: EVENT:word|word; ... (first match wins)")
+ASN_SETTING(asn_bsre_spool, ASN_SETTING_STRING, bsre_spool, "", 0, 0,
+	"file where deliveries keep BSrE events the database could not take (empty: asn_bsre_db.spool; on PostgreSQL /var/lib/dovecot-asn/bsre/events.spool)")
 ASN_SETTING(asn_bsre_busy_timeout, ASN_SETTING_DURATION, bsre_busy_timeout, "1s", 0, 60,
 	"how long a delivery waits for a locked database before spooling the event")
 ASN_SETTING(asn_case_notice_hold, ASN_SETTING_DURATION, case_notice_hold, "7d", 0,

@@ -9,6 +9,8 @@
    from the plugin {} block, the tools from `key = value` files. */
 
 #define ASN_DEFAULT_DB "/var/lib/dovecot-asn/asn.db"
+/* where deliveries spool events when PostgreSQL cannot take them */
+#define ASN_DEFAULT_PG_SPOOL "/var/lib/dovecot-asn/bsre/events.spool"
 
 /* The subject patterns of BSrE mails (asn_bsre_subjects), in match order:
    "Reset Passphrase" is a reset, not a set-passphrase mail. */
@@ -78,6 +80,7 @@ struct asn_settings {
 	unsigned int bsre_passphrase_ttl;	/* asn_bsre_passphrase_ttl */
 	unsigned int bsre_expiry_warning;	/* asn_bsre_expiry_warning */
 	char *bsre_db;				/* asn_bsre_db, "" = beside asn_db */
+	char *bsre_spool;			/* asn_bsre_spool, "" = beside the events */
 	char *bsre_subjects;			/* asn_bsre_subjects: EVENT:word|word; ... */
 	unsigned int bsre_busy_timeout;		/* asn_bsre_busy_timeout, seconds */
 	unsigned long long bsre_body_max;	/* asn_bsre_body_max, bytes */
@@ -153,7 +156,14 @@ int asn_parse_bool(const char *str, bool *value_r);
 /* The value of def in set as an admin would write it (durations in
    seconds, sizes in bytes).  Caller frees. */
 char *asn_settings_value(const struct asn_settings *set, const struct asn_setting_def *def);
-/* asn_bsre_db, or "DIR/bsre/bsre.db" for asn_db "DIR/FILE".  Caller frees. */
+/* asn_db names a PostgreSQL database (a postgresql:// URI or libpq's
+   key=value form) rather than an SQLite file. */
+bool asn_settings_db_is_pgsql(const char *db);
+/* asn_bsre_db, or "DIR/bsre/bsre.db" for asn_db "DIR/FILE"; on
+   PostgreSQL asn_db itself (the events are a schema of that database;
+   asn_bsre_db is then the connection deliveries use).  Caller frees. */
 char *asn_settings_bsre_db(const struct asn_settings *set);
+/* asn_bsre_spool, or where it is by default.  Caller frees. */
+char *asn_settings_bsre_spool(const struct asn_settings *set);
 
 #endif

@@ -62,6 +62,9 @@ enum asn_store_status asn_store_error_status(const struct asn_error *err);
 int asn_store_open(const struct asn_settings *set, bool writable,
 		   struct asn_store **store_r, struct asn_error *err);
 void asn_store_close(struct asn_store **store);
+/* Whether an open store can still be used: false once a PostgreSQL
+   connection broke or the server ended it (SQLite: always true). */
+bool asn_store_alive(struct asn_store *store);
 
 /* Creates the database (directory 0750, file 0640) or upgrades it to
    ASN_SCHEMA_VERSION.  `group` (may be NULL) becomes the group of both.

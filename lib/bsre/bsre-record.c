@@ -6,18 +6,65 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* PostgreSQL: the delivery process keeps its connection between BSrE
+   mails (a connect costs several round trips and an authentication; the
+   statement, one).  SQLite is opened per mail: a file, no cost to keep. */
+static struct asn_store *kept_store;
+static char *kept_conninfo;
+
+void asn_bsre_record_close(void)
+{
+	asn_store_close(&kept_store);
+	free(kept_conninfo);
+	kept_conninfo = NULL;
+}
+
+static int store_get(const struct asn_settings *set, struct asn_store **store_r,
+		     struct asn_error *err)
+{
+	char *conninfo;
+
+	if (!asn_settings_db_is_pgsql(set->db))
+		return asn_store_open_bsre(set, store_r, err);
+	conninfo = asn_settings_bsre_db(set);
+	if (kept_store != NULL && strcmp(kept_conninfo, conninfo) == 0 &&
+	    asn_store_alive(kept_store)) {
+		free(conninfo);
+		*store_r = kept_store;
+		return 0;
+	}
+	asn_bsre_record_close();
+	if (asn_store_open_bsre(set, store_r, err) < 0) {
+		free(conninfo);
+		return -1;
+	}
+	kept_store = *store_r;
+	kept_conninfo = conninfo;
+	return 0;
+}
+
+/* Closes what store_get opened, except the kept connection while it
+   works: one that failed is dropped, the next mail connects again. */
+static void store_put(struct asn_store **store, bool failed)
+{
+	if (*store == NULL)
+		return;
+	if (*store != kept_store)
+		asn_store_close(store);
+	else if (failed)
+		asn_bsre_record_close();
+	*store = NULL;
+}
+
 int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spooled *event,
 		    struct asn_bsre_record_result *result, struct asn_error *err)
 {
 	struct asn_store *store = NULL;
-	char *bsre_db = asn_settings_bsre_db(set);
-	char *spool = asn_bsre_spool_path(bsre_db);
+	char *spool = asn_settings_bsre_spool(set);
 	int added = -1;
 
-	free(bsre_db);
-
 	memset(result, 0, sizeof(*result));
-	if (asn_store_open_bsre(set, &store, &result->store_error) == 0) {
+	if (store_get(set, &store, &result->store_error) == 0) {
 		added = asn_store_bsre_event_add(store, event->email, &event->mail,
 						 event->received_at, event->source,
 						 &result->store_error);
@@ -37,11 +84,11 @@ int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spoole
 		/* space is back after a full disk: hold some back again */
 		result->reserve_failed =
 			asn_bsre_spool_reserve_ensure(spool, &result->reserve_error) < 0;
-		asn_store_close(&store);
+		store_put(&store, result->replay_failed);
 		free(spool);
 		return 0;
 	}
-	asn_store_close(&store);
+	store_put(&store, true);
 	if (asn_bsre_spool_append(spool, event, &result->used_reserve, err) < 0) {
 		asn_error_prefix(err, "%s; and spooling failed: ", result->store_error.msg);
 		free(spool);

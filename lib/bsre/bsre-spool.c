@@ -19,11 +19,6 @@
 /* DKIM facts hold a header of up to 64 KB, escaped */
 #define SPOOL_LINE_MAX (256 * 1024)
 
-char *asn_bsre_spool_path(const char *db)
-{
-	return asn_xasprintf("%s.spool", db);
-}
-
 static void append_escaped(struct asn_str *out, const char *s)
 {
 	asn_str_append_c(out, '\t');

@@ -321,8 +321,9 @@ int asn_settings_check(const struct asn_settings *set, struct asn_error *err)
 			      "authserv-id of this site's Authentication-Results)", set->bsre_trust);
 		return -1;
 	}
-	if (set->db[0] != '/') {
-		asn_error_set(err, "asn_db '%s' must be an absolute path", set->db);
+	if (set->db[0] != '/' && !asn_settings_db_is_pgsql(set->db)) {
+		asn_error_set(err, "asn_db '%s' must be an absolute path or a PostgreSQL "
+			      "connection (postgresql://... or host=... dbname=...)", set->db);
 		return -1;
 	}
 	return 0;
@@ -351,12 +352,23 @@ char *asn_settings_value(const struct asn_settings *set, const struct asn_settin
 	return asn_xstrdup("?");
 }
 
+bool asn_settings_db_is_pgsql(const char *db)
+{
+	/* asn_db is otherwise an absolute path, so anything else with an '='
+	   is libpq's key=value form. */
+	if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0)
+		return true;
+	return db[0] != '/' && strchr(db, '=') != NULL;
+}
+
 char *asn_settings_bsre_db(const struct asn_settings *set)
 {
 	const char *slash;
 
 	if (set->bsre_db != NULL && set->bsre_db[0] != '\0')
 		return asn_xstrdup(set->bsre_db);
+	if (asn_settings_db_is_pgsql(set->db))
+		return asn_xstrdup(set->db);
 	slash = strrchr(set->db, '/');
 	if (slash == NULL)
 		return asn_xstrdup("bsre/bsre.db");
@@ -379,4 +391,19 @@ int asn_settings_load(struct asn_settings *set, asn_settings_lookup_func *lookup
 		}
 	}
 	return 0;
+}
+
+char *asn_settings_bsre_spool(const struct asn_settings *set)
+{
+	char *bsre_db;
+	char *spool;
+
+	if (set->bsre_spool != NULL && set->bsre_spool[0] != '\0')
+		return asn_xstrdup(set->bsre_spool);
+	if (asn_settings_db_is_pgsql(set->db))
+		return asn_xstrdup(ASN_DEFAULT_PG_SPOOL);
+	bsre_db = asn_settings_bsre_db(set);
+	spool = asn_xasprintf("%s.spool", bsre_db);
+	free(bsre_db);
+	return spool;
 }

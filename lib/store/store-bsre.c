@@ -1,28 +1,28 @@
-/* BSrE events in the SQLite store. */
+/* BSrE events in the store. */
 #include "store-private.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void bind_optional(sqlite3_stmt *stmt, int idx, bool present, const char *value)
+static void bind_optional(struct asn_db_stmt *stmt, int idx, bool present, const char *value)
 {
 	if (present)
-		asn_store_bind_text(stmt, idx, value);
+		asn_db_bind_text(stmt, idx, value);
 	else
-		sqlite3_bind_null(stmt, idx);
+		asn_db_bind_null(stmt, idx);
 }
 
 int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 			     const struct asn_bsre_mail *mail, time_t received_at,
 			     const char *source, struct asn_error *err)
 {
-	sqlite3_stmt *stmt;
+	struct asn_db_stmt *stmt;
 	bool cert = mail->has_certificate;
 
 	if (asn_store_attach_bsre(store, err) < 0)
 		return -1;
-	if (asn_store_prepare(store,
-		"INSERT INTO bsre.bsre_events (email, message_key, type, received_at, trusted, "
+	if (asn_db_prepare(store,
+		"INSERT INTO asn_bsre.bsre_events (email, message_key, type, received_at, trusted, "
 		"subject, sender, source, recorded_at, cert_serial, cert_common_name, "
 		"cert_organization, cert_valid_until, replayed, trusted_by, unverified, "
 		"trust_reason, dkim_facts) "
@@ -30,128 +30,120 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 		"?16, ?17, ?18) "
 		"ON CONFLICT (email, message_key) DO NOTHING", &stmt, err) < 0)
 		return -1;
-	asn_store_bind_text(stmt, 1, email);
-	asn_store_bind_text(stmt, 2, mail->message_key);
-	asn_store_bind_text(stmt, 3, asn_bsre_event_name(mail->event));
-	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)received_at);
-	sqlite3_bind_int(stmt, 5, mail->trusted ? 1 : 0);
-	asn_store_bind_text(stmt, 6, mail->subject);
-	asn_store_bind_text(stmt, 7, mail->sender);
-	asn_store_bind_text(stmt, 8, source);
-	sqlite3_bind_int64(stmt, 9, (sqlite3_int64)asn_now());
+	asn_db_bind_text(stmt, 1, email);
+	asn_db_bind_text(stmt, 2, mail->message_key);
+	asn_db_bind_text(stmt, 3, asn_bsre_event_name(mail->event));
+	asn_db_bind_int(stmt, 4, received_at);
+	asn_db_bind_int(stmt, 5, mail->trusted ? 1 : 0);
+	asn_db_bind_text(stmt, 6, mail->subject);
+	asn_db_bind_text(stmt, 7, mail->sender);
+	asn_db_bind_text(stmt, 8, source);
+	asn_db_bind_int(stmt, 9, asn_now());
 	bind_optional(stmt, 10, cert, mail->certificate.serial);
 	bind_optional(stmt, 11, cert, mail->certificate.common_name);
 	bind_optional(stmt, 12, cert, mail->certificate.organization);
 	bind_optional(stmt, 13, cert, mail->certificate.valid_until);
-	sqlite3_bind_int(stmt, 14, mail->replayed ? 1 : 0);
-	asn_store_bind_text(stmt, 15, mail->trusted ? mail->trusted_by : "");
-	sqlite3_bind_int(stmt, 16, mail->unverified ? 1 : 0);
-	asn_store_bind_text(stmt, 17, mail->trust_reason);
+	asn_db_bind_int(stmt, 14, mail->replayed ? 1 : 0);
+	asn_db_bind_text(stmt, 15, mail->trusted ? mail->trusted_by : "");
+	asn_db_bind_int(stmt, 16, mail->unverified ? 1 : 0);
+	asn_db_bind_text(stmt, 17, mail->trust_reason);
 	bind_optional(stmt, 18, mail->unverified && mail->dkim_facts != NULL, mail->dkim_facts);
-	if (asn_store_step_done(store, stmt, "recording a BSrE event", err) < 0)
+	if (asn_db_done(stmt, "recording a BSrE event", err) < 0)
 		return -1;
-	return sqlite3_changes(store->db) > 0 ? 1 : 0;
-}
-
-static const char *column_text(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-
-	return text == NULL ? "" : (const char *)text;
+	return store->changes > 0 ? 1 : 0;
 }
 
 int asn_store_bsre_event_retrust(struct asn_store *store, const char *email,
 				 const char *message_key, const struct asn_bsre_mail *verdict,
 				 struct asn_error *err)
 {
-	sqlite3_stmt *stmt;
+	struct asn_db_stmt *stmt;
 
 	if (asn_store_attach_bsre(store, err) < 0)
 		return -1;
-	if (asn_store_prepare(store,
-		"UPDATE bsre.bsre_events SET trusted = ?3, replayed = ?4, trusted_by = ?5, "
+	if (asn_db_prepare(store,
+		"UPDATE asn_bsre.bsre_events SET trusted = ?3, replayed = ?4, trusted_by = ?5, "
 		"unverified = ?6, trust_reason = ?7, dkim_facts = ?8 "
 		"WHERE email = lower(?1) AND message_key = ?2 AND "
 		"(trusted, replayed, trusted_by, unverified, trust_reason, "
-		" coalesce(dkim_facts, '')) IS NOT (?3, ?4, ?5, ?6, ?7, coalesce(?8, ''))",
+		" coalesce(dkim_facts, '')) IS DISTINCT FROM (?3, ?4, ?5, ?6, ?7, coalesce(?8, ''))",
 		&stmt, err) < 0)
 		return -1;
-	asn_store_bind_text(stmt, 1, email);
-	asn_store_bind_text(stmt, 2, message_key);
-	sqlite3_bind_int(stmt, 3, verdict->trusted ? 1 : 0);
-	sqlite3_bind_int(stmt, 4, verdict->replayed ? 1 : 0);
-	asn_store_bind_text(stmt, 5, verdict->trusted ? verdict->trusted_by : "");
-	sqlite3_bind_int(stmt, 6, verdict->unverified ? 1 : 0);
-	asn_store_bind_text(stmt, 7, verdict->trust_reason);
+	asn_db_bind_text(stmt, 1, email);
+	asn_db_bind_text(stmt, 2, message_key);
+	asn_db_bind_int(stmt, 3, verdict->trusted ? 1 : 0);
+	asn_db_bind_int(stmt, 4, verdict->replayed ? 1 : 0);
+	asn_db_bind_text(stmt, 5, verdict->trusted ? verdict->trusted_by : "");
+	asn_db_bind_int(stmt, 6, verdict->unverified ? 1 : 0);
+	asn_db_bind_text(stmt, 7, verdict->trust_reason);
 	bind_optional(stmt, 8, verdict->unverified && verdict->dkim_facts != NULL,
 		      verdict->dkim_facts);
-	if (asn_store_step_done(store, stmt, "updating a BSrE event's trust", err) < 0)
+	if (asn_db_done(stmt, "updating a BSrE event's trust", err) < 0)
 		return -1;
-	return sqlite3_changes(store->db) > 0 ? 1 : 0;
+	return store->changes > 0 ? 1 : 0;
 }
 
 int asn_store_bsre_unverified(struct asn_store *store, asn_bsre_unverified_callback *callback,
 			      void *context, struct asn_error *err)
 {
-	sqlite3_stmt *stmt;
+	struct asn_db_stmt *stmt;
 	int rc, ret = 0;
 
 	if (asn_store_attach_bsre(store, err) < 0)
 		return -1;
-	if (asn_store_prepare(store,
-		"SELECT email, message_key, dkim_facts FROM bsre.bsre_events "
+	if (asn_db_prepare(store,
+		"SELECT email, message_key, dkim_facts FROM asn_bsre.bsre_events "
 		"WHERE unverified = 1 ORDER BY received_at, id", &stmt, err) < 0)
 		return -1;
-	while (ret == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const unsigned char *facts = sqlite3_column_text(stmt, 2);
-
-		ret = callback(column_text(stmt, 0), column_text(stmt, 1),
-			       (const char *)facts, context);
+	while (ret == 0 && (rc = asn_db_step(stmt, "reading unverified BSrE events", err)) > 0) {
+		ret = callback(asn_db_column_text(stmt, 0), asn_db_column_text(stmt, 1),
+			       asn_db_column_is_null(stmt, 2) ? NULL :
+			       asn_db_column_text(stmt, 2), context);
 	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sqlite3_finalize(stmt);
-		return asn_store_fail(store, rc, "reading unverified BSrE events", err);
+	if (ret == 0 && rc < 0) {
+		asn_db_finalize(&stmt);
+		return -1;
 	}
-	sqlite3_finalize(stmt);
+	asn_db_finalize(&stmt);
 	return ret;
 }
 
 int asn_store_bsre_trust_counts(struct asn_store *store, struct asn_bsre_trust_counts *counts_r,
 				struct asn_error *err)
 {
-	sqlite3_stmt *stmt;
+	struct asn_db_stmt *stmt;
 	int rc;
 
 	memset(counts_r, 0, sizeof(*counts_r));
 	if (asn_store_attach_bsre(store, err) < 0)
 		return -1;
-	if (asn_store_prepare(store,
-		"SELECT coalesce(sum(trusted_by = 'dkim'), 0), coalesce(sum(trusted_by = 'authres'), 0), "
-		"coalesce(sum(trusted_by = 'legacy'), 0), coalesce(sum(unverified), 0), "
-		"coalesce(sum(trusted = 0 AND replayed = 0 AND unverified = 0), 0), "
-		"coalesce(sum(replayed), 0) FROM bsre.bsre_events", &stmt, err) < 0)
+	if (asn_db_prepare(store,
+		"SELECT coalesce(sum(CASE WHEN trusted_by = 'dkim' THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN trusted_by = 'authres' THEN 1 ELSE 0 END), 0), "
+		"coalesce(sum(CASE WHEN trusted_by = 'legacy' THEN 1 ELSE 0 END), 0), coalesce(sum(unverified), 0), "
+		"coalesce(sum(CASE WHEN trusted = 0 AND replayed = 0 AND unverified = 0 THEN 1 ELSE 0 END), 0), "
+		"coalesce(sum(replayed), 0) FROM asn_bsre.bsre_events", &stmt, err) < 0)
 		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
-		return asn_store_fail(store, rc, "counting BSrE events", err);
+	rc = asn_db_step(stmt, "counting BSrE events", err);
+	if (rc <= 0) {
+		asn_db_finalize(&stmt);
+		return -1;
 	}
-	counts_r->dkim = (unsigned long)sqlite3_column_int64(stmt, 0);
-	counts_r->authres = (unsigned long)sqlite3_column_int64(stmt, 1);
-	counts_r->legacy = (unsigned long)sqlite3_column_int64(stmt, 2);
-	counts_r->unverified = (unsigned long)sqlite3_column_int64(stmt, 3);
-	counts_r->untrusted = (unsigned long)sqlite3_column_int64(stmt, 4);
-	counts_r->replayed = (unsigned long)sqlite3_column_int64(stmt, 5);
-	sqlite3_finalize(stmt);
+	counts_r->dkim = (unsigned long)asn_db_column_int(stmt, 0);
+	counts_r->authres = (unsigned long)asn_db_column_int(stmt, 1);
+	counts_r->legacy = (unsigned long)asn_db_column_int(stmt, 2);
+	counts_r->unverified = (unsigned long)asn_db_column_int(stmt, 3);
+	counts_r->untrusted = (unsigned long)asn_db_column_int(stmt, 4);
+	counts_r->replayed = (unsigned long)asn_db_column_int(stmt, 5);
+	asn_db_finalize(&stmt);
 	return 0;
 }
 
-static enum asn_bsre_event column_event(sqlite3_stmt *stmt, int col)
+static enum asn_bsre_event column_event(struct asn_db_stmt *stmt, int col)
 {
 	enum asn_bsre_event event;
 
 	/* A type this build does not know (a newer writer): keep it as other. */
-	if (asn_bsre_event_parse(column_text(stmt, col), &event) < 0)
+	if (asn_bsre_event_parse(asn_db_column_text(stmt, col), &event) < 0)
 		event = ASN_BSRE_OTHER;
 	return event;
 }
@@ -160,47 +152,47 @@ int asn_store_bsre_events(struct asn_store *store, const char *email,
 			  asn_bsre_event_callback *callback, void *context,
 			  struct asn_error *err)
 {
-	sqlite3_stmt *stmt;
+	struct asn_db_stmt *stmt;
 	int rc, ret = 0;
 
 	if (asn_store_attach_bsre(store, err) < 0)
 		return -1;
-	if (asn_store_prepare(store,
+	if (asn_db_prepare(store,
 		"SELECT type, received_at, trusted, subject, sender, message_key, source, "
 		"recorded_at, cert_serial IS NOT NULL, cert_serial, cert_common_name, "
 		"cert_organization, cert_valid_until, replayed, trusted_by, unverified, "
 		"trust_reason, dkim_facts IS NOT NULL "
-		"FROM bsre.bsre_events WHERE email = ?1 ORDER BY received_at, id", &stmt, err) < 0)
+		"FROM asn_bsre.bsre_events WHERE email = ?1 ORDER BY received_at, id", &stmt, err) < 0)
 		return -1;
-	asn_store_bind_text(stmt, 1, email);
-	while (ret == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	asn_db_bind_text(stmt, 1, email);
+	while (ret == 0 && (rc = asn_db_step(stmt, "reading BSrE events", err)) > 0) {
 		struct asn_bsre_stored_event ev = {
 			.type = column_event(stmt, 0),
-			.received_at = (time_t)sqlite3_column_int64(stmt, 1),
-			.trusted = sqlite3_column_int(stmt, 2) != 0,
-			.subject = column_text(stmt, 3),
-			.sender = column_text(stmt, 4),
-			.message_key = column_text(stmt, 5),
-			.source = column_text(stmt, 6),
-			.recorded_at = (time_t)sqlite3_column_int64(stmt, 7),
-			.has_certificate = sqlite3_column_int(stmt, 8) != 0,
-			.cert_serial = column_text(stmt, 9),
-			.cert_common_name = column_text(stmt, 10),
-			.cert_organization = column_text(stmt, 11),
-			.cert_valid_until = column_text(stmt, 12),
-			.replayed = sqlite3_column_int(stmt, 13) != 0,
-			.trusted_by = column_text(stmt, 14),
-			.unverified = sqlite3_column_int(stmt, 15) != 0,
-			.trust_reason = column_text(stmt, 16),
-			.has_dkim_facts = sqlite3_column_int(stmt, 17) != 0,
+			.received_at = (time_t)asn_db_column_int(stmt, 1),
+			.trusted = asn_db_column_int(stmt, 2) != 0,
+			.subject = asn_db_column_text(stmt, 3),
+			.sender = asn_db_column_text(stmt, 4),
+			.message_key = asn_db_column_text(stmt, 5),
+			.source = asn_db_column_text(stmt, 6),
+			.recorded_at = (time_t)asn_db_column_int(stmt, 7),
+			.has_certificate = asn_db_column_int(stmt, 8) != 0,
+			.cert_serial = asn_db_column_text(stmt, 9),
+			.cert_common_name = asn_db_column_text(stmt, 10),
+			.cert_organization = asn_db_column_text(stmt, 11),
+			.cert_valid_until = asn_db_column_text(stmt, 12),
+			.replayed = asn_db_column_int(stmt, 13) != 0,
+			.trusted_by = asn_db_column_text(stmt, 14),
+			.unverified = asn_db_column_int(stmt, 15) != 0,
+			.trust_reason = asn_db_column_text(stmt, 16),
+			.has_dkim_facts = asn_db_column_int(stmt, 17) != 0,
 		};
 		ret = callback(&ev, context);
 	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sqlite3_finalize(stmt);
-		return asn_store_fail(store, rc, "reading BSrE events", err);
+	if (ret == 0 && rc < 0) {
+		asn_db_finalize(&stmt);
+		return -1;
 	}
-	sqlite3_finalize(stmt);
+	asn_db_finalize(&stmt);
 	return ret;
 }
 
@@ -257,31 +249,31 @@ static int collector_flush(struct user_collector *c, asn_bsre_user_callback *cal
    created_at, type (NULL when no event), received_at, trusted,
    cert_valid_until, unverified, account id, open cases, latest case
    activity. */
-static int users_query(struct asn_store *store, sqlite3_stmt *stmt,
-		       struct user_collector *c, asn_bsre_user_callback *callback,
+static int users_query(struct asn_db_stmt *stmt, struct user_collector *c,
+		       asn_bsre_user_callback *callback,
 		       void *context, struct asn_error *err)
 {
 	int rc, ret = 0;
 
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *email = column_text(stmt, 0);
+	while ((rc = asn_db_step(stmt, "reading BSrE progress", err)) > 0) {
+		const char *email = asn_db_column_text(stmt, 0);
 
 		if (c->email == NULL || strcmp(c->email, email) != 0) {
 			if ((ret = collector_flush(c, callback, context)) < 0)
 				break;
 			c->email = asn_xstrdup(email);
-			c->opd = asn_xstrdup(column_text(stmt, 1));
-			c->name = asn_xstrdup(column_text(stmt, 2));
-			c->nip = asn_xstrdup(column_text(stmt, 3));
-			c->user.provisioned = sqlite3_column_int(stmt, 4) != 0;
-			c->user.must_change = sqlite3_column_int(stmt, 5) != 0;
-			c->user.disabled = sqlite3_column_int(stmt, 6) != 0;
-			c->user.created_at = (time_t)sqlite3_column_int64(stmt, 7);
-			c->user.account_id = sqlite3_column_int64(stmt, 13);
-			c->user.open_cases = (unsigned int)sqlite3_column_int(stmt, 14);
-			c->user.case_activity_at = (time_t)sqlite3_column_int64(stmt, 15);
+			c->opd = asn_xstrdup(asn_db_column_text(stmt, 1));
+			c->name = asn_xstrdup(asn_db_column_text(stmt, 2));
+			c->nip = asn_xstrdup(asn_db_column_text(stmt, 3));
+			c->user.provisioned = asn_db_column_int(stmt, 4) != 0;
+			c->user.must_change = asn_db_column_int(stmt, 5) != 0;
+			c->user.disabled = asn_db_column_int(stmt, 6) != 0;
+			c->user.created_at = (time_t)asn_db_column_int(stmt, 7);
+			c->user.account_id = asn_db_column_int(stmt, 13);
+			c->user.open_cases = (unsigned int)asn_db_column_int(stmt, 14);
+			c->user.case_activity_at = (time_t)asn_db_column_int(stmt, 15);
 		}
-		if (sqlite3_column_type(stmt, 8) == SQLITE_NULL)
+		if (asn_db_column_is_null(stmt, 8))
 			continue;
 		if (c->count == c->size) {
 			c->size = c->size == 0 ? 16 : c->size * 2;
@@ -290,17 +282,17 @@ static int users_query(struct asn_store *store, sqlite3_stmt *stmt,
 						      c->size * sizeof(*c->valid_until));
 		}
 		c->events[c->count].type = column_event(stmt, 8);
-		c->events[c->count].received_at = (time_t)sqlite3_column_int64(stmt, 9);
-		c->events[c->count].trusted = sqlite3_column_int(stmt, 10) != 0;
-		c->valid_until[c->count] = asn_xstrdup(column_text(stmt, 11));
-		c->events[c->count].unverified = sqlite3_column_int(stmt, 12) != 0;
+		c->events[c->count].received_at = (time_t)asn_db_column_int(stmt, 9);
+		c->events[c->count].trusted = asn_db_column_int(stmt, 10) != 0;
+		c->valid_until[c->count] = asn_xstrdup(asn_db_column_text(stmt, 11));
+		c->events[c->count].unverified = asn_db_column_int(stmt, 12) != 0;
 		c->count++;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = asn_store_fail(store, rc, "reading BSrE progress", err);
+	if (ret == 0 && rc < 0)
+		ret = -1;
 	if (ret == 0)
 		ret = collector_flush(c, callback, context);
-	sqlite3_finalize(stmt);
+	asn_db_finalize(&stmt);
 	return ret;
 }
 
@@ -309,39 +301,39 @@ int asn_store_bsre_users(struct asn_store *store, const char *opd,
 			 struct asn_error *err)
 {
 	struct user_collector c;
-	sqlite3_stmt *stmt;
+	struct asn_db_stmt *stmt;
 	int ret;
 
 	memset(&c, 0, sizeof(c));
 	if (asn_store_attach_bsre(store, err) < 0)
 		return -1;
-	if (asn_store_prepare(store,
+	if (asn_db_prepare(store,
 		"SELECT a.email, a.opd, a.name, a.nip, 1, a.must_change, a.disabled, a.created_at, "
 		"e.type, e.received_at, e.trusted, e.cert_valid_until, e.unverified, "
 		/* per account, through verifier_cases_account: a join of the
 		   cases aggregated once costs an OPD's report 40% more */
-		"a.id, (SELECT count(*) FROM main.verifier_cases c "
+		"a.id, (SELECT count(*) FROM verifier_cases c "
 		"WHERE c.account_id = a.id AND c.resolved_at IS NULL), "
-		"(SELECT coalesce(max(max(c.at, coalesce(c.resolved_at, 0))), 0) "
-		"FROM main.verifier_cases c WHERE c.account_id = a.id) "
-		"FROM main.accounts a LEFT JOIN bsre.bsre_events e ON e.email = a.email "
-		"WHERE ?1 IS NULL OR a.opd = ?1 "
+		"(SELECT coalesce(max(CASE WHEN c.resolved_at > c.at THEN c.resolved_at ELSE c.at END), 0) "
+		"FROM verifier_cases c WHERE c.account_id = a.id) "
+		"FROM accounts a LEFT JOIN asn_bsre.bsre_events e ON e.email = a.email "
+		"WHERE CAST(?1 AS TEXT) IS NULL OR a.opd = ?1 "
 		"ORDER BY a.opd, a.email, e.received_at, e.id", &stmt, err) < 0)
 		return -1;
 	if (opd != NULL)
-		asn_store_bind_text(stmt, 1, opd);
-	ret = users_query(store, stmt, &c, callback, context, err);
+		asn_db_bind_text(stmt, 1, opd);
+	ret = users_query(stmt, &c, callback, context, err);
 	if (ret == 0 && (opd == NULL || opd[0] == '\0')) {
-		if (asn_store_prepare(store,
+		if (asn_db_prepare(store,
 			"SELECT e.email, '', '', '', 0, 0, 0, 0, "
 			"e.type, e.received_at, e.trusted, e.cert_valid_until, e.unverified, "
 			"0, 0, 0 "
-			"FROM bsre.bsre_events e "
-			"WHERE NOT EXISTS (SELECT 1 FROM main.accounts a WHERE a.email = e.email) "
+			"FROM asn_bsre.bsre_events e "
+			"WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.email = e.email) "
 			"ORDER BY e.email, e.received_at, e.id", &stmt, err) < 0)
 			ret = -1;
 		else
-			ret = users_query(store, stmt, &c, callback, context, err);
+			ret = users_query(stmt, &c, callback, context, err);
 	}
 	collector_free(&c);
 	return ret;

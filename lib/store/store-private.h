@@ -1,9 +1,11 @@
-#ifndef ASN_STORE_PRIVATE_H
-#define ASN_STORE_PRIVATE_H
+#ifndef STORE_PRIVATE_H
+#define STORE_PRIVATE_H
 
 #include "asn-store.h"
 
+#include <sys/types.h>
 #include <sqlite3.h>
+#include <libpq-fe.h>
 
 /* 'ASN1': marks the file as ours, so that init never migrates some other
    application's SQLite database. */
@@ -26,29 +28,113 @@ extern const struct asn_migration asn_store_migrations[];
 extern const unsigned int asn_store_migrations_count;
 extern const struct asn_migration asn_bsre_migrations[];
 extern const unsigned int asn_bsre_migrations_count;
+/* PostgreSQL: the schemas at their current versions (asn, asn_bsre) and
+   the roles' grants; later versions add steps as SQLite's do. */
+extern const struct asn_migration asn_pg_migrations[];
+extern const unsigned int asn_pg_migrations_count;
+extern const struct asn_migration asn_pg_bsre_migrations[];
+extern const unsigned int asn_pg_bsre_migrations_count;
+extern const char asn_pg_grants[];
+
+enum asn_store_backend {
+	ASN_STORE_SQLITE,
+	ASN_STORE_PGSQL,
+};
 
 struct asn_store {
+	enum asn_store_backend backend;
 	sqlite3 *db;
+	PGconn *pg;
+	/* what errors name: the file, or the PostgreSQL database without
+	   its password */
 	char *path;
-	/* the BSrE database, attached as schema "bsre" on first use */
+	/* SQLite: the BSrE database, attached as schema "asn_bsre" on first
+	   use; PostgreSQL: the asn_bsre schema, checked on first use */
 	char *bsre_path;
 	bool bsre_attached;
+	/* rows the last statement run to its end changed */
+	uint64_t changes;
+	/* PostgreSQL: how long a statement may take (0: no bound) */
+	unsigned int timeout_ms;
 };
+
+/* The statements of the store, written once for both engines: SQL that
+   SQLite and PostgreSQL both take, with ? or ?N parameters (numbered
+   from 1; ?N may repeat), columns numbered from 0.  Integers are bound
+   as 64-bit, text as given; NULL is bound with asn_db_bind_null (or
+   asn_db_bind_opt). */
+struct asn_db_stmt;
+
+int asn_db_prepare(struct asn_store *store, const char *sql, struct asn_db_stmt **stmt_r,
+		   struct asn_error *err);
+/* NULL binds "" */
+void asn_db_bind_text(struct asn_db_stmt *stmt, int idx, const char *value);
+/* NULL binds NULL */
+void asn_db_bind_opt(struct asn_db_stmt *stmt, int idx, const char *value);
+void asn_db_bind_int(struct asn_db_stmt *stmt, int idx, int64_t value);
+void asn_db_bind_null(struct asn_db_stmt *stmt, int idx);
+/* 1: a row is there, 0: no more rows, -1: error, with err "PATH: what: why" */
+int asn_db_step(struct asn_db_stmt *stmt, const char *what, struct asn_error *err);
+/* "" for NULL */
+const char *asn_db_column_text(struct asn_db_stmt *stmt, int col);
+/* a copy, "" for NULL; caller frees */
+char *asn_db_column_dup(struct asn_db_stmt *stmt, int col);
+bool asn_db_column_is_null(struct asn_db_stmt *stmt, int col);
+int64_t asn_db_column_int(struct asn_db_stmt *stmt, int col);
+void asn_db_finalize(struct asn_db_stmt **stmt);
+/* Runs a statement to its end and finalizes it: the rows it changed
+   (also in store->changes), or -1 with err. */
+int64_t asn_db_run(struct asn_db_stmt *stmt, const char *what, struct asn_error *err);
+/* The same, 0 or -1. */
+int asn_db_done(struct asn_db_stmt *stmt, const char *what, struct asn_error *err);
+/* Runs an INSERT ... RETURNING id: 0 with *id_r, or -1. */
+int asn_db_insert_id(struct asn_db_stmt *stmt, const char *what, int64_t *id_r,
+		     struct asn_error *err);
+/* Runs SQL with no parameters (one or more statements). */
+int asn_db_exec(struct asn_store *store, const char *sql, const char *what,
+		struct asn_error *err);
 
 /* Attaches the BSrE database (once); -1 with err when it is missing or
    not of our schema. */
 int asn_store_attach_bsre(struct asn_store *store, struct asn_error *err);
 
-/* Sets err to "PATH: what: why" and its status from the SQLite code; -1. */
-int asn_store_fail(struct asn_store *store, int rc, const char *what, struct asn_error *err);
+/* Creates the directory of path with mode and group (gid -1: unchanged)
+   when it is missing, and gives an existing one the group. */
+int asn_store_make_parent_dir(const char *path, mode_t mode, gid_t gid, struct asn_error *err);
+
 /* Gives the error already in err its status (ASN_STORE_OK counts as
    ASN_STORE_ERR_OTHER); returns -1. */
 int asn_store_failed(enum asn_store_status status, struct asn_error *err);
-int asn_store_prepare(struct asn_store *store, const char *sql, sqlite3_stmt **stmt_r,
-		      struct asn_error *err);
-void asn_store_bind_text(sqlite3_stmt *stmt, int idx, const char *value);
-/* Steps a statement that returns no row and finalizes it. */
-int asn_store_step_done(struct asn_store *store, sqlite3_stmt *stmt, const char *what,
-			struct asn_error *err);
+
+/* The engines. */
+int asn_sqlite_open(const struct asn_settings *set, bool writable, struct asn_store **store_r,
+		    struct asn_error *err);
+int asn_sqlite_open_bsre(const struct asn_settings *set, struct asn_store **store_r,
+			 struct asn_error *err);
+int asn_sqlite_init(const struct asn_settings *set, gid_t gid, int *from_r,
+		    struct asn_error *err);
+int asn_sqlite_attach_bsre(struct asn_store *store, struct asn_error *err);
+int asn_sqlite_fail(struct asn_store *store, int rc, const char *what, struct asn_error *err);
+
+int asn_pg_open(const struct asn_settings *set, const char *conninfo, bool bsre_only,
+		struct asn_store **store_r, struct asn_error *err);
+int asn_pg_init(const struct asn_settings *set, gid_t gid, int *from_r, struct asn_error *err);
+int asn_pg_attach_bsre(struct asn_store *store, struct asn_error *err);
+void asn_pg_close(struct asn_store *store);
+
+/* statement engines, called by asn_db_* */
+struct asn_db_stmt {
+	struct asn_store *store;
+	sqlite3_stmt *lite;
+	/* PostgreSQL: the SQL with $N, parameters as text, the result */
+	char *pg_sql;
+	int nparams;
+	char **values;
+	Oid *types;
+	PGresult *res;
+	int row, rows;
+};
+int asn_pg_step(struct asn_db_stmt *stmt, const char *what, struct asn_error *err);
+char *asn_pg_translate(const char *sql, int *nparams_r);
 
 #endif
