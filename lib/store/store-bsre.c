@@ -296,17 +296,13 @@ static int users_query(struct asn_db_stmt *stmt, struct user_collector *c,
 	return ret;
 }
 
-int asn_store_bsre_users(struct asn_store *store, const char *opd,
+/* The accounts of one OPD (NULL: all) with their events. */
+static int account_users(struct asn_store *store, const char *opd, struct user_collector *c,
 			 asn_bsre_user_callback *callback, void *context,
 			 struct asn_error *err)
 {
-	struct user_collector c;
 	struct asn_db_stmt *stmt;
-	int ret;
 
-	memset(&c, 0, sizeof(c));
-	if (asn_store_attach_bsre(store, err) < 0)
-		return -1;
 	if (asn_db_prepare(store,
 		"SELECT a.email, a.opd, a.name, a.nip, 1, a.must_change, a.disabled, a.created_at, "
 		"e.type, e.received_at, e.trusted, e.cert_valid_until, e.unverified, "
@@ -322,7 +318,41 @@ int asn_store_bsre_users(struct asn_store *store, const char *opd,
 		return -1;
 	if (opd != NULL)
 		asn_db_bind_text(stmt, 1, opd);
-	ret = users_query(stmt, &c, callback, context, err);
+	return users_query(stmt, c, callback, context, err);
+}
+
+/* PostgreSQL hands a statement's whole result over at once: every OPD in
+   one would hold a national site's millions of rows in memory.  One OPD at
+   a time, in the same order. */
+static int users_by_opd(struct asn_store *store, struct user_collector *c,
+			asn_bsre_user_callback *callback, void *context,
+			struct asn_error *err)
+{
+	struct asn_strv opds;
+	int ret;
+
+	memset(&opds, 0, sizeof(opds));
+	ret = asn_store_every_opd(store, &opds, err);
+	for (size_t i = 0; ret == 0 && i < opds.count; i++)
+		ret = account_users(store, opds.items[i], c, callback, context, err);
+	asn_strv_free(&opds);
+	return ret;
+}
+
+int asn_store_bsre_users(struct asn_store *store, const char *opd,
+			 asn_bsre_user_callback *callback, void *context,
+			 struct asn_error *err)
+{
+	struct user_collector c;
+	struct asn_db_stmt *stmt;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	if (asn_store_attach_bsre(store, err) < 0)
+		return -1;
+	ret = opd == NULL && store->backend == ASN_STORE_PGSQL ?
+		users_by_opd(store, &c, callback, context, err) :
+		account_users(store, opd, &c, callback, context, err);
 	if (ret == 0 && (opd == NULL || opd[0] == '\0')) {
 		if (asn_db_prepare(store,
 			"SELECT e.email, '', '', '', 0, 0, 0, 0, "
