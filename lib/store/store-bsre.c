@@ -302,8 +302,7 @@ static int account_users(struct asn_store *store, const char *opd, struct user_c
 			 struct asn_error *err)
 {
 	struct asn_db_stmt *stmt;
-
-	if (asn_db_prepare(store,
+	static const char base[] =
 		"SELECT a.email, a.opd, a.name, a.nip, 1, a.must_change, a.disabled, a.created_at, "
 		"e.type, e.received_at, e.trusted, e.cert_valid_until, e.unverified, "
 		/* per account, through verifier_cases_account: a join of the
@@ -313,8 +312,14 @@ static int account_users(struct asn_store *store, const char *opd, struct user_c
 		"(SELECT coalesce(max(CASE WHEN c.resolved_at > c.at THEN c.resolved_at ELSE c.at END), 0) "
 		"FROM verifier_cases c WHERE c.account_id = a.id) "
 		"FROM accounts a LEFT JOIN asn_bsre.bsre_events e ON e.email = a.email "
-		"WHERE CAST(?1 AS TEXT) IS NULL OR a.opd = ?1 "
-		"ORDER BY a.opd, a.email, e.received_at, e.id", &stmt, err) < 0)
+		/* two texts rather than "?1 IS NULL OR": a plan for each, the
+		   one OPD's through its index */
+		"%s ORDER BY a.opd, a.email, e.received_at, e.id";
+	char *sql = asn_xasprintf(base, opd != NULL ? "WHERE a.opd = ?1" : "");
+	int ret = asn_db_prepare(store, sql, &stmt, err);
+
+	free(sql);
+	if (ret < 0)
 		return -1;
 	if (opd != NULL)
 		asn_db_bind_text(stmt, 1, opd);
