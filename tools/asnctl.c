@@ -25,7 +25,7 @@ static const struct asnctl_command *const commands[] = {
 static void main_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: asnctl [-c FILE | --dovecot-config FILE] [--db PATH] COMMAND [ARGS]\n"
+		"usage: asnctl [-c FILE | --dovecot-config FILE] [--db DB] COMMAND [ARGS]\n"
 		"\n"
 		"Settings come from Dovecot's configuration (doveconf), as the plugins\n"
 		"read them, unless -c names a settings file.\n"
@@ -34,7 +34,7 @@ static void main_usage(FILE *out)
 		"  -c, --config FILE   read the settings from FILE only, not from Dovecot\n"
 		"      --dovecot-config FILE\n"
 		"                      Dovecot's configuration to ask (doveconf -c FILE)\n"
-		"      --db PATH       database, overrides asn_db\n"
+		"      --db DB         database (a path or a PostgreSQL connection), overrides asn_db\n"
 		"  -h, --help          this help; 'asnctl COMMAND --help' for a command\n"
 		"  -V, --version       print the version\n"
 		"\n"
@@ -130,10 +130,12 @@ int main(int argc, char **argv)
 	if (ctl.config.warning[0] != '\0')
 		asnctl_warning("%s", ctl.config.warning);
 	if (db_override != NULL) {
-		/* A relative --db is relative to where the admin stands. */
+		/* A relative --db is relative to where the admin stands (a
+		   PostgreSQL connection is taken as it is). */
 		char cwd[4096];
 
-		if (db_override[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
+		if (db_override[0] != '/' && !asn_settings_db_is_pgsql(db_override) &&
+		    getcwd(cwd, sizeof(cwd)) != NULL) {
 			char *abs = asn_xasprintf("%s/%s", cwd, db_override);
 
 			asn_settings_set(&ctl.set, "asn_db", abs, &err);
