@@ -33,7 +33,9 @@ psql_t "$ASN_TEST_PG_URI" -c "CREATE EXTENSION IF NOT EXISTS citext" \
 [ "$(tail -1 "$work/out")" = t ]; ok $? "the owner creates citext (a trusted extension) and it compares case-insensitively"
 [ $? -eq 0 ] || sed 's/^/# /' "$work/out"
 
-psql_t "$ASN_TEST_PG_URI" -c "SHOW server_encoding" -c "SHOW lc_collate" >"$work/out" 2>&1
+# (lc_collate is no setting since PostgreSQL 16: the database's row)
+psql_t "$ASN_TEST_PG_URI" -c "SHOW server_encoding" \
+	-c "SELECT datcollate FROM pg_database WHERE datname = current_database()" >"$work/out" 2>&1
 [ "$(tr '\n' ' ' <"$work/out")" = "UTF8 C.UTF-8 " ]; ok $? "UTF8, C.UTF-8"
 [ $? -eq 0 ] || sed 's/^/# /' "$work/out"
 
