@@ -103,10 +103,19 @@ PGPASSFILE=$work/dovecot.pgpass "$ASN_TEST_PG_BIN/psql" -X -q -w -At \
 	-c "UPDATE asn.accounts SET disabled = 0" >"$work/out" 2>&1
 grep -q "permission denied" "$work/out"; ok $? "asn_dovecot cannot write"
 
+# 2.3's auth-asn-pgsql.conf.ext is auth-asn.conf.ext but for its SQL files:
+# a change to one without the other shows here.
+for f in auth-asn auth-asn-pgsql; do
+	sed -e '1,/^# Mail is stored/d' -e 's|/etc/dovecot/dovecot-asn-\(pg\)*sql|SQL|' \
+		"$top_srcdir/conf.d/$f.conf.ext" >"$work/$f.body"
+done
+diff -u "$work/auth-asn.body" "$work/auth-asn-pgsql.body" >"$work/diff"
+ok $? "conf.d/auth-asn-pgsql.conf.ext (2.3) = auth-asn.conf.ext but for its SQL files"
+[ $? -eq 0 ] || sed 's/^/# /' "$work/diff" | head -20
+
 ASN_DOVECOT_STORE=pgsql
 dovecot_start; ok $? "private Dovecot started with the shipped pgsql files" || tap_finish
-grep -q "driver = pgsql\|sql_driver = pgsql" "$dovecot_conf_dir/auth-asn.conf.ext" \
-	"$dovecot_conf_dir/dovecot-asn-sql.conf.ext" 2>/dev/null
+grep -q "dovecot-asn-pgsql.conf.ext\|^sql_driver = pgsql" "$dovecot_conf_dir/auth-asn.conf.ext"
 ok $? "its passdb/userdb are the pgsql ones"
 
 a=ahmad.fauzi@jatimprov.go.id

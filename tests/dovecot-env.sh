@@ -168,15 +168,17 @@ dovecot_write_conf_23() {
 	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
 	chown "$mail_user:$mail_group" "$work/vmail"
 	# The shipped files, paths moved into the test directory.
-	sed -e "s|/etc/dovecot/dovecot-asn-sql|$dovecot_conf_dir/dovecot-asn-sql|" \
+	auth_file=auth-asn.conf.ext
+	[ "${ASN_DOVECOT_STORE:-sqlite}" = pgsql ] && auth_file=auth-asn-pgsql.conf.ext
+	sed -e "s|/etc/dovecot/dovecot-asn-|$dovecot_conf_dir/dovecot-asn-|" \
 	    -e "s|uid=vmail gid=vmail home=/var/vmail|uid=$mail_user gid=$mail_group home=$work/vmail|" \
-	    "$top_srcdir/conf.d/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
+	    "$top_srcdir/conf.d/$auth_file" >"$dovecot_conf_dir/auth-asn.conf.ext"
 	for f in dovecot-asn-sql.conf.ext dovecot-asn-sql-refuse.conf.ext; do
-		if [ "${ASN_DOVECOT_STORE:-sqlite}" = pgsql ]; then
-			dovecot_pgsql_conf <"$top_srcdir/conf.d/$(echo "$f" | sed 's/-sql/-pgsql/')"
-		else
-			sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" "$top_srcdir/conf.d/$f"
-		fi >"$dovecot_conf_dir/$f"
+		sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
+		    "$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
+	done
+	for f in dovecot-asn-pgsql.conf.ext dovecot-asn-pgsql-refuse.conf.ext; do
+		dovecot_pgsql_conf <"$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
 	done
 	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
 	    "$top_srcdir/conf.d/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"

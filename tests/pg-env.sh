@@ -24,7 +24,9 @@
 # whole.  As root (CI runs the suite as root in a chroot) the server runs
 # as the user postgres (or nobody): initdb refuses root.
 
-ASN_TEST_PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n | tail -1)
+# ASN_PG_BINDIR: another server build (e.g. PGDG packages); default the
+# newest of Debian's.
+ASN_TEST_PG_BIN=${ASN_PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n | tail -1)}
 [ -n "$ASN_TEST_PG_BIN" ] && [ -x "$ASN_TEST_PG_BIN/initdb" ] && [ -x "$ASN_TEST_PG_BIN/psql" ] ||
 	skip_all "no PostgreSQL server (/usr/lib/postgresql/*/bin; Debian: apt-get install postgresql)"
 ASN_TEST_PG_SUPERUSER=postgres
