@@ -7,6 +7,11 @@
 #   pg_env_stop    stops the server and removes its directory (also on exit,
 #                  when the test fails, and on INT/TERM/HUP)
 #   pg_psql ARGS   psql as the superuser on database asn, stops on an error
+#   pg_env_add_login ROLE PASSFILE OWNER
+#                  a login role and its own passfile (e.g. Dovecot's role,
+#                  its passfile owned by Dovecot's auth user); grants: caller
+# Call pg_env_start before dovecot_start: it adds pg_env_stop to
+# ASN_CLEANUP, which dovecot_start's exit trap runs.
 #
 # Exported by pg_env_start:
 #   ASN_TEST_PG_URI   postgresql://asn_owner@127.0.0.1:PORT/asn (owner of
