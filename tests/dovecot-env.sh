@@ -154,6 +154,7 @@ auth_failure_delay = 0
 CONF
 }
 
+# ASN_DOVECOT_ASN_DB: the plugins' asn_db (default the test's SQLite file).
 # ASN_DOVECOT_STORE=pgsql: Dovecot reads the accounts from the test's
 # PostgreSQL (tests/pg-env.sh, started first) with the shipped pgsql files,
 # as the login role asn_dovecot whose passfile is $work/dovecot.pgpass
@@ -180,7 +181,7 @@ dovecot_write_conf_23() {
 	for f in dovecot-asn-pgsql.conf.ext dovecot-asn-pgsql-refuse.conf.ext; do
 		dovecot_pgsql_conf <"$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
 	done
-	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
+	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = ${ASN_DOVECOT_ASN_DB:-$work/db/asn.db}|" \
 	    "$top_srcdir/conf.d/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
 	dovecot_link_modules
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
@@ -235,7 +236,7 @@ dovecot_write_conf_24() {
 	    -e "s|uid = vmail|uid = $mail_user|" -e "s|gid = vmail|gid = $mail_group|" \
 	    -e "s|home = /var/vmail|home = $work/vmail|" \
 	    "$top_srcdir/conf.d/2.4/$auth_file" | dovecot_pgsql_conf >"$dovecot_conf_dir/auth-asn.conf.ext"
-	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
+	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = ${ASN_DOVECOT_ASN_DB:-$work/db/asn.db}|" \
 	    "$top_srcdir/conf.d/2.4/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
 	dovecot_link_modules
 	dovecot_settings_module_link

@@ -151,6 +151,8 @@ pg_env_add_login() {
 
 pg_env_stop() {
 	[ -n "$pg_env_dir" ] || return 0
+	# a test that failed while the server was frozen
+	kill -CONT $(pg_env_pids) 2>/dev/null
 	if [ -f "$pg_env_dir/data/postmaster.pid" ]; then
 		# fast: disconnects clients (Dovecot's auth) rather than waiting
 		pg_env_as "$ASN_TEST_PG_BIN/pg_ctl" -D "$pg_env_dir/data" -m fast -w -t 30 stop \
@@ -161,3 +163,22 @@ pg_env_stop() {
 	rm -rf "$pg_env_dir"
 	pg_env_dir=""
 }
+
+# pg_env_server_stop, pg_env_server_start: the database going away and
+# coming back on the same port, its data kept (what the deliveries must
+# live through).
+pg_env_server_stop() {
+	pg_env_as "$ASN_TEST_PG_BIN/pg_ctl" -D "$pg_env_dir/data" -m fast -w -t 30 stop >/dev/null 2>&1
+}
+pg_env_server_start() {
+	pg_env_as "$ASN_TEST_PG_BIN/pg_ctl" -D "$pg_env_dir/data" -l "$pg_env_dir/server.log" \
+		-o "-p $ASN_TEST_PG_PORT" -w -t 60 start >/dev/null 2>&1
+}
+# pg_env_freeze, pg_env_thaw: every process of the server stopped (SIGSTOP):
+# connections and statements get no answer at all.
+pg_env_pids() {	# the postmaster and its children (the connections' backends)
+	pm=$(head -1 "$pg_env_dir/data/postmaster.pid" 2>/dev/null) || return 1
+	echo "$pm" $(pgrep -P "$pm")
+}
+pg_env_freeze() { kill -STOP $(pg_env_pids); }
+pg_env_thaw() { kill -CONT $(pg_env_pids); }
