@@ -153,6 +153,9 @@ pg_env_stop() {
 	[ -n "$pg_env_dir" ] || return 0
 	# a test that failed while the server was frozen
 	kill -CONT $(pg_env_pids) 2>/dev/null
+	# a signal in the middle (a harness's timeout) must not leave the
+	# directory, or a server, behind
+	trap '' HUP INT TERM
 	if [ -f "$pg_env_dir/data/postmaster.pid" ]; then
 		# fast: disconnects clients (Dovecot's auth) rather than waiting
 		pg_env_as "$ASN_TEST_PG_BIN/pg_ctl" -D "$pg_env_dir/data" -m fast -w -t 30 stop \
@@ -162,6 +165,7 @@ pg_env_stop() {
 	fi
 	rm -rf "$pg_env_dir"
 	pg_env_dir=""
+	trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 }
 
 # pg_env_server_stop, pg_env_server_start: the database going away and

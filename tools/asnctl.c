@@ -20,6 +20,7 @@ static const struct asnctl_command *const commands[] = {
 	&asnctl_cmd_verifier,
 	&asnctl_cmd_case,
 	&asnctl_cmd_notify,
+	&asnctl_cmd_migrate,
 };
 
 static void main_usage(FILE *out)

@@ -28,6 +28,7 @@ extern const struct asnctl_command asnctl_cmd_init, asnctl_cmd_import, asnctl_cm
 extern const struct asnctl_command asnctl_cmd_verifier;
 extern const struct asnctl_command asnctl_cmd_case;
 extern const struct asnctl_command asnctl_cmd_notify;
+extern const struct asnctl_command asnctl_cmd_migrate;
 
 /* notify's delivery (asnctl-deliver.c): the doveadm to run ($ASN_DOVEADM,
    else configure's), and a whole message into USER's INBOX through
