@@ -9,6 +9,10 @@ ASN_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config
 # The site test's Postfix in front of the test Dovecot (tests/postfix-site.sh),
 # and its SMTP client (swaks, STARTTLS through Net::SSLeay).
 ASN_DEB_PACKAGES="$ASN_DEB_PACKAGES postfix openssl swaks libnet-ssleay-perl"
+# The PostgreSQL store (libpq), Dovecot's pgsql driver, and the server the
+# tests start privately (tests/pg-env.sh: initdb into a temp dir; citext
+# is in the server package).  Debian 12: PostgreSQL 15, Debian 13: 17.
+ASN_DEB_PACKAGES="$ASN_DEB_PACKAGES libpq-dev postgresql dovecot-pgsql"
 
 # The webmail and the browser of the end-to-end test (and ./demo --webmail).
 # Not nodejs/npm here: a machine that has Node from elsewhere conflicts

@@ -154,16 +154,31 @@ auth_failure_delay = 0
 CONF
 }
 
+# ASN_DOVECOT_STORE=pgsql: Dovecot reads the accounts from the test's
+# PostgreSQL (tests/pg-env.sh, started first) with the shipped pgsql files,
+# as the login role asn_dovecot whose passfile is $work/dovecot.pgpass
+# (owned by Dovecot's auth user); default sqlite.
+dovecot_pgsql_conf() {	# the shipped connection moved to the test's server
+	sed -e "s|host=localhost port=5432|host=127.0.0.1 port=${ASN_TEST_PG_PORT:-}|" \
+	    -e "s|^pgsql localhost {|pgsql 127.0.0.1 {|" -e "s|port = 5432|port = ${ASN_TEST_PG_PORT:-}|" \
+	    -e "s|/etc/dovecot/asn-pgpass|$work/dovecot.pgpass|"
+}
+
 dovecot_write_conf_23() {
 	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
 	chown "$mail_user:$mail_group" "$work/vmail"
 	# The shipped files, paths moved into the test directory.
-	sed -e "s|/etc/dovecot/dovecot-asn-sql|$dovecot_conf_dir/dovecot-asn-sql|" \
+	auth_file=auth-asn.conf.ext
+	[ "${ASN_DOVECOT_STORE:-sqlite}" = pgsql ] && auth_file=auth-asn-pgsql.conf.ext
+	sed -e "s|/etc/dovecot/dovecot-asn-|$dovecot_conf_dir/dovecot-asn-|" \
 	    -e "s|uid=vmail gid=vmail home=/var/vmail|uid=$mail_user gid=$mail_group home=$work/vmail|" \
-	    "$top_srcdir/conf.d/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
+	    "$top_srcdir/conf.d/$auth_file" >"$dovecot_conf_dir/auth-asn.conf.ext"
 	for f in dovecot-asn-sql.conf.ext dovecot-asn-sql-refuse.conf.ext; do
 		sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
 		    "$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
+	done
+	for f in dovecot-asn-pgsql.conf.ext dovecot-asn-pgsql-refuse.conf.ext; do
+		dovecot_pgsql_conf <"$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
 	done
 	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
 	    "$top_srcdir/conf.d/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
@@ -214,10 +229,12 @@ dovecot_settings_module_link() {
 dovecot_write_conf_24() {
 	mkdir -p "$dovecot_conf_dir" "$work/vmail" "$work/run"
 	chown "$mail_user:$mail_group" "$work/vmail"
+	auth_file=auth-asn.conf.ext
+	[ "${ASN_DOVECOT_STORE:-sqlite}" = pgsql ] && auth_file=auth-asn-pgsql.conf.ext
 	sed -e "s|/var/lib/dovecot-asn/asn.db|$work/db/asn.db|" \
 	    -e "s|uid = vmail|uid = $mail_user|" -e "s|gid = vmail|gid = $mail_group|" \
 	    -e "s|home = /var/vmail|home = $work/vmail|" \
-	    "$top_srcdir/conf.d/2.4/auth-asn.conf.ext" >"$dovecot_conf_dir/auth-asn.conf.ext"
+	    "$top_srcdir/conf.d/2.4/$auth_file" | dovecot_pgsql_conf >"$dovecot_conf_dir/auth-asn.conf.ext"
 	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = $work/db/asn.db|" \
 	    "$top_srcdir/conf.d/2.4/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
 	dovecot_link_modules
