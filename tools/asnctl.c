@@ -130,10 +130,12 @@ int main(int argc, char **argv)
 	if (ctl.config.warning[0] != '\0')
 		asnctl_warning("%s", ctl.config.warning);
 	if (db_override != NULL) {
-		/* A relative --db is relative to where the admin stands. */
+		/* A relative --db is relative to where the admin stands (a
+		   PostgreSQL connection is no path). */
 		char cwd[4096];
 
-		if (db_override[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
+		if (db_override[0] != '/' && !asn_settings_db_is_pgsql(db_override) &&
+		    getcwd(cwd, sizeof(cwd)) != NULL) {
 			char *abs = asn_xasprintf("%s/%s", cwd, db_override);
 
 			asn_settings_set(&ctl.set, "asn_db", abs, &err);

@@ -310,9 +310,11 @@ static int pg_connect(struct asn_store *store, const char *conninfo, unsigned in
 
 		asn_error_set(err, "%s: connect: %s", store->path, msg);
 		free(msg);
-		/* refused or unreachable: a delivery spools; a bad password
-		   or role is the admin's to fix */
-		return asn_store_failed(strstr(PQerrorMessage(store->pg), "authentication") != NULL ||
+		/* refused or unreachable: a delivery spools; a bad or
+		   missing password (no passfile for this user) or role is
+		   the admin's to fix */
+		return asn_store_failed(PQconnectionNeedsPassword(store->pg) ||
+					strstr(PQerrorMessage(store->pg), "authentication") != NULL ||
 					strstr(PQerrorMessage(store->pg), "does not exist") != NULL ?
 					ASN_STORE_ERR_PERM : ASN_STORE_ERR_BUSY, err);
 	}
@@ -355,21 +357,21 @@ static int check_version(struct asn_store *store, const char *schema, int want,
 
 	if (read_version(store, schema, &version, err) < 0) {
 		if (asn_store_error_status(err) == ASN_STORE_ERR_SCHEMA) {
-			asn_error_set(err, "%s: no dovecot-asn schema %s (run 'asnctl init')",
+			asn_error_set(err, "%s: no dovecot-asn schema %s (run 'asnctl init' first)",
 				      store->path, schema);
 			return asn_store_failed(ASN_STORE_ERR_MISSING, err);
 		}
 		return -1;
 	}
 	if (version > want) {
-		asn_error_set(err, "%s: schema %s version %d is newer than this dovecot-asn "
-			      "understands (%d); upgrade dovecot-asn", store->path, schema,
-			      version, want);
+		asn_error_set(err, "%s, schema %s: schema version %d is newer than this "
+			      "dovecot-asn understands (%d); upgrade dovecot-asn", store->path,
+			      schema, version, want);
 		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	if (version < want) {
-		asn_error_set(err, "%s: schema %s version %d is older than %d; run 'asnctl init' "
-			      "to upgrade", store->path, schema, version, want);
+		asn_error_set(err, "%s, schema %s: schema version %d is older than %d; "
+			      "run 'asnctl init' to upgrade", store->path, schema, version, want);
 		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	return 0;
@@ -391,8 +393,9 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 		return -1;
 	store = asn_xcalloc(1, sizeof(*store));
 	store->backend = ASN_STORE_PGSQL;
-	store->path = asn_xstrdup(setting);
-	store->bsre_path = asn_xstrdup(setting);
+	/* until connected: the setting and its value (no password in it) */
+	store->path = asn_xasprintf("%s = %s", setting, conninfo);
+	store->bsre_path = asn_xstrdup(store->path);
 	if (pg_connect(store, conninfo, timeout_ms != 0 ? timeout_ms : 10000, err) < 0) {
 		asn_store_close(&store);
 		return -1;
@@ -453,9 +456,9 @@ static int migrate_schema(struct asn_store *store, const char *schema,
 	}
 	*from_r = version;
 	if (version < 0 || (unsigned int)version > count) {
-		asn_error_set(err, "%s: schema %s version %d is newer than this dovecot-asn "
-			      "understands (%u); upgrade dovecot-asn", store->path, schema,
-			      version, count);
+		asn_error_set(err, "%s, schema %s: schema version %d is newer than this "
+			      "dovecot-asn understands (%u); upgrade dovecot-asn", store->path,
+			      schema, version, count);
 		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	/* Version 0 is the whole schema at once: PostgreSQL came with
@@ -495,7 +498,7 @@ int asn_pg_init(const struct asn_settings *set, gid_t gid, int *from_r, struct a
 		return asn_store_failed(ASN_STORE_ERR_OTHER, err);
 	store = asn_xcalloc(1, sizeof(*store));
 	store->backend = ASN_STORE_PGSQL;
-	store->path = asn_xstrdup("asn_db");
+	store->path = asn_xasprintf("asn_db = %s", set->db);
 	if (pg_connect(store, set->db, set->db_busy_timeout * 1000 + 10000, err) < 0) {
 		asn_store_close(&store);
 		return -1;
