@@ -405,7 +405,10 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 	free(store->bsre_path);
 	store->bsre_path = asn_xstrdup(store->path);
 	store->timeout_ms = timeout_ms;
-	sql = asn_xasprintf(PG_SEARCH_PATH "; SET lock_timeout = %u; SET statement_timeout = %u",
+	/* a delivery's store sees the events only, as SQLite's (the events'
+	   file alone) */
+	sql = asn_xasprintf("%s; SET lock_timeout = %u; SET statement_timeout = %u",
+			    bsre_only ? "SET search_path = asn_bsre, public" : PG_SEARCH_PATH,
 			    lock_ms, timeout_ms);
 	ret = asn_db_exec(store, sql, "configuring the session", err);
 	free(sql);
