@@ -161,7 +161,8 @@ pg_query() {
 
 # The store's database for asn_db (tap_setup --store): SQLite's file, or the private
 # PostgreSQL (started here, stopped on exit) with the roles that asnctl
-# init grants to (a DBA creates them: the owner has no CREATEROLE) and
+# init grants to (a DBA creates them: the owner has no CREATEROLE; newer
+# pg-env.sh makes them itself) and
 # SQLite's group_concat for the tests' queries.
 tap_store_setup() {
 	tap_db="$work/db/asn.db"; tap_spool=""
@@ -169,9 +170,14 @@ tap_store_setup() {
 	. "$top_srcdir/tests/pg-env.sh"
 	pg_env_start || { echo "Bail out! the private PostgreSQL did not start"; exit 99; }
 	pg_psql >"$work/pg-setup.log" 2>&1 <<'SQL' || { echo "Bail out! PostgreSQL setup failed"; sed 's/^/# /' "$work/pg-setup.log"; exit 99; }
-CREATE ROLE asn_auth NOLOGIN;
-CREATE ROLE asn_deliver NOLOGIN;
-CREATE ROLE asn_portal NOLOGIN;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'asn_auth') THEN
+    CREATE ROLE asn_auth NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'asn_deliver') THEN
+    CREATE ROLE asn_deliver NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'asn_portal') THEN
+    CREATE ROLE asn_portal NOLOGIN; END IF;
+END $$;
 CREATE FUNCTION public.asn_test_concat(acc text, val text, sep text) RETURNS text
   LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN val IS NULL THEN acc
     WHEN acc IS NULL THEN val ELSE acc || sep || val END $$;
