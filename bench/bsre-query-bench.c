@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <time.h>
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -24,7 +31,7 @@ int main(int argc, char **argv)
 	struct asn_store *store;
 	struct asn_error err;
 	unsigned int accounts, calls, found = 0;
-	double start, status_time, worst_opd = 0, sum_opd = 0, all_time;
+	double start, status_time, worst_opd = 0, sum_opd = 0, all_time, *call_times;
 	size_t events = 0;
 
 	if (argc < 3) {
@@ -40,13 +47,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	srand(1);
-	start = now();
+	call_times = calloc(calls, sizeof(*call_times));
+	status_time = 0;
 	for (unsigned int i = 0; i < calls; i++) {
 		struct asn_bsre_status st;
 		struct asn_str json = { NULL, 0, 0 };
 		char user[64];
 
 		snprintf(user, sizeof(user), "user%u@bench.go.id", 1 + (unsigned int)rand() % accounts);
+		start = now();
 		if (asn_bsre_status_load(store, &set, user, 1795338000, &st, &err) > 0) {
 			found++;
 			events += st.event_count;
@@ -54,8 +63,11 @@ int main(int argc, char **argv)
 			asn_bsre_status_free(&st);
 		}
 		asn_str_free(&json);
+		call_times[i] = now() - start;
+		status_time += call_times[i];
 	}
-	status_time = (now() - start) / calls;
+	status_time /= calls;
+	qsort(call_times, calls, sizeof(*call_times), cmp_double);
 	for (unsigned int o = 0; o < 50; o++) {
 		struct asn_bsre_progress_filter filter = { 0 };
 		struct asn_bsre_progress_report report;
@@ -88,6 +100,9 @@ int main(int argc, char **argv)
 	}
 	printf("status:                  %8.3f ms per user (%u calls, %u found, %.1f events each)\n",
 	       status_time * 1000, calls, found, found ? (double)events / found : 0.0);
+	printf("status p50, p99:         %8.3f ms, %.3f ms\n", call_times[calls / 2] * 1000,
+	       call_times[calls * 99 / 100] * 1000);
+	free(call_times);
 	printf("progress of one OPD:     %8.1f ms mean, %.1f ms worst (50 OPDs of ~%u users)\n",
 	       sum_opd / 50 * 1000, worst_opd * 1000, accounts / 50);
 	asn_store_close(&store);

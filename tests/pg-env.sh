@@ -29,6 +29,8 @@
 # whole.  As root (CI runs the suite as root in a chroot) the server runs
 # as the user postgres (or nobody): initdb refuses root.
 
+# ASN_TEST_PG_SETTINGS: lines added to postgresql.conf (the benchmarks: a
+# cache the size of their data).
 # ASN_PG_BINDIR: another server build (e.g. PGDG packages); default the
 # newest of Debian's.
 ASN_TEST_PG_BIN=${ASN_PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n | tail -1)}
@@ -96,6 +98,8 @@ shared_buffers = 16MB
 log_min_messages = warning
 log_line_prefix = '%m [%p] %u@%d '
 CONF
+	# a caller's own (the benchmarks: a cache the size of their data)
+	[ -z "${ASN_TEST_PG_SETTINGS:-}" ] || printf '%s\n' "$ASN_TEST_PG_SETTINGS" >>"$pg_env_dir/data/postgresql.conf"
 	for attempt in 1 2 3 4 5; do
 		ASN_TEST_PG_PORT=$(( 20000 + ($$ * 11 + attempt * 173 + 5000) % 30000 ))
 		: >"$pg_env_dir/server.log"; chown "$pg_env_user" "$pg_env_dir/server.log"
@@ -118,9 +122,13 @@ CONF
 	export PGHOST PGPORT PGPASSFILE ASN_TEST_PG_PORT ASN_TEST_PG_URI
 	(umask 077 && printf '127.0.0.1:%s:*:%s:%s\n127.0.0.1:%s:*:asn_owner:%s\n' \
 		"$PGPORT" "$ASN_TEST_PG_SUPERUSER" "$super_pw" "$PGPORT" "$owner_pw" >"$PGPASSFILE")
-	# The owner gets the database, not superuser: what a site's DBA grants.
+	# The owner gets the database, not superuser, and the group roles that
+	# asnctl init grants exist already: what a site's DBA does (asnctl
+	# init would need CREATEROLE to create them).
 	pg_psql -d postgres -c "CREATE ROLE asn_owner LOGIN PASSWORD '$owner_pw'" \
-		-c "CREATE DATABASE asn OWNER asn_owner" >"$pg_env_dir/create.log" 2>&1 ||
+		-c "CREATE DATABASE asn OWNER asn_owner" \
+		-c "CREATE ROLE asn_auth NOLOGIN" -c "CREATE ROLE asn_deliver NOLOGIN" \
+		-c "CREATE ROLE asn_portal NOLOGIN" >"$pg_env_dir/create.log" 2>&1 ||
 		{ echo "# creating asn_owner and asn failed:"; sed 's/^/#   /' "$pg_env_dir/create.log"; return 1; }
 	unset super_pw owner_pw
 	return 0

@@ -10,20 +10,31 @@ static int cmd_init(struct asnctl *ctl, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "group", required_argument, NULL, 'g' },
+		{ "sql", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct asn_error err;
 	const char *group = NULL;
+	bool sql = false;
 	int opt, from;
 
 	while ((opt = getopt_long(argc, argv, "g:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'g': group = optarg; break;
+		case 's': sql = true; break;
 		default: return asnctl_usage(&asnctl_cmd_init);
 		}
 	}
 	if (optind != argc)
 		return asnctl_usage(&asnctl_cmd_init);
+	if (sql) {
+		/* for a DBA: changes nothing, needs no database */
+		char *text = asn_store_pg_sql();
+
+		fputs(text, stdout);
+		free(text);
+		return EX_OK;
+	}
 	if (asn_store_init(&ctl->set, group, &from, &err) < 0) {
 		asnctl_error("%s", err.msg);
 		return asnctl_store_exit(asn_store_error_status(&err));
@@ -51,12 +62,18 @@ static int cmd_init(struct asnctl *ctl, int argc, char **argv)
 
 const struct asnctl_command asnctl_cmd_init = {
 	"init", cmd_init,
-	"init [--group GROUP]",
+	"init [--group GROUP] [--sql]",
 	"Creates the account database (directory mode 0750, file mode 0640) and the\n"
 	"BSrE events database (bsre/, directory 0770, file 0660, with a 1 MB reserve\n"
 	"for its spool), or upgrades their schemas.  Running it again on up-to-date\n"
 	"databases changes nothing.\n"
 	"\n"
+	"On PostgreSQL (asn_db a connection) it creates the schemas asn and asn_bsre\n"
+	"in one transaction, and the roles asn_auth, asn_deliver and asn_portal with\n"
+	"their grants (creating roles needs CREATEROLE), and the spool's directory.\n"
+	"\n"
 	"  --group GROUP   group owner of the directories and files: the group of\n"
 	"                  Dovecot's mail user, which reads accounts and writes events\n"
+	"  --sql           print the PostgreSQL schema and roles as SQL for a DBA to\n"
+	"                  run, and change nothing\n"
 };

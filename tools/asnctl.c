@@ -25,7 +25,7 @@ static const struct asnctl_command *const commands[] = {
 static void main_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: asnctl [-c FILE | --dovecot-config FILE] [--db PATH] COMMAND [ARGS]\n"
+		"usage: asnctl [-c FILE | --dovecot-config FILE] [--db DB] COMMAND [ARGS]\n"
 		"\n"
 		"Settings come from Dovecot's configuration (doveconf), as the plugins\n"
 		"read them, unless -c names a settings file.\n"
@@ -34,7 +34,7 @@ static void main_usage(FILE *out)
 		"  -c, --config FILE   read the settings from FILE only, not from Dovecot\n"
 		"      --dovecot-config FILE\n"
 		"                      Dovecot's configuration to ask (doveconf -c FILE)\n"
-		"      --db PATH       database, overrides asn_db\n"
+		"      --db DB         database (a path or a PostgreSQL connection), overrides asn_db\n"
 		"  -h, --help          this help; 'asnctl COMMAND --help' for a command\n"
 		"  -V, --version       print the version\n"
 		"\n"
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 		asnctl_warning("%s", ctl.config.warning);
 	if (db_override != NULL) {
 		/* A relative --db is relative to where the admin stands (a
-		   PostgreSQL connection is no path). */
+		   PostgreSQL connection is taken as it is). */
 		char cwd[4096];
 
 		if (db_override[0] != '/' && !asn_settings_db_is_pgsql(db_override) &&

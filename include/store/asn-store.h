@@ -73,6 +73,9 @@ bool asn_store_alive(struct asn_store *store);
    same group), which the delivery processes write. */
 int asn_store_init(const struct asn_settings *set, const char *group,
 		   int *from_r, struct asn_error *err);
+/* The PostgreSQL schema at this version and its roles' grants, as one
+   SQL script that a DBA may run instead of asnctl init.  Caller frees. */
+char *asn_store_pg_sql(void);
 
 int asn_store_begin(struct asn_store *store, struct asn_error *err);
 int asn_store_commit(struct asn_store *store, struct asn_error *err);

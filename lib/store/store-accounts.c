@@ -249,9 +249,8 @@ int asn_store_audit(struct asn_store *store, const char *actor, const char *acti
 	return asn_db_done(stmt, "writing audit", err);
 }
 
-int asn_store_account_iterate(struct asn_store *store, const char *opd,
-			      asn_account_callback *callback, void *context,
-			      struct asn_error *err)
+static int iterate_opd(struct asn_store *store, const char *opd,
+		       asn_account_callback *callback, void *context, struct asn_error *err)
 {
 	struct asn_db_stmt *stmt;
 	int rc, ret = 0;
@@ -272,4 +271,36 @@ int asn_store_account_iterate(struct asn_store *store, const char *opd,
 	}
 	asn_db_finalize(&stmt);
 	return ret < 0 || rc < 0 ? -1 : 0;
+}
+
+int asn_store_account_iterate(struct asn_store *store, const char *opd,
+			      asn_account_callback *callback, void *context,
+			      struct asn_error *err)
+{
+	struct asn_strv opds;
+	int ret;
+
+	if (opd != NULL || store->backend == ASN_STORE_SQLITE)
+		return iterate_opd(store, opd, callback, context, err);
+	/* PostgreSQL hands a whole result over at once: one OPD at a time,
+	   so that a national site's accounts are not all in memory */
+	memset(&opds, 0, sizeof(opds));
+	ret = asn_store_every_opd(store, &opds, err);
+	for (size_t i = 0; ret == 0 && i < opds.count; i++)
+		ret = iterate_opd(store, opds.items[i], callback, context, err);
+	asn_strv_free(&opds);
+	return ret;
+}
+
+int asn_store_every_opd(struct asn_store *store, struct asn_strv *opds_r, struct asn_error *err)
+{
+	struct asn_db_stmt *stmt;
+	int ret;
+
+	if (asn_db_prepare(store, "SELECT DISTINCT opd FROM accounts ORDER BY opd", &stmt, err) < 0)
+		return -1;
+	while ((ret = asn_db_step(stmt, "listing OPDs", err)) > 0)
+		asn_strv_add_take(opds_r, asn_db_column_dup(stmt, 0));
+	asn_db_finalize(&stmt);
+	return ret;
 }

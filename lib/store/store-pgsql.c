@@ -406,8 +406,12 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 	store->bsre_path = asn_xstrdup(store->path);
 	store->timeout_ms = timeout_ms;
 	/* a delivery's store sees the events only, as SQLite's (the events'
-	   file alone) */
-	sql = asn_xasprintf("%s; SET lock_timeout = %u; SET statement_timeout = %u",
+	   file alone).  random_page_cost: the store reads a few rows per
+	   person through indexes, from a database that fits in memory or sits
+	   on SSD; at PostgreSQL's default (4, for spinning disks) the planner
+	   reads all events to join one OPD's (a report 4 times slower) */
+	sql = asn_xasprintf("%s; SET lock_timeout = %u; SET statement_timeout = %u; "
+			    "SET random_page_cost = 1.1",
 			    bsre_only ? "SET search_path = asn_bsre, public" : PG_SEARCH_PATH,
 			    lock_ms, timeout_ms);
 	ret = asn_db_exec(store, sql, "configuring the session", err);

@@ -94,6 +94,9 @@ int asn_db_insert_id(struct asn_db_stmt *stmt, const char *what, int64_t *id_r,
 int asn_db_exec(struct asn_store *store, const char *sql, const char *what,
 		struct asn_error *err);
 
+/* Every OPD of the accounts, "" included, sorted. */
+int asn_store_every_opd(struct asn_store *store, struct asn_strv *opds_r, struct asn_error *err);
+
 /* Attaches the BSrE database (once); -1 with err when it is missing or
    not of our schema. */
 int asn_store_attach_bsre(struct asn_store *store, struct asn_error *err);

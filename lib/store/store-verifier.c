@@ -186,8 +186,19 @@ int asn_store_verifier_iterate(struct asn_store *store, asn_verifier_callback *c
 
 int asn_store_opds(struct asn_store *store, struct asn_strv *opds_r, struct asn_error *err)
 {
-	return collect_strings(store, "SELECT DISTINCT opd FROM accounts WHERE opd != '' "
-			       "ORDER BY opd", 0, opds_r, "listing OPDs", err);
+	struct asn_strv every;
+
+	memset(&every, 0, sizeof(every));
+	if (asn_store_every_opd(store, &every, err) < 0) {
+		asn_strv_free(&every);
+		return -1;
+	}
+	for (size_t i = 0; i < every.count; i++) {
+		if (every.items[i][0] != '\0')
+			asn_strv_add(opds_r, every.items[i]);
+	}
+	asn_strv_free(&every);
+	return 0;
 }
 
 int asn_store_opd_exists(struct asn_store *store, const char *opd, char **similar_r,
