@@ -17,6 +17,7 @@
 char *asn_pg_translate(const char *sql, int *nparams_r)
 {
 	struct asn_str out;
+	char *translated;
 	int next = 0, max = 0;
 
 	memset(&out, 0, sizeof(out));
@@ -49,7 +50,9 @@ char *asn_pg_translate(const char *sql, int *nparams_r)
 	}
 	(void)next;
 	*nparams_r = max;
-	return asn_xstrdup(asn_str_c(&out));
+	translated = asn_xstrdup(asn_str_c(&out));
+	asn_str_free(&out);
+	return translated;
 }
 
 static long long now_ms(void)
