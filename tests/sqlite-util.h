@@ -20,7 +20,7 @@ static inline bool test_db_is_pgsql(const char *db)
 	return strncmp(db, "postgresql://", 13) == 0;
 }
 
-static void test_pg_quiet(void *ctx, const char *msg)
+static inline void test_pg_quiet(void *ctx, const char *msg)
 {
 	(void)ctx; (void)msg;	/* DROP ... CASCADE's notices */
 }
