@@ -1,9 +1,9 @@
 #!/bin/sh
 # asnctl show / list / disable / enable: output checked against golden files.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 data="$top_srcdir/tests/data"
-db="$work/db/asn.db"
+db=$tap_db
 
 asnctl init >/dev/null
 asnctl import --opd "Diskominfo" --sheet "$work/sheet.csv" "$data/diskominfo.csv" >/dev/null
@@ -30,13 +30,13 @@ run 67 "show unknown user" -- asnctl show nobody@jatimprov.go.id
 contains "$work/stderr" "no account 'nobody@jatimprov.go.id'" "unknown user named"
 
 run 0 "disable" -- asnctl disable siti.rahma@jatimprov.go.id --reason "pindah tugas"
-[ "$(sqlite3 "$db" "select disabled from accounts where email = 'siti.rahma@jatimprov.go.id'")" = 1 ]; ok $? "disabled in the database"
-[ "$(sqlite3 "$db" "select actor != '' and detail = 'pindah tugas' from audit where action = 'disable'")" = 1 ]; ok $? "disable audited with actor and reason"
+[ "$(db_query "select disabled from accounts where email = 'siti.rahma@jatimprov.go.id'")" = 1 ]; ok $? "disabled in the database"
+[ "$(db_query "select actor != '' and detail = 'pindah tugas' from audit where action = 'disable'")" = 1 ]; ok $? "disable audited with actor and reason"
 run 0 "disable again says so" -- asnctl disable siti.rahma@jatimprov.go.id
 contains "$work/stdout" "already disabled" "already disabled"
 asnctl list | grep siti.rahma@ | grep -q disabled; ok $? "list shows the disabled state"
 run 0 "enable" -- asnctl enable 199001012015032001
-[ "$(sqlite3 "$db" "select disabled from accounts where email = 'siti.rahma@jatimprov.go.id'")" = 0 ]; ok $? "enabled again"
+[ "$(db_query "select disabled from accounts where email = 'siti.rahma@jatimprov.go.id'")" = 0 ]; ok $? "enabled again"
 
 # The initial password expires: list and show say so.
 ASN_NOW=$((ASN_NOW + 15 * 86400)) asnctl list >"$work/later"
@@ -45,20 +45,26 @@ ASN_NOW=$((ASN_NOW + 15 * 86400)) asnctl show siti.rahma2@jatimprov.go.id >"$wor
 contains "$work/later" "(expired: reset it)" "show says to reset an expired default password"
 
 # A newer schema is refused by every command.
-version=$(sqlite3 "$db" "PRAGMA user_version")
-sqlite3 "$db" "PRAGMA user_version = 7"
+version=$(db_schema_version)
+db_set_schema_version 7
 run 69 "list refuses a newer schema" -- asnctl list
 contains "$work/stderr" "schema version 7 is newer than this dovecot-asn understands" "newer schema message"
-sqlite3 "$db" "PRAGMA user_version = $version"
+db_set_schema_version "$version"
 
 # Database locked by another writer: exit 75 (try again), nothing half-done.
-printf 'BEGIN IMMEDIATE;\nINSERT INTO audit (at, actor, action) VALUES (0, %s, %s);\n.shell sleep 3\nROLLBACK;\n' "'locker'" "'lock'" | sqlite3 "$db" >/dev/null 2>&1 &
+# PostgreSQL: the locker holds the account's row (lock_timeout).
+if store_is_pgsql; then
+	printf "BEGIN;\nSELECT 1 FROM asn.accounts WHERE email = 'bambang.sutrisno@jatimprov.go.id' FOR UPDATE;\nSELECT pg_sleep(3);\nROLLBACK;\n" |
+		"$ASN_TEST_PG_BIN/psql" -X -q -w "$ASN_TEST_PG_URI" >/dev/null 2>&1 &
+else
+	printf 'BEGIN IMMEDIATE;\nINSERT INTO audit (at, actor, action) VALUES (0, %s, %s);\n.shell sleep 3\nROLLBACK;\n' "'locker'" "'lock'" | sqlite3 "$db" >/dev/null 2>&1 &
+fi
 locker=$!
 sleep 0.5
 printf 'asn_db_busy_timeout = 1s\n' >>"$work/asnctl.conf"
 run 75 "disable while the database is locked" -- asnctl disable bambang.sutrisno@jatimprov.go.id
 wait $locker
-[ "$(sqlite3 "$db" "select disabled from accounts where email = 'bambang.sutrisno@jatimprov.go.id'")" = 0 ]; ok $? "nothing changed while locked"
+[ "$(db_query "select disabled from accounts where email = 'bambang.sutrisno@jatimprov.go.id'")" = 0 ]; ok $? "nothing changed while locked"
 
 # Permission denied (as a user who cannot read the database).
 # The user runs a copy of asnctl in $work: the tree may sit where it cannot

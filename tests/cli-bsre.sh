@@ -3,7 +3,7 @@
 # status and progress in every format (golden files, fixed clock), the
 # HTML report, replay, and the errors of each.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_trust = authres\n" >>"$work/asnctl.conf"
 corpus="$top_srcdir/tests/mail"
 siti=siti.rahma@jatimprov.go.id
@@ -144,6 +144,8 @@ run 0 "status of the deep message's user" -- asnctl status tamu4@jatimprov.go.id
 lacks "$work/stdout" "DEEP" "what lies below the bound is not read"
 
 # --- a BSrE database of schema version 1 (before replayed): init upgrades it
+# (SQLite only: PostgreSQL's events schema began at version 3)
+sqlite_only "the upgrade of a BSrE database of schema version 1" 9 && {
 old_db="$work/old/asn.db"
 sed "s|^asn_db = .*|asn_db = $old_db|" "$work/asnctl.conf" >"$work/old.conf"
 "$ASNCTL" -c "$work/old.conf" init >/dev/null 2>&1
@@ -167,6 +169,7 @@ ok $? "an event trusted before DKIM is marked legacy by the upgrade"
 run 0 "asnctl verify on the upgraded database" -- "$ASNCTL" -c "$work/old.conf" verify
 contains "$work/stdout" "1 before DKIM (legacy)" "verify counts the legacy event"
 contains "$work/stdout" "asnctl verify --layout" "and says how to judge it again"
+}
 
 # --- --dry-run counts what the real run then records (issue 14): mail that
 # delivery or an earlier scan recorded, and one mail kept in two folders
@@ -190,15 +193,15 @@ run 0 "and a dry run after it" -- asnctl scan --dry-run --user TAMU6@jatimprov.g
 contains "$work/stdout" "3 BSrE mails: 0 would be recorded, 3 already known" "--dry-run agrees, whatever the case of the owner"
 
 # --- the database files: no secrets from the bodies
-[ -s "$work/db/bsre/bsre.db" ] && [ -s "$work/db/asn.db" ] &&
-	! grep -a -q -e SECRET -e "token=" "$work/db/bsre/bsre.db" "$work/db/asn.db"
+{ store_is_pgsql || { [ -s "$work/db/bsre/bsre.db" ] && [ -s "$work/db/asn.db" ]; }; } &&
+	! db_grep SECRET && ! db_grep "token="
 ok $? "no link, token or password of a body in the databases"
 
 # --- verify PATH: an event trusted before DKIM (legacy) judged again from
 # its mail; one DKIM trusted stays as it is
-legacy_of() { sqlite3 "$work/db/bsre/bsre.db" "SELECT trusted_by FROM bsre_events
+legacy_of() { bsre_query "SELECT trusted_by FROM bsre_events
 	WHERE email = '$siti' AND message_key = '$1'"; }
-sqlite3 "$work/db/bsre/bsre.db" "UPDATE bsre_events SET trusted_by = 'legacy'
+bsre_query "UPDATE bsre_events SET trusted_by = 'legacy'
 	WHERE email = '$siti' AND message_key = 'act1@bssn.go.id'"
 run 0 "verify --dry-run of the legacy event's mail" -- asnctl verify --dry-run --user "$siti" "$corpus/activation.eml"
 contains "$work/stdout" "1 judged again (0 dry run: nothing changed)" "--dry-run changes nothing"
@@ -206,12 +209,12 @@ contains "$work/stdout" "1 judged again (0 dry run: nothing changed)" "--dry-run
 run 0 "verify the legacy event's mail" -- asnctl verify --user "$siti" "$corpus/activation.eml"
 contains "$work/stdout" "1 judged again (1 changed)" "verify PATH judges it again"
 [ "$(legacy_of act1@bssn.go.id)" = authres ]; ok $? "now trusted_by authres (asn_bsre_trust = authres here)"
-sqlite3 "$work/db/bsre/bsre.db" "UPDATE bsre_events SET trusted_by = 'dkim'
+bsre_query "UPDATE bsre_events SET trusted_by = 'dkim'
 	WHERE email = '$siti' AND message_key = 'act1@bssn.go.id'"
 run 0 "verify a DKIM-trusted event's mail" -- asnctl verify --user "$siti" "$corpus/activation.eml"
 contains "$work/stdout" "0 judged again (0 changed), 1 trusted by DKIM already" "an event DKIM trusted is kept"
 # another mail that reuses the recorded one's Message-ID judges nothing
-sqlite3 "$work/db/bsre/bsre.db" "UPDATE bsre_events SET trusted_by = 'legacy'
+bsre_query "UPDATE bsre_events SET trusted_by = 'legacy'
 	WHERE email = '$siti' AND message_key = 'act1@bssn.go.id'"
 sed 's/^Subject: .*/Subject: [BSrE] Sertifikat Elektronik Terbit/' "$corpus/activation.eml" >"$work/twin.eml"
 run 0 "verify a different mail with the same Message-ID" -- asnctl verify --user "$siti" "$work/twin.eml"

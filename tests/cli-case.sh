@@ -4,10 +4,10 @@
 # scope (a person of another OPD is "no account", as an absent address),
 # the audit, and the cases in status and progress.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 data="$top_srcdir/tests/data"
-db="$work/db/asn.db"
-q() { sqlite3 "$db" "$1"; }
+db=$tap_db
+q() { db_query "$1"; }
 siti=siti.rahma@jatimprov.go.id		# verifier of Diskominfo
 admin=admin.kominfo@jatimprov.go.id	# verifier of all OPDs
 ahmad=ahmad.fauzi@jatimprov.go.id	# Diskominfo
@@ -18,7 +18,7 @@ asnctl import --opd "Diskominfo" --sheet "$work/sheet.csv" "$data/diskominfo.csv
 asnctl import --sheet "$work/sheet2.csv" "$data/dinkes.csv" >/dev/null
 asnctl verifier add "$siti" --opd Diskominfo >/dev/null
 asnctl verifier add "$admin" --all >/dev/null
-[ "$(q "select count(*) from sqlite_master where name = 'verifier_cases'")" = 1 ]; ok $? "the schema has the cases table"
+[ "$(db_tables verifier_cases)" = 1 ]; ok $? "the schema has the cases table"
 
 # add
 ASN_NOW=1795420800	# 2026-11-23 08:00 UTC
@@ -101,7 +101,7 @@ contains "$work/stdout" "no case" "says no case"
 
 # status and progress: BSrE's events (written here as a delivery would)
 # and the cases in one timeline, an event first when they tie
-sqlite3 "$work/db/bsre/bsre.db" "INSERT INTO bsre_events (email, message_key, type, received_at,
+bsre_query "INSERT INTO bsre_events (email, message_key, type, received_at,
 	trusted, trusted_by, subject, sender, source, recorded_at) VALUES
 	('$ahmad', 'a@bssn.go.id', 'account_activation', 1795424400, 1, 'dkim',
 	 '[BSrE] Aktivasi Akun', 'noreply@bssn.go.id', 'lmtp', 1795424400),
@@ -131,13 +131,16 @@ contains "$work/stdout" '"handled":0,"unhandled":2},"opds"' "a closed case is no
 contains "$work/stdout" '"handled":0,"unhandled":2}],"flagged"' "nor in the OPD's counts"
 contains "$work/stdout" '"name":"Rina Kusuma","stage":"none","since":"2026-11-22T09:00:00Z","handling":"unhandled"' "the user with only a closed case is unhandled"
 
-# A schema 2 database (before cases) is upgraded by init.
+# A schema 2 database (before cases) is upgraded by init.  SQLite only:
+# PostgreSQL's schema began at version 5.
+sqlite_only "the upgrade of a schema 2 database" 4 && {
 cp "$db" "$work/v2.db"
 sqlite3 "$work/v2.db" "DROP TABLE notices_sent; DROP TABLE api_tokens; DROP TABLE verifier_cases; PRAGMA user_version = 2"
 run 69 "a schema 2 database is refused before init" -- asnctl --db "$work/v2.db" case list "$ahmad" --as "$siti"
 run 0 "init upgrades schema 2" -- asnctl --db "$work/v2.db" init
 contains "$work/stdout" "upgraded from schema version 2 to $(q 'PRAGMA user_version')" "init says it upgraded"
 run 0 "the upgraded database takes cases" -- asnctl --db "$work/v2.db" case add "$ahmad" --kind nip_not_found --as "$siti"
+}
 
 # usage
 run 64 "unknown case command" -- asnctl case frob

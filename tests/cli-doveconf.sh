@@ -5,6 +5,8 @@
 # with, and a forged mail gets the same verdict from scan as from delivery.
 # Also: where the settings came from (status), and the errors of doveconf.
 . "$top_srcdir/tests/tap.sh"
+# SQLite only until the test's Dovecot writes PostgreSQL (deliveries and
+# asnctl read the store from Dovecot's configuration)
 tap_setup
 # The tools' own file has no trust settings: only Dovecot's configuration
 # has them (the Authentication-Results of the site's MTA trusted).

@@ -6,6 +6,8 @@
 # sends nothing; a mailbox that cannot be written is reported, not
 # remembered, and served on the next run; a new occurrence is told again.
 . "$top_srcdir/tests/tap.sh"
+# SQLite only until the test's Dovecot reads PostgreSQL (notify runs with
+# Dovecot's configuration and its userdb)
 tap_setup
 conf_lines="asn_bsre_authserv_id = mx.jatimprov.go.id
 asn_bsre_trust = authres
@@ -29,7 +31,7 @@ count_subject() {
 	doveadm_t fetch -u "$1" hdr.subject mailbox INBOX 2>/dev/null | grep -c -F "$2"
 }
 inbox_text() { doveadm_t fetch -u "$1" text mailbox INBOX 2>/dev/null; }
-sent_rows() { sqlite3 "$db" "SELECT count(*) FROM notices_sent $1"; }
+sent_rows() { db_query "SELECT count(*) FROM notices_sent $1"; }
 
 import_test_accounts
 asnctl add --opd BKD --name "Budi Santoso" --nip 198001012005011001 --sheet "$work/sheet2.csv" >/dev/null
@@ -43,7 +45,7 @@ bsre_mail_to() {	# bsre_mail_to USER MAIL: a corpus mail (siti's) as USER's
 bsre_mail_to siti.rahma activation.eml
 bsre_mail_to bambang.sutrisno passphrase-upper.eml
 bsre_mail_to made.sudarsana cert-issued-plain.eml
-sqlite3 "$db" "UPDATE accounts SET must_change = 0, initial_password_expires_at = NULL
+db_query "UPDATE accounts SET must_change = 0, initial_password_expires_at = NULL
 	WHERE email IN ('siti.rahma@$d', 'bambang.sutrisno@$d', 'made.sudarsana@$d', 'ahmad.fauzi@$d')"
 run 0 "a verifier of Diskominfo" -- asnctl verifier add "ahmad.fauzi@$d" --opd Diskominfo \
 	--name "Ahmad Fauzi" --phone 081234567890

@@ -77,6 +77,7 @@ int main(void)
 		struct asn_bsre_progress p;
 		struct asn_str diags = { 0 };
 
+		memset(recs, 0, sizeof(recs));	/* the fields a case leaves out */
 		for (size_t e = 0; e < cases[i].count; e++) {
 			recs[e].type = cases[i].events[e].type;
 			recs[e].received_at = NOW - (time_t)cases[i].events[e].days_ago * DAY;

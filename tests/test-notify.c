@@ -5,6 +5,7 @@
 #include "tap.h"
 #include "asn-notify.h"
 #include "asn-store-notice.h"
+#include "sqlite-util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +128,7 @@ static void test_once(void)
 		abort();
 	snprintf(path, sizeof(path), "%s/asn.db", dir);
 	asn_settings_init(&set);
-	asn_settings_set(&set, "asn_db", path, &err);
+	test_db_settings(&set, dir, path);
 	if (asn_store_init(&set, NULL, &from, &err) < 0 ||
 	    asn_store_open(&set, true, &store, &err) < 0) {
 		tap_ok(false, "store: %s", err.msg);
@@ -156,6 +157,8 @@ static void test_once(void)
 	asn_store_close(&store);
 	asn_settings_free(&set);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/bsre", dir);	/* PostgreSQL: the spool's */
+	rmdir(path);
 	rmdir(dir);
 }
 

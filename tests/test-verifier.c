@@ -107,9 +107,13 @@ static char *traced_lookup(struct asn_store *store, const struct asn_verifier *v
 	char *sql;
 
 	asn_str_truncate(&trace, 0);
-	sqlite3_trace_v2(store->db, SQLITE_TRACE_STMT, trace_stmt, NULL);
+	/* SQLite's trace: the statements are the same on PostgreSQL (one
+	   statement layer), where the checks are skipped */
+	if (store->backend != ASN_STORE_PGSQL)
+		sqlite3_trace_v2(store->db, SQLITE_TRACE_STMT, trace_stmt, NULL);
 	*ret_r = asn_verifier_find_user(store, v, user, ASN_LOOKUP_PORTAL, &account, &err);
-	sqlite3_trace_v2(store->db, 0, NULL, NULL);
+	if (store->backend != ASN_STORE_PGSQL)
+		sqlite3_trace_v2(store->db, 0, NULL, NULL);
 	if (*ret_r > 0)
 		asn_account_free(&account);
 	sql = asn_xstrdup(asn_str_c(&trace));
@@ -185,9 +189,14 @@ static void test_same_queries(struct asn_store *store)
 	other_opd = traced_lookup(store, &v, "b1@x.go.id", &r2);
 	absent = traced_lookup(store, &v, "nobody@x.go.id", &r3);
 	tap_ok(r1 == 1 && r2 == 0 && r3 == 0, "traced lookups: found, hidden, absent");
-	tap_ok(strstr(absent, "person_lookups") != NULL, "the trace saw the lookup's audit");
-	tap_is_str(other_opd, absent, "out of scope runs the queries of an absent address");
-	tap_is_str(in_scope, absent, "and so does one in scope");
+	if (test_store_pgsql()) {
+		for (int i = 0; i < 3; i++)
+			tap_skip("SQLite only (its statement trace)");
+	} else {
+		tap_ok(strstr(absent, "person_lookups") != NULL, "the trace saw the lookup's audit");
+		tap_is_str(other_opd, absent, "out of scope runs the queries of an absent address");
+		tap_is_str(in_scope, absent, "and so does one in scope");
+	}
 	free(in_scope);
 	free(other_opd);
 	free(absent);
@@ -236,16 +245,17 @@ int main(void)
 	struct asn_store *store = NULL;
 	struct asn_error err = { .msg = "" };
 	struct asn_verifier v;
-	char path[256], *similar = NULL;
+	char file[256], *similar = NULL;
+	const char *path;
 	int from = -1;
 
 	test_sees_opd();
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	snprintf(path, sizeof(path), "%s/asn.db", dir);
+	snprintf(file, sizeof(file), "%s/asn.db", dir);
 	asn_settings_init(&set);
-	asn_settings_set(&set, "asn_db", path, &err);
+	path = test_db_settings(&set, dir, file);
 	if (asn_store_init(&set, NULL, &from, &err) < 0 ||
 	    asn_store_open(&set, true, &store, &err) < 0) {
 		printf("Bail out! %s\n", err.msg);
@@ -292,14 +302,16 @@ int main(void)
 	asn_store_close(&store);
 	asn_str_free(&trace);
 	asn_settings_free(&set);
-	unlink(path);
+	unlink(file);
 	{
 		char wal[300];
 
-		snprintf(wal, sizeof(wal), "%s-wal", path);
+		snprintf(wal, sizeof(wal), "%s-wal", file);
 		unlink(wal);
-		snprintf(wal, sizeof(wal), "%s-shm", path);
+		snprintf(wal, sizeof(wal), "%s-shm", file);
 		unlink(wal);
+		snprintf(wal, sizeof(wal), "%s/bsre", dir);	/* PostgreSQL: the spool's */
+		rmdir(wal);
 	}
 	rmdir(dir);
 	return tap_done();

@@ -313,9 +313,11 @@ static int pg_connect(struct asn_store *store, const char *conninfo, unsigned in
 
 		asn_error_set(err, "%s: connect: %s", store->path, msg);
 		free(msg);
-		/* refused or unreachable: a delivery spools; a bad password
-		   or role is the admin's to fix */
-		return asn_store_failed(strstr(PQerrorMessage(store->pg), "authentication") != NULL ||
+		/* refused or unreachable: a delivery spools; a bad or
+		   missing password (no passfile for this user) or role is
+		   the admin's to fix */
+		return asn_store_failed(PQconnectionNeedsPassword(store->pg) ||
+					strstr(PQerrorMessage(store->pg), "authentication") != NULL ||
 					strstr(PQerrorMessage(store->pg), "does not exist") != NULL ?
 					ASN_STORE_ERR_PERM : ASN_STORE_ERR_BUSY, err);
 	}
@@ -358,21 +360,21 @@ static int check_version(struct asn_store *store, const char *schema, int want,
 
 	if (read_version(store, schema, &version, err) < 0) {
 		if (asn_store_error_status(err) == ASN_STORE_ERR_SCHEMA) {
-			asn_error_set(err, "%s: no dovecot-asn schema %s (run 'asnctl init')",
+			asn_error_set(err, "%s: no dovecot-asn schema %s (run 'asnctl init' first)",
 				      store->path, schema);
 			return asn_store_failed(ASN_STORE_ERR_MISSING, err);
 		}
 		return -1;
 	}
 	if (version > want) {
-		asn_error_set(err, "%s: schema %s version %d is newer than this dovecot-asn "
-			      "understands (%d); upgrade dovecot-asn", store->path, schema,
-			      version, want);
+		asn_error_set(err, "%s, schema %s: schema version %d is newer than this "
+			      "dovecot-asn understands (%d); upgrade dovecot-asn", store->path,
+			      schema, version, want);
 		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	if (version < want) {
-		asn_error_set(err, "%s: schema %s version %d is older than %d; run 'asnctl init' "
-			      "to upgrade", store->path, schema, version, want);
+		asn_error_set(err, "%s, schema %s: schema version %d is older than %d; "
+			      "run 'asnctl init' to upgrade", store->path, schema, version, want);
 		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	return 0;
@@ -394,8 +396,9 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 		return -1;
 	store = asn_xcalloc(1, sizeof(*store));
 	store->backend = ASN_STORE_PGSQL;
-	store->path = asn_xstrdup(setting);
-	store->bsre_path = asn_xstrdup(setting);
+	/* until connected: the setting and its value (no password in it) */
+	store->path = asn_xasprintf("%s = %s", setting, conninfo);
+	store->bsre_path = asn_xstrdup(store->path);
 	if (pg_connect(store, conninfo, timeout_ms != 0 ? timeout_ms : 10000, err) < 0) {
 		asn_store_close(&store);
 		return -1;
@@ -405,12 +408,15 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 	free(store->bsre_path);
 	store->bsre_path = asn_xstrdup(store->path);
 	store->timeout_ms = timeout_ms;
-	/* random_page_cost: the store reads a few rows per person through
-	   indexes, from a database that fits in memory or sits on SSD; at
-	   PostgreSQL's default (4, for spinning disks) the planner reads all
-	   events to join one OPD's (a report 4 times slower) */
-	sql = asn_xasprintf(PG_SEARCH_PATH "; SET lock_timeout = %u; SET statement_timeout = %u; "
-			    "SET random_page_cost = 1.1", lock_ms, timeout_ms);
+	/* a delivery's store sees the events only, as SQLite's (the events'
+	   file alone).  random_page_cost: the store reads a few rows per
+	   person through indexes, from a database that fits in memory or sits
+	   on SSD; at PostgreSQL's default (4, for spinning disks) the planner
+	   reads all events to join one OPD's (a report 4 times slower) */
+	sql = asn_xasprintf("%s; SET lock_timeout = %u; SET statement_timeout = %u; "
+			    "SET random_page_cost = 1.1",
+			    bsre_only ? "SET search_path = asn_bsre, public" : PG_SEARCH_PATH,
+			    lock_ms, timeout_ms);
 	ret = asn_db_exec(store, sql, "configuring the session", err);
 	free(sql);
 	if (ret == 0 && !bsre_only)
@@ -460,9 +466,9 @@ static int migrate_schema(struct asn_store *store, const char *schema,
 	}
 	*from_r = version;
 	if (version < 0 || (unsigned int)version > count) {
-		asn_error_set(err, "%s: schema %s version %d is newer than this dovecot-asn "
-			      "understands (%u); upgrade dovecot-asn", store->path, schema,
-			      version, count);
+		asn_error_set(err, "%s, schema %s: schema version %d is newer than this "
+			      "dovecot-asn understands (%u); upgrade dovecot-asn", store->path,
+			      schema, version, count);
 		return asn_store_failed(ASN_STORE_ERR_SCHEMA, err);
 	}
 	/* Version 0 is the whole schema at once: PostgreSQL came with
@@ -502,7 +508,7 @@ int asn_pg_init(const struct asn_settings *set, gid_t gid, int *from_r, struct a
 		return asn_store_failed(ASN_STORE_ERR_OTHER, err);
 	store = asn_xcalloc(1, sizeof(*store));
 	store->backend = ASN_STORE_PGSQL;
-	store->path = asn_xstrdup("asn_db");
+	store->path = asn_xasprintf("asn_db = %s", set->db);
 	if (pg_connect(store, set->db, set->db_busy_timeout * 1000 + 10000, err) < 0) {
 		asn_store_close(&store);
 		return -1;
