@@ -184,6 +184,7 @@ pg_env_server_start; ok $? "PostgreSQL started again"
 wait
 resend a da && resend b db && resend a outa && resend b outb
 ok $? "every mail taken, those refused for now once sent again"
+[ $? -eq 0 ] || tail -25 "$site/a/dovecot.log" "$site/b/dovecot.log" | sed "s/^/# /"
 delivered_once a da "$per" && delivered_once b db "$per" &&
 	delivered_once a outa 1 && delivered_once b outb 1
 ok $? "each in its INBOX exactly once"
