@@ -38,6 +38,7 @@ struct asn_policy_context {
 struct asn_policy {
 	const struct asn_settings *set;
 	void *pwq;		/* pwquality_settings_t */
+	void *pwq_generated;	/* the same without cracklib's dictionary */
 	struct asn_strv blocklist;	/* lowercase ASCII words */
 };
 
@@ -52,7 +53,9 @@ void asn_policy_deinit(struct asn_policy *policy);
 int asn_policy_check(struct asn_policy *policy, const char *password,
 		     const struct asn_policy_context *ctx, struct asn_error *err);
 
-/* A random default password that passes the policy for this context. */
+/* A random default password that passes the policy for this context.
+   Checked by asn_policy_check's rules except cracklib's dictionary, which
+   a random draw does not need (see policy.c). */
 int asn_policy_generate(struct asn_policy *policy, const struct asn_policy_context *ctx,
 			char out[ASN_PASSWORD_MAX + 1], struct asn_error *err);
 

@@ -20,24 +20,45 @@ int asn_password_lib_init(struct asn_error *err)
 	return 0;
 }
 
+/* Random bytes drawn from OpenSSL a block at a time: one RAND_bytes call
+   per byte cost more than the rest of a password's generation. */
+struct random_bytes {
+	unsigned char buf[64];
+	size_t pos;
+};
+
+static int next_random_byte(struct random_bytes *rb, unsigned char *byte_r,
+			    struct asn_error *err)
+{
+	if (rb->pos >= sizeof(rb->buf)) {
+		if (RAND_bytes(rb->buf, sizeof(rb->buf)) != 1) {
+			asn_error_set(err, "OpenSSL RAND_bytes failed: %s",
+				      ERR_error_string(ERR_get_error(), NULL));
+			return -1;
+		}
+		rb->pos = 0;
+	}
+	*byte_r = rb->buf[rb->pos++];
+	return 0;
+}
+
 /* Uniform index below n by rejection sampling of random bytes. */
-static int random_index(size_t n, size_t *index_r, struct asn_error *err)
+static int random_index(struct random_bytes *rb, size_t n, size_t *index_r,
+			struct asn_error *err)
 {
 	unsigned int limit = 256 - (256 % (unsigned int)n);
 	unsigned char byte;
 
 	do {
-		if (RAND_bytes(&byte, 1) != 1) {
-			asn_error_set(err, "OpenSSL RAND_bytes failed: %s",
-				      ERR_error_string(ERR_get_error(), NULL));
+		if (next_random_byte(rb, &byte, err) < 0)
 			return -1;
-		}
 	} while (byte >= limit);
 	*index_r = byte % n;
 	return 0;
 }
 
-int asn_password_random(char *out, size_t length, struct asn_error *err)
+static int random_password(struct random_bytes *rb, char *out, size_t length,
+			   struct asn_error *err)
 {
 	static const char *const classes[] = {
 		ASN_GEN_UPPER, ASN_GEN_LOWER, ASN_GEN_DIGIT, ASN_GEN_SPECIAL
@@ -46,17 +67,13 @@ int asn_password_random(char *out, size_t length, struct asn_error *err)
 	static const char letters[] = ASN_GEN_UPPER ASN_GEN_LOWER;
 	size_t idx;
 
-	if (length < 4 || length > ASN_PASSWORD_MAX) {
-		asn_error_set(err, "password length %zu out of range", length);
-		return -1;
-	}
 	for (;;) {
 		bool seen[4] = { false, false, false, false };
 
 		for (size_t i = 0; i < length; i++) {
 			const char *alphabet = i == 0 ? letters : all;
 
-			if (random_index(strlen(alphabet), &idx, err) < 0)
+			if (random_index(rb, strlen(alphabet), &idx, err) < 0)
 				return -1;
 			out[i] = alphabet[idx];
 			for (size_t c = 0; c < 4; c++) {
@@ -70,6 +87,21 @@ int asn_password_random(char *out, size_t length, struct asn_error *err)
 		if (seen[0] && seen[1] && seen[2] && seen[3])
 			return 0;
 	}
+}
+
+int asn_password_random(char *out, size_t length, struct asn_error *err)
+{
+	struct random_bytes rb = { .pos = sizeof(rb.buf) };
+	int ret;
+
+	if (length < 4 || length > ASN_PASSWORD_MAX) {
+		asn_error_set(err, "password length %zu out of range", length);
+		return -1;
+	}
+	ret = random_password(&rb, out, length, err);
+	/* The bytes left decide nothing more, those used decided the password. */
+	asn_secure_zero(&rb, sizeof(rb));
+	return ret;
 }
 
 static void random_salt_crypt(char *out, size_t len, struct asn_error *err, int *ret_r)
