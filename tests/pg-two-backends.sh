@@ -236,7 +236,7 @@ ok $? "no link token in either backend's log"
 grep -i "error\|panic\|fatal" "$site"/a/dovecot.log "$site"/b/dovecot.log |
 	# what the outage above logs: Dovecot's auth process and the lookups
 	# it failed, our spool
-	grep -v -e " auth: " -e "auth-master: userdb lookup" -e "Failed to lookup user" \
+	grep -v -e " auth: " -e " auth(" -e "auth-master: userdb lookup" -e "Failed to lookup user" \
 		-e "service(auth)" -e "asn_bsre: .*spool" >"$site/errors"
 [ ! -s "$site/errors" ]; ok $? "no other error in the backends' logs"
 [ -s "$site/errors" ] && sed 's/^/# /' "$site/errors" | head -10
