@@ -177,6 +177,17 @@ int main(void)
 	asn_settings_set(&set, "asn_default_password_length", "12", &err);
 	asn_settings_set(&set, "asn_password_min_length", "16", &err);
 	tap_ok(asn_settings_check(&set, &err) < 0, "generated length below policy refused");
+	asn_settings_set(&set, "asn_password_min_length", "12", &err);
+	asn_settings_set(&set, "asn_db", "postgresql://asnctl@db.example.go.id/asn", &err);
+	tap_ok(asn_settings_check(&set, &err) == 0, "asn_db as a PostgreSQL connection accepted");
+	asn_settings_set(&set, "asn_bsre_db", "/var/lib/dovecot-asn/bsre/bsre.db", &err);
+	tap_ok(asn_settings_check(&set, &err) < 0, "events on SQLite, accounts on PostgreSQL: refused");
+	tap_contains(err.msg, "must both be PostgreSQL connections or both SQLite paths",
+		     "says both must be of one engine");
+	asn_settings_set(&set, "asn_bsre_db", "host=db.example.go.id dbname=asn user=asn_mail", &err);
+	tap_ok(asn_settings_check(&set, &err) == 0, "both on PostgreSQL (key=value form) accepted");
+	asn_settings_set(&set, "asn_db", "relative/asn.db", &err);
+	tap_ok(asn_settings_check(&set, &err) < 0, "a relative asn_db refused");
 	asn_settings_free(&set);
 	test_documented();
 	test_load();

@@ -326,6 +326,13 @@ int asn_settings_check(const struct asn_settings *set, struct asn_error *err)
 			      "connection (postgresql://... or host=... dbname=...)", set->db);
 		return -1;
 	}
+	/* the events go where the accounts are: one engine for both */
+	if (set->bsre_db[0] != '\0' &&
+	    asn_settings_db_is_pgsql(set->bsre_db) != asn_settings_db_is_pgsql(set->db)) {
+		asn_error_set(err, "asn_bsre_db '%s' and asn_db '%s' must both be PostgreSQL "
+			      "connections or both SQLite paths", set->bsre_db, set->db);
+		return -1;
+	}
 	return 0;
 }
 
