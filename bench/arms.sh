@@ -148,12 +148,14 @@ bench_pg_role_stats() {
 	fi
 	conns=$(tail -n +$(( $(cat "$root/conn.mark") + 1 )) "$pg_env_dir/server.log" |
 		grep -c "connection authorized: user=$1 ")
-	echo "  ($1 over the plugin arm's $2 $3 mails: $conns connections; statements:"
+	echo "  ($1 over the plugin arm's $2 $3 mails: $conns connections; statements: calls, per mail, server's mean time:"
+	# and the server's time for each, mean (pg_stat_statements' execution)
 	pg_psql -At -F ' ' -c "SELECT s.calls, round(s.calls::numeric / $2, 3),
-			regexp_replace(left(s.query, 60), '\\s+', ' ', 'g')
+			round(s.mean_exec_time::numeric, 3),
+			regexp_replace(left(s.query, 52), '\\s+', ' ', 'g')
 		FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
 		WHERE r.rolname = '$1' ORDER BY s.calls DESC" |
-		awk '{ printf "  %8d %8.3f/mail  ", $1, $2; $1 = $2 = ""; sub(/^ +/, ""); print }
+		awk '{ printf "  %8d %6.3f/mail %7.3f ms  ", $1, $2, $3; $1 = $2 = $3 = ""; sub(/^ +/, ""); print }
 		END { if (NR == 0) print "         none" }'
 	echo "  )"
 }
