@@ -8,6 +8,9 @@
 # sender, sent with tests/lmtp-send), for which the extra cost per mail is
 # reported.
 # usage: bench/lmtp-bench.sh [BUILD-DIR] [ROUNDS] [MAILS-PER-SESSION]   (as root)
+# ASN_BENCH_STORE=pgsql: the accounts and the events in a private PostgreSQL
+# (bench/arms.sh): both arms' Dovecot reads its users there with the shipped
+# pgsql passdb/userdb, so that the ratio is still the plugins' alone.
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
@@ -49,7 +52,7 @@ now() { date +%s.%N; }
 
 reset_arm() {	# empty mailboxes and events: the cost grows with the mailbox
 	rm -rf "$root/$1/vmail/bench.go.id"
-	sqlite3 "$root/$1/db/bsre/bsre.db" "DELETE FROM bsre_events" 2>/dev/null
+	bench_events_clear "$1"
 	# the previous run's writeback must not land in this run
 	sync
 }
@@ -71,10 +74,12 @@ run_stream() {	# run_stream ARM KIND: prints mails per second
 	delivered=$(find "$root/$1/vmail/bench.go.id" -path '*/new/*' -type f 2>/dev/null | wc -l)
 	[ "$delivered" -gt 0 ] || { echo "$0: $1 $2: nothing delivered" >&2; exit 1; }
 	[ "$delivered" -eq $((sessions * per_session)) ] || echo "warning: $1 $2: $delivered delivered" >&2
+	bench_events "$1" >"$root/$1.events"
 	awk -v n="$delivered" -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", n / (e - s) }'
 }
 
 measure() {	# measure KIND
+	[ "$bench_store" = pgsql ] && bench_pg_role_stats reset
 	: >"$root/with.rates"; : >"$root/bare.rates"
 	run_stream with "$1" >/dev/null; run_stream bare "$1" >/dev/null	# warm-up
 	for i in $(seq 1 "$rounds"); do
@@ -87,7 +92,11 @@ measure() {	# measure KIND
 	w=$(median <"$root/with.rates"); b=$(median <"$root/bare.rates")
 	awk -v l="$1" -v w="$w" -v b="$b" -v c="$sessions" 'BEGIN {
 		printf "%-16s %10.1f %10.1f %7.3f %12.3f\n", l, b, w, w / b, (1 / w - 1 / b) * 1000 }'
-	[ "$1" = bsre ] && echo "  (events recorded in the last round: plugin arm $(sqlite3 "$root/with/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'), bare arm $(sqlite3 "$root/bare/db/bsre/bsre.db" 'SELECT count(*) FROM bsre_events'))"
+	[ "$1" = bsre ] && echo "  (events recorded in the last round: plugin arm $(cat "$root/with.events"), bare arm $(cat "$root/bare.events"))"
+	# the plugin arm's mails, warm-up included
+	[ "$bench_store" = pgsql ] &&
+		bench_pg_role_stats asn_mail $(( (rounds + 1) * sessions * per_session )) "$1"
+	return 0
 }
 
 start_arm with "mail_plugins = \$mail_plugins
@@ -99,6 +108,7 @@ protocol lmtp {
   mail_plugins =
 }
 # padding: both arms' configuration text is the same length...."
+[ "$bench_store" = sqlite ] || echo "store: $(bench_store_name) (both arms' passdb and userdb; the plugin arm's BSrE events, one connection per delivery process)"
 echo "$(bench_platform); rounds: $rounds alternated, median deliveries/s; $sessions parallel LMTP sessions x $per_session mails, one recipient each; $(nproc) cores"
 printf '%-16s %10s %10s %7s %12s\n' "stream" "bare" "plugins" "ratio" "extra ms/mail at full load"
 measure ordinary

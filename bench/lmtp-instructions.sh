@@ -16,6 +16,8 @@
 # own round trips in time, not in instructions here).
 # usage: bench/lmtp-instructions.sh [BUILD-DIR] [SESSIONS] [MAILS]   (as root)
 # ASN_INSTR_KINDS picks the kinds (default: all four).
+# ASN_BENCH_STORE=pgsql: the accounts and events on a private PostgreSQL
+# (bench/arms.sh); the server's own work is not counted, the LMTP processes' is.
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/_build-plain}" && pwd) || exit 1
