@@ -7,8 +7,10 @@
 #include "asn-settings.h"
 #include "asn-bsre-progress.h"
 
-/* The account store.  SQLite is the embedded default; callers see only
-   this interface, so that a PostgreSQL backend can be added beside it. */
+/* The account store: SQLite (a path in asn_db), the embedded default, or
+   PostgreSQL (a connection), for sites whose several mail servers share it.
+   Callers see only this interface; the SQL is written once for both
+   (lib/store/store-db.c). */
 
 #define ASN_SCHEMA_VERSION 5
 #define ASN_BSRE_SCHEMA_VERSION 3
@@ -57,8 +59,9 @@ void asn_account_free(struct asn_account *account);
 enum asn_store_status asn_store_error_status(const struct asn_error *err);
 
 /* Opens an existing database.  Fails with ASN_STORE_ERR_MISSING when the
-   file does not exist and ASN_STORE_ERR_SCHEMA when its schema is not the
-   one this build knows. */
+   file (PostgreSQL: the schema) does not exist, ASN_STORE_ERR_SCHEMA when
+   its schema is not the one this build knows, ASN_STORE_ERR_BUSY when a
+   PostgreSQL server cannot be reached. */
 int asn_store_open(const struct asn_settings *set, bool writable,
 		   struct asn_store **store_r, struct asn_error *err);
 void asn_store_close(struct asn_store **store);
