@@ -221,6 +221,8 @@ mail_psql "SELECT password FROM asn.accounts" >"$site/role" 2>&1
 contains "$site/role" "permission denied" "the delivery role cannot read password hashes"
 mail_psql "SELECT subject FROM asn_bsre.bsre_events LIMIT 1" >"$site/role" 2>&1
 contains "$site/role" "permission denied" "nor the events it wrote"
+mail_psql "SELECT message_key FROM asn_bsre.bsre_events LIMIT 1" >"$site/role" 2>&1
+contains "$site/role" "permission denied" "not even which mails it recorded (their keys)"
 auth_psql "SELECT nip FROM asn.accounts LIMIT 1" >"$site/role" 2>&1
 contains "$site/role" "permission denied" "the auth role cannot read a NIP"
 auth_psql "SELECT count(*) FROM asn_bsre.bsre_events" >"$site/role" 2>&1

@@ -448,6 +448,18 @@ int main(void)
 	tap_ok(c.users == 1 && c.events == 1 && strcmp(c.first_email, "budi@jatimprov.go.id") == 0,
 	       "users: one OPD only");
 	test_unverified(store);
+	/* A subject cut in the middle of a character and 8-bit bytes in a
+	   Message-ID (anyone can send them): stored, with '?' there, on both
+	   engines; a UTF-8 PostgreSQL would refuse them as they are. */
+	ev = make_event("siti.rahma@jatimprov.go.id", "bad\xff\xfe@evil", ASN_BSRE_OTHER, 1500);
+	snprintf(ev.mail.subject, sizeof(ev.mail.subject), "[BSrE] Aktivasi Sit\xC3");
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "lmtp", &err) == 1,
+	       "an event with text that is not UTF-8 recorded (%s)", err.msg);
+	tap_ok(count_rows(bsre, "SELECT count(*) FROM bsre_events WHERE message_key = 'bad??@evil' "
+			  "AND subject = '[BSrE] Aktivasi Sit?'") == 1,
+	       "its text stored as UTF-8, '?' for each stray byte");
+	tap_ok(asn_store_bsre_event_add(store, ev.email, &ev.mail, ev.received_at, "scan", &err) == 0,
+	       "and the same mail again is the same event");
 	asn_store_close(&store);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM bsre_events WHERE source = 'scan'");
 	tap_ok(count_rows(bsre, sql) == 0, "the duplicate did not overwrite the first record");

@@ -71,6 +71,15 @@ static void test_encodings(void)
 	tap_ok(!asn_utf8_valid("\xC0\xAF", 2), "utf8: overlong invalid");
 	tap_ok(!asn_utf8_valid("\xED\xA0\x80", 3), "utf8: surrogate invalid");
 	tap_ok(!asn_utf8_valid("\xE2\x82", 2), "utf8: truncated invalid");
+	utf8 = asn_utf8_repair("Sit\xC3\xAD \xC3");
+	tap_is_str(utf8, "Sit\xC3\xAD ?", "repair: a character cut at the end becomes ?");
+	free(utf8);
+	utf8 = asn_utf8_repair("a\xFF\xFE" "b\xE2\x82\xAC\xED\xA0\x80");
+	tap_is_str(utf8, "a??b\xE2\x82\xAC???", "repair: stray bytes and a surrogate, each byte ?");
+	free(utf8);
+	utf8 = asn_utf8_repair("Siti \xE2\x82\xAC");
+	tap_is_str(utf8, "Siti \xE2\x82\xAC", "repair: valid text unchanged");
+	free(utf8);
 	utf8 = asn_cp1252_to_utf8("Jos\xE9 \x80", 6, &size);
 	tap_is_str(utf8, "Jos\xC3\xA9 \xE2\x82\xAC", "cp1252: e-acute and euro converted");
 	free(utf8);

@@ -39,6 +39,10 @@ void asn_csv_write_field(struct asn_str *out, const char *field, char delim);
 
 /* Text encoding helpers. */
 bool asn_utf8_valid(const char *data, size_t size);
+/* A copy of s in which each byte that does not start a valid UTF-8
+   sequence is '?' (a header cut in the middle of a character, 8-bit
+   bytes of another charset): what a UTF-8 database accepts.  Caller frees. */
+char *asn_utf8_repair(const char *s);
 /* Windows-1252 (what Excel writes as "CSV" on Windows) to UTF-8. */
 char *asn_cp1252_to_utf8(const char *data, size_t size, size_t *size_r);
 

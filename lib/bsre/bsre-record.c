@@ -5,15 +5,24 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* PostgreSQL: the delivery process keeps its connection between BSrE
    mails (a connect costs several round trips and an authentication; the
    statement, one).  SQLite is opened per mail: a file, no cost to keep. */
 static struct asn_store *kept_store;
 static char *kept_conninfo;
+/* the process that connected: a child forked since (a Sieve program, a
+   pipe) shares its socket and must neither use nor close it */
+static pid_t kept_pid;
 
 void asn_bsre_record_close(void)
 {
+	if (kept_store != NULL && kept_pid != getpid()) {
+		/* the parent's: forgotten here (this process is ending or
+		   connects anew), closed by the parent */
+		kept_store = NULL;
+	}
 	asn_store_close(&kept_store);
 	free(kept_conninfo);
 	kept_conninfo = NULL;
@@ -27,7 +36,7 @@ static int store_get(const struct asn_settings *set, struct asn_store **store_r,
 	if (!asn_settings_db_is_pgsql(set->db))
 		return asn_store_open_bsre(set, store_r, err);
 	conninfo = asn_settings_bsre_db(set);
-	if (kept_store != NULL && strcmp(kept_conninfo, conninfo) == 0 &&
+	if (kept_store != NULL && kept_pid == getpid() && strcmp(kept_conninfo, conninfo) == 0 &&
 	    asn_store_alive(kept_store)) {
 		free(conninfo);
 		*store_r = kept_store;
@@ -40,6 +49,7 @@ static int store_get(const struct asn_settings *set, struct asn_store **store_r,
 	}
 	kept_store = *store_r;
 	kept_conninfo = conninfo;
+	kept_pid = getpid();
 	return 0;
 }
 

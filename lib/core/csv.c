@@ -292,41 +292,66 @@ void asn_csv_write_field(struct asn_str *out, const char *field, char delim)
 	asn_str_append_c(out, '"');
 }
 
+/* The length of the valid UTF-8 sequence at p[i] (1 to 4), or 0 when the
+   bytes there are not one (overlong forms, surrogates and beyond U+10FFFF
+   included). */
+static size_t utf8_sequence(const unsigned char *p, size_t i, size_t size)
+{
+	unsigned char c = p[i];
+	size_t n;
+	unsigned int cp;
+
+	if (c < 0x80)
+		return 1;
+	else if ((c & 0xE0) == 0xC0) {
+		n = 1; cp = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 2; cp = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 3; cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t j = 1; j <= n; j++) {
+		if (i + j >= size || (p[i + j] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i + j] & 0x3F);
+	}
+	if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+	    (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n + 1;
+}
+
 bool asn_utf8_valid(const char *data, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	size_t i = 0;
 
-	while (i < size) {
-		unsigned char c = p[i];
-		size_t n;
-		unsigned int cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 1; cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2; cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3; cp = c & 0x07;
-		} else {
+	for (size_t i = 0, n; i < size; i += n) {
+		if ((n = utf8_sequence(p, i, size)) == 0)
 			return false;
-		}
-		for (size_t j = 1; j <= n; j++) {
-			if (i + j >= size || (p[i + j] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + j] & 0x3F);
-		}
-		/* Overlong forms, surrogates and beyond U+10FFFF. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n + 1;
 	}
 	return true;
+}
+
+char *asn_utf8_repair(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t size = strlen(s);
+	char *out = asn_xmalloc(size + 1), *o = out;
+
+	for (size_t i = 0, n; i < size; i += n) {
+		if ((n = utf8_sequence(p, i, size)) == 0) {
+			*o++ = '?';
+			n = 1;
+		} else {
+			memcpy(o, p + i, n);
+			o += n;
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 static const unsigned short cp1252_high[32] = {

@@ -28,7 +28,7 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 		"trust_reason, dkim_facts) "
 		"VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
 		"?16, ?17, ?18) "
-		"ON CONFLICT (email, message_key) DO NOTHING", &stmt, err) < 0)
+		"ON CONFLICT DO NOTHING", &stmt, err) < 0)
 		return -1;
 	asn_db_bind_text(stmt, 1, email);
 	asn_db_bind_text(stmt, 2, mail->message_key);

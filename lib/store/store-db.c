@@ -1,6 +1,7 @@
 /* The store's statements, once for SQLite and PostgreSQL; the open, init
    and begin/commit that pick the engine. */
 #include "store-private.h"
+#include "asn-csv.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -146,13 +147,22 @@ static void pg_bind(struct asn_db_stmt *stmt, int idx, char *value, Oid type)
 
 void asn_db_bind_text(struct asn_db_stmt *stmt, int idx, const char *value)
 {
+	char *repaired = NULL;
+
 	if (value == NULL)
 		value = "";
+	/* Only valid UTF-8 is stored: a UTF-8 PostgreSQL refuses anything
+	   else (and a refused event would sit in the spool for ever), and
+	   SQLite's copy must read the same.  Headers of a mail cut in the
+	   middle of a character, or in another charset, get a '?' there. */
+	if (!asn_utf8_valid(value, strlen(value)))
+		value = repaired = asn_utf8_repair(value);
 	if (stmt->lite != NULL)
 		sqlite3_bind_text(stmt->lite, idx, value, -1, SQLITE_TRANSIENT);
 	else
 		/* type left to the server, which takes the column's (citext) */
 		pg_bind(stmt, idx, asn_xstrdup(value), 0);
+	free(repaired);
 }
 
 void asn_db_bind_opt(struct asn_db_stmt *stmt, int idx, const char *value)

@@ -269,7 +269,8 @@ static int check_conninfo(const char *conninfo, const char *setting, struct asn_
 		return asn_store_failed(ASN_STORE_ERR_OTHER, err);
 	}
 	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL && o->val[0] != '\0') {
+		if ((strcmp(o->keyword, "password") == 0 || strcmp(o->keyword, "sslpassword") == 0) &&
+		    o->val != NULL && o->val[0] != '\0') {
 			asn_error_set(err, "%s holds a password: put it in a passfile "
 				      "(passfile=PATH in the connection, or PGPASSFILE), not "
 				      "in the configuration", setting);
@@ -384,10 +385,17 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 		   bool bsre_only, struct asn_store **store_r, struct asn_error *err)
 {
 	struct asn_store *store;
-	/* a delivery waits asn_bsre_busy_timeout at most, for the connection
-	   and for each statement; the tools wait for locks only */
-	unsigned int timeout_ms = (bsre_only ? set->bsre_busy_timeout : 0) * 1000;
+	/* A delivery waits asn_bsre_busy_timeout at most, for the connection
+	   and for each statement; the tools wait for locks only.  0 is
+	   SQLite's "do not wait for a lock", never PostgreSQL's "no bound": a
+	   lock is waited for 1 ms, a connection or statement 1 s. */
+	unsigned int timeout_ms = bsre_only ? set->bsre_busy_timeout * 1000 : 0;
 	unsigned int lock_ms = (bsre_only ? set->bsre_busy_timeout : set->db_busy_timeout) * 1000;
+
+	if (bsre_only && timeout_ms < 1000)
+		timeout_ms = 1000;
+	if (lock_ms == 0)
+		lock_ms = 1;
 	char *sql;
 	int ret;
 

@@ -197,8 +197,6 @@ const char asn_pg_grants[] =
 	"initial_password_expires_at) ON asn.accounts TO asn_auth;\n"
 	"GRANT SELECT ON asn_bsre.schema_version TO asn_deliver;\n"
 	"GRANT INSERT ON asn_bsre.bsre_events TO asn_deliver;\n"
-	/* ON CONFLICT (email, message_key) DO NOTHING reads its target */
-	"GRANT SELECT (email, message_key) ON asn_bsre.bsre_events TO asn_deliver;\n"
 	"GRANT SELECT ON ALL TABLES IN SCHEMA asn, asn_bsre TO asn_portal;\n"
 	"GRANT INSERT ON asn.person_lookups, asn.audit TO asn_portal;\n"
 	"GRANT INSERT, UPDATE, DELETE ON asn.verifier_cases, asn.api_tokens TO asn_portal;\n";
