@@ -140,6 +140,21 @@ int main(void)
 	       "find by NIP");
 	tap_ok(asn_store_account_find(store, "nobody@x.go.id", &account, &err) == 0,
 	       "unknown user not found");
+	{
+		/* what doveadm asn opens: it reads, and cannot write */
+		struct asn_store *reader;
+		struct asn_account read;
+
+		tap_ok(asn_store_open(&set, false, &reader, &err) == 0 &&
+		       asn_store_account_find(reader, "198503122010012003", &read, &err) == 1,
+		       "a read-only open reads (%s)", err.msg);
+		asn_account_free(&read);
+		tap_ok(reader != NULL &&
+		       asn_store_audit(reader, "tester", "probe", NULL, "", &err) < 0 &&
+		       asn_store_error_status(&err) == ASN_STORE_ERR_PERM,
+		       "and cannot write (%s)", err.msg);
+		asn_store_close(&reader);
+	}
 
 	tap_ok(asn_store_begin(store, &err) == 0 &&
 	       asn_store_account_insert(store, &found, &err) < 0 &&

@@ -25,7 +25,7 @@ int asn_store_open(const struct asn_settings *set, bool writable,
 		   struct asn_store **store_r, struct asn_error *err)
 {
 	if (asn_settings_db_is_pgsql(set->db))
-		return asn_pg_open(set, set->db, false, store_r, err);
+		return asn_pg_open(set, set->db, false, writable, store_r, err);
 	return asn_sqlite_open(set, writable, store_r, err);
 }
 
@@ -34,7 +34,7 @@ int asn_store_open_bsre(const struct asn_settings *set, struct asn_store **store
 {
 	if (asn_settings_db_is_pgsql(set->db)) {
 		char *conninfo = asn_settings_bsre_db(set);
-		int ret = asn_pg_open(set, conninfo, true, store_r, err);
+		int ret = asn_pg_open(set, conninfo, true, true, store_r, err);
 
 		free(conninfo);
 		return ret;

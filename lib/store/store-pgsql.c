@@ -284,8 +284,15 @@ static int check_conninfo(const char *conninfo, const char *setting, struct asn_
 static int pg_connect(struct asn_store *store, const char *conninfo, unsigned int timeout_ms,
 		      struct asn_error *err)
 {
-	const char *const keys[] = { "dbname", "application_name", NULL };
-	const char *const values[] = { conninfo, "dovecot-asn", NULL };
+	/* keepalives: a server that went away without a word (a network
+	   cut) is noticed in about a minute, not TCP's hours, by the tools
+	   and the portal, which wait for no deadline of their own; the
+	   site's own values in the connection win (they come later) */
+	const char *const keys[] = {
+		"keepalives_idle", "keepalives_interval", "keepalives_count",
+		"dbname", "application_name", NULL
+	};
+	const char *const values[] = { "30", "10", "3", conninfo, "dovecot-asn", NULL };
 	long long deadline = timeout_ms == 0 ? 0 : now_ms() + timeout_ms;
 	PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
 
@@ -382,7 +389,8 @@ static int check_version(struct asn_store *store, const char *schema, int want,
 }
 
 static int pg_open(const struct asn_settings *set, const char *conninfo, const char *setting,
-		   bool bsre_only, struct asn_store **store_r, struct asn_error *err)
+		   bool bsre_only, bool writable, struct asn_store **store_r,
+		   struct asn_error *err)
 {
 	struct asn_store *store;
 	/* A delivery waits asn_bsre_busy_timeout at most, for the connection
@@ -422,9 +430,11 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 	   on SSD; at PostgreSQL's default (4, for spinning disks) the planner
 	   reads all events to join one OPD's (a report 4 times slower) */
 	sql = asn_xasprintf("%s; SET lock_timeout = %u; SET statement_timeout = %u; "
-			    "SET random_page_cost = 1.1",
+			    "SET random_page_cost = 1.1%s",
 			    bsre_only ? "SET search_path = asn_bsre, public" : PG_SEARCH_PATH,
-			    lock_ms, timeout_ms);
+			    lock_ms, timeout_ms,
+			    /* a read-only open (doveadm asn) cannot write, as on SQLite */
+			    writable ? "" : "; SET default_transaction_read_only = on");
 	ret = asn_db_exec(store, sql, "configuring the session", err);
 	free(sql);
 	if (ret == 0 && !bsre_only)
@@ -439,11 +449,11 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 	return 0;
 }
 
-int asn_pg_open(const struct asn_settings *set, const char *conninfo, bool bsre_only,
+int asn_pg_open(const struct asn_settings *set, const char *conninfo, bool bsre_only, bool writable,
 		struct asn_store **store_r, struct asn_error *err)
 {
 	return pg_open(set, conninfo, bsre_only && strcmp(conninfo, set->db) != 0 ?
-		       "asn_bsre_db" : "asn_db", bsre_only, store_r, err);
+		       "asn_bsre_db" : "asn_db", bsre_only, writable, store_r, err);
 }
 
 int asn_pg_attach_bsre(struct asn_store *store, struct asn_error *err)

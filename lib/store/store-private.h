@@ -119,7 +119,7 @@ int asn_sqlite_init(const struct asn_settings *set, gid_t gid, int *from_r,
 int asn_sqlite_attach_bsre(struct asn_store *store, struct asn_error *err);
 int asn_sqlite_fail(struct asn_store *store, int rc, const char *what, struct asn_error *err);
 
-int asn_pg_open(const struct asn_settings *set, const char *conninfo, bool bsre_only,
+int asn_pg_open(const struct asn_settings *set, const char *conninfo, bool bsre_only, bool writable,
 		struct asn_store **store_r, struct asn_error *err);
 int asn_pg_init(const struct asn_settings *set, gid_t gid, int *from_r, struct asn_error *err);
 int asn_pg_attach_bsre(struct asn_store *store, struct asn_error *err);
