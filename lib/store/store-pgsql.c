@@ -18,7 +18,7 @@ char *asn_pg_translate(const char *sql, int *nparams_r)
 {
 	struct asn_str out;
 	char *translated;
-	int next = 0, max = 0;
+	int max = 0;
 
 	memset(&out, 0, sizeof(out));
 	for (const char *p = sql; *p != '\0'; p++) {
@@ -40,7 +40,6 @@ char *asn_pg_translate(const char *sql, int *nparams_r)
 				/* as SQLite numbers a bare ?: one past the largest */
 				n = max + 1;
 			}
-			next = n;
 			if (n > max)
 				max = n;
 			asn_str_printfa(&out, "$%d", n);
@@ -48,7 +47,6 @@ char *asn_pg_translate(const char *sql, int *nparams_r)
 			asn_str_append_c(&out, *p);
 		}
 	}
-	(void)next;
 	*nparams_r = max;
 	translated = asn_xstrdup(asn_str_c(&out));
 	asn_str_free(&out);
@@ -388,24 +386,12 @@ static int check_version(struct asn_store *store, const char *schema, int want,
 	return 0;
 }
 
-static int pg_open(const struct asn_settings *set, const char *conninfo, const char *setting,
-		   bool bsre_only, bool writable, struct asn_store **store_r,
-		   struct asn_error *err)
+/* A connected store with no session settings yet: the conninfo checked,
+   errors naming the setting until the server's name is known. */
+static int pg_store_connect(const char *conninfo, const char *setting, unsigned int timeout_ms,
+			    struct asn_store **store_r, struct asn_error *err)
 {
 	struct asn_store *store;
-	/* A delivery waits asn_bsre_busy_timeout at most, for the connection
-	   and for each statement; the tools wait for locks only.  0 is
-	   SQLite's "do not wait for a lock", never PostgreSQL's "no bound": a
-	   lock is waited for 1 ms, a connection or statement 1 s. */
-	unsigned int timeout_ms = bsre_only ? set->bsre_busy_timeout * 1000 : 0;
-	unsigned int lock_ms = (bsre_only ? set->bsre_busy_timeout : set->db_busy_timeout) * 1000;
-
-	if (bsre_only && timeout_ms < 1000)
-		timeout_ms = 1000;
-	if (lock_ms == 0)
-		lock_ms = 1;
-	char *sql;
-	int ret;
 
 	*store_r = NULL;
 	if (check_conninfo(conninfo, setting, err) < 0)
@@ -414,14 +400,38 @@ static int pg_open(const struct asn_settings *set, const char *conninfo, const c
 	store->backend = ASN_STORE_PGSQL;
 	/* until connected: the setting and its value (no password in it) */
 	store->path = asn_xasprintf("%s = %s", setting, conninfo);
-	store->bsre_path = asn_xstrdup(store->path);
-	if (pg_connect(store, conninfo, timeout_ms != 0 ? timeout_ms : 10000, err) < 0) {
+	if (pg_connect(store, conninfo, timeout_ms, err) < 0) {
 		asn_store_close(&store);
 		return -1;
 	}
 	free(store->path);
 	store->path = display_name(store->pg);
-	free(store->bsre_path);
+	*store_r = store;
+	return 0;
+}
+
+static int pg_open(const struct asn_settings *set, const char *conninfo, const char *setting,
+		   bool bsre_only, bool writable, struct asn_store **store_r,
+		   struct asn_error *err)
+{
+	/* A delivery waits asn_bsre_busy_timeout at most, for the connection
+	   and for each statement; the tools wait for locks only.  0 is
+	   SQLite's "do not wait for a lock", never PostgreSQL's "no bound": a
+	   lock is waited for 1 ms, a connection or statement 1 s. */
+	unsigned int timeout_ms = bsre_only ? set->bsre_busy_timeout * 1000 : 0;
+	unsigned int lock_ms = (bsre_only ? set->bsre_busy_timeout : set->db_busy_timeout) * 1000;
+	struct asn_store *store;
+	char *sql;
+	int ret;
+
+	if (bsre_only && timeout_ms < 1000)
+		timeout_ms = 1000;
+	if (lock_ms == 0)
+		lock_ms = 1;
+	*store_r = NULL;
+	if (pg_store_connect(conninfo, setting, timeout_ms != 0 ? timeout_ms : 10000,
+			     &store, err) < 0)
+		return -1;
 	store->bsre_path = asn_xstrdup(store->path);
 	store->timeout_ms = timeout_ms;
 	/* a delivery's store sees the events only, as SQLite's (the events'
@@ -515,8 +525,6 @@ int asn_pg_init(const struct asn_settings *set, gid_t gid, int *from_r, struct a
 	if (asn_pg_migrations_count != ASN_SCHEMA_VERSION ||
 	    asn_pg_bsre_migrations_count != ASN_BSRE_SCHEMA_VERSION)
 		abort();
-	if (check_conninfo(set->db, "asn_db", err) < 0)
-		return -1;
 	/* where the deliveries (the group) spool events the database could
 	   not take */
 	spool = asn_settings_bsre_spool(set);
@@ -524,15 +532,9 @@ int asn_pg_init(const struct asn_settings *set, gid_t gid, int *from_r, struct a
 	free(spool);
 	if (ret < 0)
 		return asn_store_failed(ASN_STORE_ERR_OTHER, err);
-	store = asn_xcalloc(1, sizeof(*store));
-	store->backend = ASN_STORE_PGSQL;
-	store->path = asn_xasprintf("asn_db = %s", set->db);
-	if (pg_connect(store, set->db, set->db_busy_timeout * 1000 + 10000, err) < 0) {
-		asn_store_close(&store);
+	if (pg_store_connect(set->db, "asn_db", set->db_busy_timeout * 1000 + 10000,
+			     &store, err) < 0)
 		return -1;
-	}
-	free(store->path);
-	store->path = display_name(store->pg);
 	ret = asn_db_exec(store, PG_SEARCH_PATH, "configuring the session", err);
 	if (ret == 0)
 		ret = asn_store_begin(store, err);
