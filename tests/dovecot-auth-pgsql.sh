@@ -9,8 +9,7 @@
 . "$top_srcdir/tests/tap.sh"
 tap_setup
 . "$top_srcdir/tests/dovecot-env.sh"
-[ -e /usr/lib/dovecot/modules/libdriver_pgsql.so ] ||
-	skip_all "Dovecot's pgsql driver is not installed (Debian: dovecot-pgsql)"
+dovecot_need_pgsql
 . "$top_srcdir/tests/pg-env.sh"
 
 pg_env_start; ok $? "private PostgreSQL started" || tap_finish

@@ -159,6 +159,10 @@ CONF
 # PostgreSQL (tests/pg-env.sh, started first) with the shipped pgsql files,
 # as the login role asn_dovecot whose passfile is $work/dovecot.pgpass
 # (owned by Dovecot's auth user); default sqlite.
+dovecot_need_pgsql() {	# a test of Dovecot over PostgreSQL is skipped whole without it
+	[ -e /usr/lib/dovecot/modules/libdriver_pgsql.so ] ||
+		skip_all "Dovecot's pgsql driver is not installed (Debian: dovecot-pgsql)"
+}
 dovecot_pgsql_conf() {	# the shipped connection moved to the test's server
 	sed -e "s|host=localhost port=5432|host=127.0.0.1 port=${ASN_TEST_PG_PORT:-}|" \
 	    -e "s|^pgsql localhost {|pgsql 127.0.0.1 {|" -e "s|port = 5432|port = ${ASN_TEST_PG_PORT:-}|" \

@@ -178,11 +178,10 @@ pg_env_server_start() {
 	pg_env_as "$ASN_TEST_PG_BIN/pg_ctl" -D "$pg_env_dir/data" -l "$pg_env_dir/server.log" \
 		-o "-p $ASN_TEST_PG_PORT" -w -t 60 start >/dev/null 2>&1
 }
-# pg_env_freeze, pg_env_thaw: every process of the server stopped (SIGSTOP):
-# connections and statements get no answer at all.
+pg_env_postmaster() {	# the server's process id
+	head -1 "$pg_env_dir/data/postmaster.pid" 2>/dev/null
+}
 pg_env_pids() {	# the postmaster and its children (the connections' backends)
-	pm=$(head -1 "$pg_env_dir/data/postmaster.pid" 2>/dev/null) || return 1
+	pm=$(pg_env_postmaster) || return 1
 	echo "$pm" $(pgrep -P "$pm")
 }
-pg_env_freeze() { kill -STOP $(pg_env_pids); }
-pg_env_thaw() { kill -CONT $(pg_env_pids); }

@@ -10,8 +10,7 @@
 . "$top_srcdir/tests/tap.sh"
 tap_setup
 . "$top_srcdir/tests/dovecot-env.sh"
-[ -e /usr/lib/dovecot/modules/libdriver_pgsql.so ] ||
-	skip_all "Dovecot's pgsql driver is not installed (Debian: dovecot-pgsql)"
+dovecot_need_pgsql
 . "$top_srcdir/tests/pg-env.sh"
 
 pg_env_start; ok $? "private PostgreSQL started" || tap_finish
@@ -125,8 +124,7 @@ mail_backends() {
 	pg_psql -At -c "SELECT pid FROM pg_stat_activity WHERE usename = 'asn_mail'"
 }
 make_mails fz
-pm=$(head -1 "$pg_env_dir/data/postmaster.pid")
-frozen="$pm $(mail_backends)"
+frozen="$(pg_env_postmaster) $(mail_backends)"
 kill -STOP $frozen
 start=$(date +%s)
 send a fz
