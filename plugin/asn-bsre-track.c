@@ -19,6 +19,26 @@ struct bsre_config {
 	struct asn_bsre_trust_config trust;
 };
 
+/* libpq resolves a host name synchronously, with no bound of ours: a
+   slow resolver would hold the mail past asn_bsre_busy_timeout.  Said
+   once per process. */
+static void warn_resolver(const struct asn_settings *set, struct event *event)
+{
+	static bool warned;
+	char *conninfo;
+
+	if (warned || !asn_settings_db_is_pgsql(set->db))
+		return;
+	warned = TRUE;
+	conninfo = asn_settings_bsre_db(set);
+	if (asn_store_conninfo_resolves(conninfo))
+		e_warning(event, "%s names its database server by a host name: libpq resolves "
+			  "it with no time bound, which may hold a delivery past "
+			  "asn_bsre_busy_timeout; give its address (hostaddr=, or an IP)",
+			  strcmp(conninfo, set->db) == 0 ? "asn_db" : "asn_bsre_db");
+	free(conninfo);
+}
+
 static void config_read(struct mail_user *user, struct event *event, struct bsre_config *cfg)
 {
 	struct asn_error err;
@@ -30,6 +50,7 @@ static void config_read(struct mail_user *user, struct event *event, struct bsre
 	cfg->set.db_busy_timeout = cfg->set.bsre_busy_timeout;
 	if (asn_bsre_trust_config_init(&cfg->trust, &cfg->set, &err) < 0)
 		e_error(event, "asn_bsre_subjects: %s (using the default)", err.msg);
+	warn_resolver(&cfg->set, event);
 }
 
 /* The DKIM context: made once per process (the key file read, the

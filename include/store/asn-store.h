@@ -68,6 +68,18 @@ void asn_store_close(struct asn_store **store);
 /* Whether an open store can still be used: false once a PostgreSQL
    connection broke or the server ended it (SQLite: always true). */
 bool asn_store_alive(struct asn_store *store);
+/* PostgreSQL: from now on, every connect and statement of any store ends
+   within timeout_ms of this call, until asn_store_deadline_end (one
+   delivery's bound for all it asks of the database). */
+void asn_store_deadline_start(unsigned int timeout_ms);
+void asn_store_deadline_end(void);
+/* Checks again that the events' schema is the version this build writes
+   (a kept PostgreSQL connection outlives an asnctl init; SQLite: 0). */
+int asn_store_bsre_recheck(struct asn_store *store, struct asn_error *err);
+/* Whether connecting with conninfo asks the resolver for a host name
+   (libpq resolves synchronously, with no bound): no hostaddr, and a
+   host that is neither an address nor a socket directory. */
+bool asn_store_conninfo_resolves(const char *conninfo);
 
 /* Creates the database (directory 0750, file 0640) or upgrades it to
    ASN_SCHEMA_VERSION.  `group` (may be NULL) becomes the group of both.

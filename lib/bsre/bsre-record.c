@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* PostgreSQL: the delivery process keeps its connection between BSrE
@@ -15,6 +16,23 @@ static char *kept_conninfo;
 /* the process that connected: a child forked since (a Sieve program, a
    pipe) shares its socket and must neither use nor close it */
 static pid_t kept_pid;
+/* when the events' schema version was last read on it: an asnctl init
+   may have upgraded the schema since (CLOCK_MONOTONIC seconds) */
+static time_t kept_checked;
+
+/* A kept connection idle longer than this reads the schema's version
+   again before its next event (one round trip): an upgrade to a version
+   this process does not know is refused, as SQLite's per-mail open does,
+   within this long of it.  A burst of mails pays it once. */
+#define KEPT_RECHECK_SECS 2
+
+static time_t monotonic_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
 
 void asn_bsre_record_close(void)
 {
@@ -38,9 +56,17 @@ static int store_get(const struct asn_settings *set, struct asn_store **store_r,
 	conninfo = asn_settings_bsre_db(set);
 	if (kept_store != NULL && kept_pid == getpid() && strcmp(kept_conninfo, conninfo) == 0 &&
 	    asn_store_alive(kept_store)) {
-		free(conninfo);
-		*store_r = kept_store;
-		return 0;
+		time_t now = monotonic_secs();
+
+		/* a failed check drops it: a new connection checks again
+		   (the delivery's deadline bounds both) */
+		if (now - kept_checked < KEPT_RECHECK_SECS ||
+		    asn_store_bsre_recheck(kept_store, err) == 0) {
+			kept_checked = now;
+			free(conninfo);
+			*store_r = kept_store;
+			return 0;
+		}
 	}
 	asn_bsre_record_close();
 	if (asn_store_open_bsre(set, store_r, err) < 0) {
@@ -50,6 +76,7 @@ static int store_get(const struct asn_settings *set, struct asn_store **store_r,
 	kept_store = *store_r;
 	kept_conninfo = conninfo;
 	kept_pid = getpid();
+	kept_checked = monotonic_secs();
 	return 0;
 }
 
@@ -74,6 +101,11 @@ int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spoole
 	int added = -1;
 
 	memset(result, 0, sizeof(*result));
+	/* one bound for everything below: the mail waits
+	   asn_bsre_busy_timeout at most (PostgreSQL; SQLite's busy timeout
+	   bounds each lock wait) */
+	asn_store_deadline_start(set->bsre_busy_timeout < 1 ? 1000 :
+				 set->bsre_busy_timeout * 1000);
 	if (store_get(set, &store, &result->store_error) == 0) {
 		added = asn_store_bsre_event_add(store, event->email, &event->mail,
 						 event->received_at, event->source,
@@ -95,10 +127,12 @@ int asn_bsre_record(const struct asn_settings *set, const struct asn_bsre_spoole
 		result->reserve_failed =
 			asn_bsre_spool_reserve_ensure(spool, &result->reserve_error) < 0;
 		store_put(&store, result->replay_failed);
+		asn_store_deadline_end();
 		free(spool);
 		return 0;
 	}
 	store_put(&store, true);
+	asn_store_deadline_end();
 	if (asn_bsre_spool_append(spool, event, &result->used_reserve, err) < 0) {
 		asn_error_prefix(err, "%s; and spooling failed: ", result->store_error.msg);
 		free(spool);

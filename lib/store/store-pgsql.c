@@ -3,6 +3,7 @@
    creation.  The statements themselves are the store's (store-db.c). */
 #include "store-private.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -59,6 +60,43 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One delivery's bound for all it asks of the database (the kept
+   connection, a new one, its session settings, the event, the spool's
+   replay): each step's own bound would add up to several times
+   asn_bsre_busy_timeout.  0: none (the tools). */
+static long long shared_deadline;
+static unsigned int shared_deadline_ms;
+
+void asn_store_deadline_start(unsigned int timeout_ms)
+{
+	shared_deadline = now_ms() + timeout_ms;
+	shared_deadline_ms = timeout_ms;
+}
+
+void asn_store_deadline_end(void)
+{
+	shared_deadline = 0;
+}
+
+/* The end of a step that may take timeout_ms (0: no bound of its own),
+   or the shared deadline when that comes first. */
+static long long step_deadline(unsigned int timeout_ms)
+{
+	long long own = timeout_ms == 0 ? 0 : now_ms() + timeout_ms;
+
+	if (shared_deadline != 0 && (own == 0 || shared_deadline < own))
+		return shared_deadline;
+	return own;
+}
+
+/* The bound a step that got no answer waited for. */
+static unsigned int bound_ms(unsigned int timeout_ms)
+{
+	if (shared_deadline != 0 && (timeout_ms == 0 || shared_deadline_ms < timeout_ms))
+		return shared_deadline_ms;
+	return timeout_ms;
 }
 
 /* Waits for the connection's socket until the deadline (0: none).
@@ -130,7 +168,7 @@ static int pg_fail(struct asn_store *store, const PGresult *res, const char *wha
 static int pg_timeout(struct asn_store *store, const char *what, struct asn_error *err)
 {
 	asn_error_set(err, "%s: %s: no answer within %u ms", store->path, what,
-		      store->timeout_ms);
+		      bound_ms(store->timeout_ms));
 	PQfinish(store->pg);
 	store->pg = NULL;
 	return asn_store_failed(ASN_STORE_ERR_BUSY, err);
@@ -139,7 +177,7 @@ static int pg_timeout(struct asn_store *store, const char *what, struct asn_erro
 static PGresult *pg_exec(struct asn_store *store, struct asn_db_stmt *stmt, const char *sql,
 			 const char *what, struct asn_error *err, bool *timed_out_r)
 {
-	long long deadline = store->timeout_ms == 0 ? 0 : now_ms() + store->timeout_ms;
+	long long deadline = step_deadline(store->timeout_ms);
 	PGresult *res, *last = NULL;
 	int sent;
 
@@ -279,6 +317,54 @@ static int check_conninfo(const char *conninfo, const char *setting, struct asn_
 	return ret;
 }
 
+/* The server's refusal in a failed connection's error: libpq keeps no
+   SQLSTATE of it but, at PQERRORS_VERBOSE, writes "SEVERITY:  XXXXX: why"
+   (the severity translated, the code never).  Copies msg's first line
+   without the code into *line_r; state_r gets the last host's code, ""
+   when libpq failed by itself (refused, unreachable, no password). */
+static void connect_error(const char *msg, char state_r[6], char **line_r)
+{
+	static const char code_chars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	char *line = first_line(msg), *code;
+
+	state_r[0] = '\0';
+	for (const char *p = strstr(msg, ":  "); p != NULL; p = strstr(p + 1, ":  ")) {
+		if (strspn(p + 3, code_chars) == 5 && p[8] == ':' && p[9] == ' ') {
+			memcpy(state_r, p + 3, 5);
+			state_r[5] = '\0';
+		}
+	}
+	/* the log's text as without the code */
+	for (code = strstr(line, ":  "); code != NULL; code = strstr(code + 1, ":  ")) {
+		if (strspn(code + 3, code_chars) == 5 && code[8] == ':' && code[9] == ' ') {
+			memmove(code + 3, code + 10, strlen(code + 10) + 1);
+			break;
+		}
+	}
+	*line_r = line;
+}
+
+/* Refused or unreachable, the server starting, stopping or full: a
+   delivery spools and the next one tries again; a bad or missing
+   password (no passfile for this user), role or database is the admin's
+   to fix. */
+static enum asn_store_status connect_status(PGconn *conn, const char *state)
+{
+	enum asn_store_status status;
+
+	if (PQconnectionNeedsPassword(conn))
+		return ASN_STORE_ERR_PERM;
+	if (state[0] == '\0')
+		return ASN_STORE_ERR_BUSY;
+	/* 3D000: no such database */
+	if (strcmp(state, "3D000") == 0)
+		return ASN_STORE_ERR_PERM;
+	/* 28xxx (authentication), 42501 (no CONNECT privilege): PERM;
+	   57P03 (starting up), 53300 (too many connections), 08xxx: BUSY */
+	status = status_from_sqlstate(state);
+	return status == ASN_STORE_ERR_PERM ? ASN_STORE_ERR_PERM : ASN_STORE_ERR_BUSY;
+}
+
 static int pg_connect(struct asn_store *store, const char *conninfo, unsigned int timeout_ms,
 		      struct asn_error *err)
 {
@@ -291,8 +377,9 @@ static int pg_connect(struct asn_store *store, const char *conninfo, unsigned in
 		"dbname", "application_name", NULL
 	};
 	const char *const values[] = { "30", "10", "3", conninfo, "dovecot-asn", NULL };
-	long long deadline = timeout_ms == 0 ? 0 : now_ms() + timeout_ms;
+	long long deadline = step_deadline(timeout_ms);
 	PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
+	char state[6], *msg;
 
 	/* Asynchronously, so that a server that does not answer costs a
 	   delivery asn_bsre_busy_timeout at most (libpq's connect_timeout
@@ -302,6 +389,8 @@ static int pg_connect(struct asn_store *store, const char *conninfo, unsigned in
 		asn_error_set(err, "%s: out of memory", store->path);
 		return asn_store_failed(ASN_STORE_ERR_OTHER, err);
 	}
+	/* the refusal's SQLSTATE in the error (connect_error) */
+	PQsetErrorVerbosity(store->pg, PQERRORS_VERBOSE);
 	while (PQstatus(store->pg) != CONNECTION_BAD && poll_status != PGRES_POLLING_OK &&
 	       poll_status != PGRES_POLLING_FAILED) {
 		int ready = wait_socket(store->pg, poll_status == PGRES_POLLING_WRITING,
@@ -309,24 +398,19 @@ static int pg_connect(struct asn_store *store, const char *conninfo, unsigned in
 
 		if (ready == 0) {
 			asn_error_set(err, "%s: connect: no answer within %u ms",
-				      store->path, timeout_ms);
+				      store->path, bound_ms(timeout_ms));
 			return asn_store_failed(ASN_STORE_ERR_BUSY, err);
 		}
 		poll_status = PQconnectPoll(store->pg);
 	}
 	if (PQstatus(store->pg) != CONNECTION_OK) {
-		char *msg = first_line(PQerrorMessage(store->pg));
-
+		connect_error(PQerrorMessage(store->pg), state, &msg);
 		asn_error_set(err, "%s: connect: %s", store->path, msg);
 		free(msg);
-		/* refused or unreachable: a delivery spools; a bad or
-		   missing password (no passfile for this user) or role is
-		   the admin's to fix */
-		return asn_store_failed(PQconnectionNeedsPassword(store->pg) ||
-					strstr(PQerrorMessage(store->pg), "authentication") != NULL ||
-					strstr(PQerrorMessage(store->pg), "does not exist") != NULL ?
-					ASN_STORE_ERR_PERM : ASN_STORE_ERR_BUSY, err);
+		return asn_store_failed(connect_status(store->pg, state), err);
 	}
+	/* the statements' errors as users read them (pg_fail's first line) */
+	PQsetErrorVerbosity(store->pg, PQERRORS_DEFAULT);
 	return 0;
 }
 
@@ -556,4 +640,53 @@ int asn_pg_init(const struct asn_settings *set, gid_t gid, int *from_r, struct a
 		asn_store_rollback(store);
 	asn_store_close(&store);
 	return ret;
+}
+
+int asn_store_bsre_recheck(struct asn_store *store, struct asn_error *err)
+{
+	if (store->backend != ASN_STORE_PGSQL)
+		return 0;
+	return check_version(store, "asn_bsre", ASN_BSRE_SCHEMA_VERSION, err);
+}
+
+/* Whether one host of the list is a name: an address or a socket
+   directory needs no resolver. */
+static bool hosts_have_name(const char *hosts)
+{
+	char *copy = asn_xstrdup(hosts), *next;
+	bool name = false;
+
+	for (char *host = copy; host != NULL && !name; host = next) {
+		unsigned char addr[sizeof(struct in6_addr)];
+
+		next = strchr(host, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		name = host[0] != '\0' && host[0] != '/' && host[0] != '@' &&
+			inet_pton(AF_INET, host, addr) != 1 && inet_pton(AF_INET6, host, addr) != 1;
+	}
+	free(copy);
+	return name;
+}
+
+bool asn_store_conninfo_resolves(const char *conninfo)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	const char *host = getenv("PGHOST"), *hostaddr = getenv("PGHOSTADDR");
+	bool resolves;
+
+	if (opts == NULL)
+		return false;
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		if (strcmp(o->keyword, "host") == 0)
+			host = o->val;
+		else if (strcmp(o->keyword, "hostaddr") == 0)
+			hostaddr = o->val;
+	}
+	resolves = (hostaddr == NULL || hostaddr[0] == '\0') && host != NULL &&
+		hosts_have_name(host);
+	PQconninfoFree(opts);
+	return resolves;
 }
