@@ -128,7 +128,8 @@ CONF
 	pg_psql -d postgres -c "CREATE ROLE asn_owner LOGIN PASSWORD '$owner_pw'" \
 		-c "CREATE DATABASE asn OWNER asn_owner" \
 		-c "CREATE ROLE asn_auth NOLOGIN" -c "CREATE ROLE asn_deliver NOLOGIN" \
-		-c "CREATE ROLE asn_portal NOLOGIN" >"$pg_env_dir/create.log" 2>&1 ||
+		-c "CREATE ROLE asn_portal NOLOGIN" -c "CREATE ROLE asn_passwd NOLOGIN" \
+		>"$pg_env_dir/create.log" 2>&1 ||
 		{ echo "# creating asn_owner and asn failed:"; sed 's/^/#   /' "$pg_env_dir/create.log"; return 1; }
 	unset super_pw owner_pw
 	return 0

@@ -189,9 +189,12 @@ const char asn_pg_grants[] =
 	"    CREATE ROLE asn_deliver NOLOGIN; END IF;\n"
 	"  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'asn_portal') THEN\n"
 	"    CREATE ROLE asn_portal NOLOGIN; END IF;\n"
+	"  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'asn_passwd') THEN\n"
+	"    CREATE ROLE asn_passwd NOLOGIN; END IF;\n"
 	"END $$;\n"
-	"REVOKE ALL ON ALL TABLES IN SCHEMA asn, asn_bsre FROM asn_auth, asn_deliver, asn_portal;\n"
-	"GRANT USAGE ON SCHEMA asn TO asn_auth, asn_portal;\n"
+	"REVOKE ALL ON ALL TABLES IN SCHEMA asn, asn_bsre FROM asn_auth, asn_deliver, asn_portal, "
+	"asn_passwd;\n"
+	"GRANT USAGE ON SCHEMA asn TO asn_auth, asn_portal, asn_passwd;\n"
 	"GRANT USAGE ON SCHEMA asn_bsre TO asn_deliver, asn_portal;\n"
 	"GRANT SELECT (id, email, password, must_change, name, disabled, password_set_at, "
 	"initial_password_expires_at) ON asn.accounts TO asn_auth;\n"
@@ -199,7 +202,16 @@ const char asn_pg_grants[] =
 	"GRANT INSERT ON asn_bsre.bsre_events TO asn_deliver;\n"
 	"GRANT SELECT ON ALL TABLES IN SCHEMA asn, asn_bsre TO asn_portal;\n"
 	"GRANT INSERT ON asn.person_lookups, asn.audit TO asn_portal;\n"
-	"GRANT INSERT, UPDATE, DELETE ON asn.verifier_cases, asn.api_tokens TO asn_portal;\n";
+	"GRANT INSERT, UPDATE, DELETE ON asn.verifier_cases, asn.api_tokens TO asn_portal;\n"
+	/* asn-passwdd: the schema's version, the account it changes (as
+	   store-accounts.c reads it), its password history, an audit row */
+	"GRANT SELECT ON asn.schema_version TO asn_passwd;\n"
+	"GRANT SELECT (id, email, password, nip, name, position, phone, opd, must_change, "
+	"disabled, password_set_at, initial_password_expires_at, created_at, import_id), "
+	"UPDATE (password, must_change, password_set_at, initial_password_expires_at) "
+	"ON asn.accounts TO asn_passwd;\n"
+	"GRANT SELECT, INSERT, DELETE ON asn.password_history TO asn_passwd;\n"
+	"GRANT INSERT ON asn.audit TO asn_passwd;\n";
 
 char *asn_store_pg_sql(void)
 {
