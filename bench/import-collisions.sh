@@ -10,6 +10,8 @@
 # does but the hashing (password generation with the policy, SQLite, the
 # sheet's fsync), per 1,000 rows.  Each figure is the median of 3 runs.
 # usage: bench/import-collisions.sh [BUILD-DIR] [N...]   (default 1000 5000 20000)
+# ASN_BENCH_STORE=pgsql: against a private PostgreSQL (as
+# bench/import-bench.sh sets it up), emptied before each real import.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/bench/median.sh"
@@ -22,9 +24,35 @@ make -s -C "$build" >/dev/null
 work=$(mktemp -d /tmp/asn-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-printf 'asn_db = %s/asn.db\nasn_domain = bench.go.id\nasn_argon2_opslimit = 1\nasn_argon2_memlimit = 8K\n' \
-	"$work" >"$work/asnctl.conf"
-"$asnctl" -c "$work/asnctl.conf" init >/dev/null
+store=${ASN_BENCH_STORE:-sqlite}
+db_uri=$work/asn.db
+case "$store" in
+sqlite) ;;
+pgsql)
+	skip_all() { echo "$0: cannot run: $1" >&2; exit 1; }
+	ASN_TEST_PG_SETTINGS="fsync = on
+full_page_writes = on
+synchronous_commit = off
+${ASN_TEST_PG_SETTINGS:-}"
+	. "$src/tests/pg-env.sh"
+	pg_env_start >"$work/pg-start.log" || { cat "$work/pg-start.log" >&2; exit 1; }
+	db_uri=$ASN_TEST_PG_URI ;;
+*) echo "$0: ASN_BENCH_STORE: sqlite or pgsql, not $store" >&2; exit 1 ;;
+esac
+fresh_store() {
+	if [ "$store" = pgsql ]; then
+		pg_psql -c "SET client_min_messages = warning" \
+			-c "DROP SCHEMA IF EXISTS asn, asn_bsre CASCADE" >/dev/null
+	else
+		rm -f "$work"/asn.db*
+	fi
+	rm -f "$work/sheet.csv"
+	"$asnctl" -c "$work/asnctl.conf" init >"$work/init.out" 2>&1 || { cat "$work/init.out" >&2; exit 1; }
+}
+printf 'asn_db = %s\nasn_domain = bench.go.id\nasn_argon2_opslimit = 1\nasn_argon2_memlimit = 8K\n' \
+	"$db_uri" >"$work/asnctl.conf"
+[ "$store" = sqlite ] || printf 'asn_bsre_spool = %s/spool/events.spool\n' "$work" >>"$work/asnctl.conf"
+fresh_store
 
 # seconds COMMAND...: wall time of one run; fails loudly if the run does.
 seconds() {
@@ -40,6 +68,7 @@ seconds() {
 median3() { printf '%s\n' "$@" | median; }
 dry() { seconds "$asnctl" -c "$work/asnctl.conf" import --dry-run --opd Bench "$1"; }
 
+echo "store: $store"
 echo "dry-run import (no hashing, nothing written), median of 3 runs"
 printf '%8s %12s %12s %8s %14s %14s\n' rows "identical s" "distinct s" ratio \
 	"identical us/row" "distinct us/row"
@@ -60,8 +89,7 @@ for rows in $sizes; do
 	"$src/bench/gen-list.sh" "$rows" distinct >"$work/distinct.csv"
 	runs=""
 	for run in 1 2 3; do
-		rm -f "$work"/asn.db* "$work/sheet.csv"
-		"$asnctl" -c "$work/asnctl.conf" init >/dev/null
+		fresh_store
 		runs="$runs $(seconds "$asnctl" -c "$work/asnctl.conf" import --opd Bench --sheet "$work/sheet.csv" "$work/distinct.csv")"
 		grep -q "^$work/distinct.csv: $rows created" "$work/out" || { echo "import-collisions.sh: $rows rows not all created" >&2; exit 1; }
 	done

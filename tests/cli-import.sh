@@ -176,4 +176,16 @@ chmod 1777 "$work/open"
 run 0 "sheet in a sticky world-writable directory (like /tmp) accepted" -- asnctl import --opd X --sheet "$work/open/sheet.csv" "$work/open.csv"
 [ "$(stat -c %a "$work/open/sheet.csv")" = 600 ]; ok $? "that sheet is 0600"
 
+# Rows after refused ones: the lookups and inserts prepared once for the
+# whole list (kept statements) are bound afresh for each row, whether the
+# row before found an account (existing NIP, taken address) or not.
+printf 'Nama;NIP;Email\nAndi Satu;198901012010011001;\nDewi Open;198801012010012001;\nBudi Dua;198901012010011002;siti.rahma@jatimprov.go.id\nCici Tiga;198901012010011003;\nDodi Empat;198901012010011004;dodi.empat@jatimprov.go.id\n' >"$work/after-refused.csv"
+run 0 "a list with an existing row and a refused one in the middle" -- asnctl import --opd Kept --skip-invalid --sheet "$work/after-refused-sheet.csv" "$work/after-refused.csv"
+contains "$work/stdout" "3 created, 1 existing, 1 rejected" "counts the rows around them"
+contains "$work/stderr" "after-refused.csv:4: Email: siti.rahma@jatimprov.go.id already belongs to NIP" "names the refused row"
+[ "$(db_query "select group_concat(name || '|' || nip || '|' || email, ',') from (select * from accounts where opd = 'Kept' order by nip) a")" = "Andi Satu|198901012010011001|andi.satu@jatimprov.go.id,Cici Tiga|198901012010011003|cici.tiga@jatimprov.go.id,Dodi Empat|198901012010011004|dodi.empat@jatimprov.go.id" ]
+ok $? "each row after them stored with its own name, NIP and address"
+[ "$(db_query "select count(*) from audit a join accounts c on c.id = a.account_id and c.email = a.email where c.opd = 'Kept' and a.action = 'import'")" = 3 ]
+ok $? "each audited with its own account"
+
 tap_finish

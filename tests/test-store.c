@@ -67,6 +67,112 @@ static void test_pg_translate(void)
 	free(sql);
 }
 
+static void kept_account(struct asn_account *account, const char *email, const char *nip,
+			 const char *name, time_t expires)
+{
+	memset(account, 0, sizeof(*account));
+	account->email = (char *)email;
+	account->password = (char *)"{ARGON2ID}$argon2id$kept";
+	account->nip = (char *)nip;
+	account->name = (char *)name;
+	account->opd = (char *)"Kept";
+	account->must_change = true;
+	account->password_set_at = 1000;
+	account->initial_password_expires_at = expires;
+	account->created_at = 1000;
+}
+
+/* Statements kept for bulk work (the import): prepared once, each use
+   bound afresh, after an error or a row found as after anything else;
+   the reads of a batch in one read transaction that a writer does not
+   wait for.  Under valgrind and ASan: the kept ones are freed at close. */
+static void test_kept_statements(const struct asn_settings *set, bool pg)
+{
+	struct asn_store *store = NULL, *writer = NULL;
+	struct asn_error err = { .msg = "" };
+	struct asn_account account, found;
+	struct asn_db_stmt *first, *again, *nested;
+	char *owner = NULL;
+
+	if (asn_store_open(set, true, &store, &err) < 0) {
+		tap_ok(false, "kept: open (%s)", err.msg);
+		return;
+	}
+	asn_store_keep_statements(store);
+	kept_account(&account, "kept.one@x.go.id", "199001012015011001", "Kept One", 2000);
+	tap_ok(asn_store_account_insert(store, &account, &err) == 0, "kept: insert (%s)", err.msg);
+	tap_ok(asn_store_account_insert(store, &account, &err) < 0 &&
+	       asn_store_error_status(&err) == ASN_STORE_ERR_CONFLICT,
+	       "kept: the same again is a conflict");
+	/* after the error: other values, a NULL where the first had one */
+	kept_account(&account, "kept.two@x.go.id", "199001012015011002", "Kept Two", 0);
+	tap_ok(asn_store_account_insert(store, &account, &err) == 0,
+	       "kept: the next insert after the error (%s)", err.msg);
+	tap_ok(asn_store_account_find(store, "199001012015011002", &found, &err) == 1 &&
+	       strcmp(found.email, "kept.two@x.go.id") == 0 &&
+	       strcmp(found.name, "Kept Two") == 0 && found.initial_password_expires_at == 0,
+	       "kept: it stored its own values, NULL included");
+	asn_account_free(&found);
+
+	/* lookups that find a row, then ones that do not, in a read
+	   transaction */
+	tap_ok(asn_store_begin_read(store, &err) == 0 &&
+	       asn_store_nip_exists(store, "199001012015011001", &err) == 1 &&
+	       asn_store_nip_exists(store, "199001012015011099", &err) == 0 &&
+	       asn_store_nip_exists(store, "199001012015011002", &err) == 1 &&
+	       asn_store_email_owner(store, "kept.one@x.go.id", &owner, &err) == 1 &&
+	       owner != NULL && strcmp(owner, "199001012015011001") == 0 &&
+	       asn_store_email_owner(store, "kept.nobody@x.go.id", NULL, &err) == 0,
+	       "kept: lookups found and not found alike (%s)", err.msg);
+	free(owner);
+	/* a writer meanwhile: not kept waiting by the reads (SQLite's
+	   deferred transaction; PostgreSQL's READ ONLY) */
+	kept_account(&account, "kept.three@x.go.id", "199001012015011003", "Kept Three", 0);
+	tap_ok(asn_store_open(set, true, &writer, &err) == 0 &&
+	       asn_store_begin(writer, &err) == 0 &&
+	       asn_store_account_insert(writer, &account, &err) == 0 &&
+	       asn_store_commit(writer, &err) == 0,
+	       "kept: a writer commits during a read transaction (%s)", err.msg);
+	asn_store_close(&writer);
+	tap_ok(asn_store_commit(store, &err) == 0 &&
+	       asn_store_nip_exists(store, "199001012015011003", &err) == 1,
+	       "kept: and its row is seen after it (%s)", err.msg);
+
+	/* the same statement: one object, reused; a second while the first
+	   runs is a statement of its own */
+	first = again = nested = NULL;
+	if (asn_db_prepare_kept(store, "SELECT count(*) FROM accounts WHERE opd = ?", &first, &err) == 0) {
+		asn_db_bind_text(first, 1, "Kept");
+		tap_ok(asn_db_step(first, "count", &err) == 1 && asn_db_column_int(first, 0) == 3 &&
+		       asn_db_prepare_kept(store, "SELECT count(*) FROM accounts WHERE opd = ?",
+					   &nested, &err) == 0 && nested != first,
+		       "kept: a second use while the first runs gets its own statement");
+		asn_db_finalize(&nested);
+		asn_db_finalize(&first);
+	}
+	tap_ok(asn_db_prepare_kept(store, "SELECT count(*) FROM accounts WHERE opd = ?", &again, &err) == 0 &&
+	       again != NULL && asn_db_step(again, "count", &err) == 1 &&
+	       asn_db_column_int(again, 0) == 0,
+	       "kept: reused with its parameter unbound (NULL)");
+	asn_db_finalize(&again);
+	if (pg) {
+		struct asn_db_stmt *stmt;
+		int64_t named = -1;
+
+		if (asn_db_prepare(store, "SELECT count(*) FROM pg_prepared_statements "
+				   "WHERE name LIKE 'asn_kept_%'", &stmt, &err) == 0) {
+			if (asn_db_step(stmt, "count", &err) == 1)
+				named = asn_db_column_int(stmt, 0);
+			asn_db_finalize(&stmt);
+		}
+		tap_ok(named >= 4, "kept: PostgreSQL runs them as named prepared statements (%lld)",
+		       (long long)named);
+	} else {
+		tap_skip("PostgreSQL only: named prepared statements");
+	}
+	asn_store_close(&store);
+}
+
 int main(void)
 {
 	struct asn_settings set;
@@ -189,6 +295,7 @@ int main(void)
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE actor = 'tester'");
 	tap_ok(count_rows(path, sql) == 1, "audit row written");
+	test_kept_statements(&set, pg);
 
 	/* A newer schema than ours: every tool refuses it. */
 	exec(path, pg ? "UPDATE asn.schema_version SET version = 99" : "PRAGMA user_version = 99");

@@ -13,6 +13,36 @@ struct pending {
 	char password[ASN_PASSWORD_MAX + 1];
 };
 
+/* The checks' lookups (a NIP, an address given, an address derived: per
+   row) run in read transactions of this many rows: one transaction each
+   rather than one per lookup, and no snapshot held for long.  A row that
+   someone adds meanwhile is still refused by the insert's uniqueness: the
+   import then fails and changes nothing. */
+#define CHECK_BATCH_ROWS 1000
+
+struct read_batch {
+	bool open;
+	unsigned int rows;
+};
+
+/* Before a row's lookups: a read transaction open, a new one every
+   CHECK_BATCH_ROWS rows. */
+static int check_batch(struct asn_store *store, struct read_batch *batch, struct asn_error *err)
+{
+	if (batch->open && ++batch->rows < CHECK_BATCH_ROWS)
+		return 0;
+	if (batch->open) {
+		batch->open = false;
+		if (asn_store_commit(store, err) < 0)
+			return -1;
+	}
+	if (asn_store_begin_read(store, err) < 0)
+		return -1;
+	batch->open = true;
+	batch->rows = 0;
+	return 0;
+}
+
 static int compare_problems(const void *a, const void *b)
 {
 	const struct asn_roster_problem *pa = a, *pb = b;
@@ -154,6 +184,7 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	char (*hashes)[ASN_PASSWORD_HASH_MAX] = NULL;
 	const char **passwords = NULL;
 	struct asn_hash_pool *pool;
+	struct read_batch batch = { .open = false };
 	bool generate_failed = false;
 	unsigned int existing = 0;
 	size_t count = 0;
@@ -162,6 +193,7 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	ret = asnctl_open_store(ctl, !opts->dry_run, &store);
 	if (ret != EX_OK)
 		return ret;
+	asn_store_keep_statements(store);
 	pending = asn_xcalloc(roster->count + 1, sizeof(*pending));
 	state = asn_xcalloc(roster->count + 1, sizeof(*state));
 	book = asn_address_book_new(address_in_store, store);
@@ -172,6 +204,8 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 	for (size_t i = 0; i < roster->count; i++) {
 		struct asn_person *person = &roster->people[i];
 
+		if (check_batch(store, &batch, &err) < 0)
+			goto store_error;
 		ret = asn_store_nip_exists(store, person->nip, &err);
 		if (ret < 0)
 			goto store_error;
@@ -207,6 +241,8 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 
 		if (state[i] != ROW_CREATE)
 			continue;
+		if (check_batch(store, &batch, &err) < 0)
+			goto store_error;
 		if (person->email != NULL) {
 			snprintf(pending[count].email, sizeof(pending[count].email), "%s",
 				 person->email);
@@ -227,6 +263,11 @@ int asnctl_provision(struct asnctl *ctl, struct asn_roster *roster,
 				goto store_error;
 		}
 		pending[count++].person = person;
+	}
+	if (batch.open) {
+		batch.open = false;
+		if (asn_store_commit(store, &err) < 0)
+			goto store_error;
 	}
 
 	if (roster->problem_count > 0) {
@@ -318,6 +359,8 @@ store_error:
 	asnctl_error("%s", err.msg);
 	ret = asnctl_store_exit(asn_store_error_status(&err));
 out:
+	if (batch.open)
+		asn_store_rollback(store);
 	wipe_pending(pending, roster->count);
 	free(pending);
 	free(state);

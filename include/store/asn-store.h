@@ -93,8 +93,16 @@ int asn_store_init(const struct asn_settings *set, const char *group,
 char *asn_store_pg_sql(void);
 
 int asn_store_begin(struct asn_store *store, struct asn_error *err);
+/* A transaction for reads only (no write lock is taken, SQLite's write
+   waits for none): many lookups pay for one transaction, not one each.
+   Ended by asn_store_commit or asn_store_rollback. */
+int asn_store_begin_read(struct asn_store *store, struct asn_error *err);
 int asn_store_commit(struct asn_store *store, struct asn_error *err);
 void asn_store_rollback(struct asn_store *store);
+/* From now on the store keeps the statements it runs once per row in
+   bulk work (the import's lookups and inserts) prepared for the next row,
+   until asn_store_close (PostgreSQL: as named prepared statements). */
+void asn_store_keep_statements(struct asn_store *store);
 
 /* USER is an email or a NIP.  Returns 1 found, 0 not found, -1 error. */
 int asn_store_account_find(struct asn_store *store, const char *user,

@@ -65,7 +65,8 @@ static int exists_query(struct asn_store *store, const char *sql, const char *va
 	struct asn_db_stmt *stmt;
 	int rc;
 
-	if (asn_db_prepare(store, sql, &stmt, err) < 0)
+	/* once per row of an import */
+	if (asn_db_prepare_kept(store, sql, &stmt, err) < 0)
 		return -1;
 	asn_db_bind_text(stmt, 1, value);
 	rc = asn_db_step(stmt, "lookup", err);
@@ -123,7 +124,7 @@ int asn_store_account_insert(struct asn_store *store, struct asn_account *accoun
 {
 	struct asn_db_stmt *stmt;
 
-	if (asn_db_prepare(store, "INSERT INTO accounts (email, password, nip, name, position, phone, "
+	if (asn_db_prepare_kept(store, "INSERT INTO accounts (email, password, nip, name, position, phone, "
 		    "opd, must_change, disabled, password_set_at, initial_password_expires_at, "
 		    "created_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		    &stmt, err) < 0)
@@ -234,7 +235,7 @@ int asn_store_audit(struct asn_store *store, const char *actor, const char *acti
 {
 	struct asn_db_stmt *stmt;
 
-	if (asn_db_prepare(store, "INSERT INTO audit (at, actor, action, account_id, email, detail) "
+	if (asn_db_prepare_kept(store, "INSERT INTO audit (at, actor, action, account_id, email, detail) "
 		    "VALUES (?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
 	asn_db_bind_int(stmt, 1, asn_now());

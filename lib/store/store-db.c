@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void stmt_free(struct asn_db_stmt *stmt);
+
 int asn_store_failed(enum asn_store_status status, struct asn_error *err)
 {
 	if (err != NULL)
@@ -68,6 +70,9 @@ void asn_store_close(struct asn_store **_store)
 	if (store == NULL)
 		return;
 	*_store = NULL;
+	/* before the connection: SQLite closes only without statements */
+	for (unsigned int i = 0; i < store->kept_count; i++)
+		stmt_free(store->kept[i]);
 	if (store->db != NULL)
 		sqlite3_close_v2(store->db);
 	if (store->pg != NULL)
@@ -92,6 +97,19 @@ int asn_store_begin(struct asn_store *store, struct asn_error *err)
 	   transaction never fails half-way on a lock another writer holds */
 	return asn_db_exec(store, store->backend == ASN_STORE_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN",
 			   "begin transaction", err);
+}
+
+int asn_store_begin_read(struct asn_store *store, struct asn_error *err)
+{
+	/* SQLite: deferred, the first read takes a snapshot and no lock
+	   that a writer waits for (WAL) */
+	return asn_db_exec(store, store->backend == ASN_STORE_SQLITE ? "BEGIN" :
+			   "BEGIN READ ONLY", "begin read transaction", err);
+}
+
+void asn_store_keep_statements(struct asn_store *store)
+{
+	store->keep_statements = true;
 }
 
 int asn_store_commit(struct asn_store *store, struct asn_error *err)
@@ -129,6 +147,42 @@ int asn_db_prepare(struct asn_store *store, const char *sql, struct asn_db_stmt 
 		stmt->values = asn_xcalloc((size_t)stmt->nparams + 1, sizeof(*stmt->values));
 		stmt->types = asn_xcalloc((size_t)stmt->nparams + 1, sizeof(*stmt->types));
 	}
+	*stmt_r = stmt;
+	return 0;
+}
+
+int asn_db_prepare_kept(struct asn_store *store, const char *sql,
+			struct asn_db_stmt **stmt_r, struct asn_error *err)
+{
+	struct asn_db_stmt *stmt;
+	unsigned int i;
+
+	if (!store->keep_statements)
+		return asn_db_prepare(store, sql, stmt_r, err);
+	for (i = 0; i < store->kept_count; i++) {
+		if (strcmp(store->kept[i]->kept_sql, sql) == 0)
+			break;
+	}
+	if (i < store->kept_count) {
+		if (store->kept[i]->in_use) {
+			/* the same statement again while the first runs */
+			return asn_db_prepare(store, sql, stmt_r, err);
+		}
+		store->kept[i]->in_use = true;
+		*stmt_r = store->kept[i];
+		return 0;
+	}
+	if (store->kept_count == ASN_DB_KEPT_MAX)
+		return asn_db_prepare(store, sql, stmt_r, err);
+	if (asn_db_prepare(store, sql, &stmt, err) < 0)
+		return -1;
+	stmt->kept_sql = asn_xstrdup(sql);
+	stmt->in_use = true;
+	if (stmt->lite == NULL) {
+		snprintf(stmt->pg_name, sizeof(stmt->pg_name), "asn_kept_%u", store->kept_count);
+		stmt->pg_types = asn_xcalloc((size_t)stmt->nparams + 1, sizeof(*stmt->pg_types));
+	}
+	store->kept[store->kept_count++] = stmt;
 	*stmt_r = stmt;
 	return 0;
 }
@@ -244,13 +298,8 @@ int64_t asn_db_column_int(struct asn_db_stmt *stmt, int col)
 	return strtoll(text, NULL, 10);
 }
 
-void asn_db_finalize(struct asn_db_stmt **_stmt)
+static void stmt_free(struct asn_db_stmt *stmt)
 {
-	struct asn_db_stmt *stmt = *_stmt;
-
-	if (stmt == NULL)
-		return;
-	*_stmt = NULL;
 	if (stmt->lite != NULL)
 		sqlite3_finalize(stmt->lite);
 	if (stmt->res != NULL)
@@ -259,8 +308,45 @@ void asn_db_finalize(struct asn_db_stmt **_stmt)
 		free(stmt->values[i]);
 	free(stmt->values);
 	free(stmt->types);
+	free(stmt->pg_types);
 	free(stmt->pg_sql);
+	free(stmt->kept_sql);
 	free(stmt);
+}
+
+/* A kept statement back to how asn_db_prepare hands one out: not run,
+   every parameter NULL (whatever the last use, error or not). */
+static void stmt_reset(struct asn_db_stmt *stmt)
+{
+	if (stmt->lite != NULL) {
+		/* returns the last step's error, which was reported then */
+		(void)sqlite3_reset(stmt->lite);
+		sqlite3_clear_bindings(stmt->lite);
+	}
+	if (stmt->res != NULL) {
+		PQclear(stmt->res);
+		stmt->res = NULL;
+	}
+	stmt->row = stmt->rows = 0;
+	for (int i = 0; i < stmt->nparams; i++) {
+		free(stmt->values[i]);
+		stmt->values[i] = NULL;
+		stmt->types[i] = 0;
+	}
+	stmt->in_use = false;
+}
+
+void asn_db_finalize(struct asn_db_stmt **_stmt)
+{
+	struct asn_db_stmt *stmt = *_stmt;
+
+	if (stmt == NULL)
+		return;
+	*_stmt = NULL;
+	if (stmt->kept_sql != NULL)
+		stmt_reset(stmt);
+	else
+		stmt_free(stmt);
 }
 
 int64_t asn_db_run(struct asn_db_stmt *stmt, const char *what, struct asn_error *err)

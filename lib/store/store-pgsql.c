@@ -174,6 +174,17 @@ static int pg_timeout(struct asn_store *store, const char *what, struct asn_erro
 	return asn_store_failed(ASN_STORE_ERR_BUSY, err);
 }
 
+/* Whether a kept statement's parameters are bound with the types it was
+   prepared with (a NULL goes with any). */
+static bool pg_types_match(const struct asn_db_stmt *stmt)
+{
+	for (int i = 0; i < stmt->nparams; i++) {
+		if (stmt->types[i] != stmt->pg_types[i] && stmt->values[i] != NULL)
+			return false;
+	}
+	return true;
+}
+
 static PGresult *pg_exec(struct asn_store *store, struct asn_db_stmt *stmt, const char *sql,
 			 const char *what, struct asn_error *err, bool *timed_out_r)
 {
@@ -188,7 +199,12 @@ static PGresult *pg_exec(struct asn_store *store, struct asn_db_stmt *stmt, cons
 		asn_store_failed(ASN_STORE_ERR_BUSY, err);
 		return NULL;
 	}
-	if (stmt != NULL)
+	if (stmt != NULL && stmt->pg_name[0] != '\0' && !stmt->pg_prepared)
+		sent = PQsendPrepare(store->pg, stmt->pg_name, sql, stmt->nparams, stmt->types);
+	else if (stmt != NULL && stmt->pg_name[0] != '\0' && pg_types_match(stmt))
+		sent = PQsendQueryPrepared(store->pg, stmt->pg_name, stmt->nparams,
+					   (const char *const *)stmt->values, NULL, NULL, 0);
+	else if (stmt != NULL)
 		sent = PQsendQueryParams(store->pg, sql, stmt->nparams, stmt->types,
 					 (const char *const *)stmt->values, NULL, NULL, 0);
 	else
@@ -257,6 +273,22 @@ int asn_pg_step(struct asn_db_stmt *stmt, const char *what, struct asn_error *er
 {
 	struct asn_store *store = stmt->store;
 
+	if (stmt->res == NULL && stmt->pg_name[0] != '\0' && !stmt->pg_prepared) {
+		/* a kept statement (store-db.c): prepared on the server at
+		   its first run, with the types its parameters have then */
+		bool timed_out;
+		PGresult *res = pg_exec(store, stmt, stmt->pg_sql, what, err, &timed_out);
+
+		if (res == NULL)
+			return timed_out ? pg_timeout(store, what, err) : -1;
+		if (pg_result(store, res, what, err) < 0) {
+			PQclear(res);
+			return -1;
+		}
+		PQclear(res);
+		memcpy(stmt->pg_types, stmt->types, (size_t)stmt->nparams * sizeof(*stmt->types));
+		stmt->pg_prepared = true;
+	}
 	if (stmt->res == NULL) {
 		bool timed_out;
 		PGresult *res = stmt->nparams == 0 && stmt->pg_sql != NULL &&

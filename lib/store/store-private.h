@@ -36,6 +36,8 @@ extern const struct asn_migration asn_pg_bsre_migrations[];
 extern const unsigned int asn_pg_bsre_migrations_count;
 extern const char asn_pg_grants[];
 
+#define ASN_DB_KEPT_MAX 8
+
 enum asn_store_backend {
 	ASN_STORE_SQLITE,
 	ASN_STORE_PGSQL,
@@ -56,6 +58,11 @@ struct asn_store {
 	uint64_t changes;
 	/* PostgreSQL: how long a statement may take (0: no bound) */
 	unsigned int timeout_ms;
+	/* statements kept for reuse (asn_db_prepare_kept), once
+	   asn_store_keep_statements said so; finalized at close */
+	bool keep_statements;
+	struct asn_db_stmt *kept[ASN_DB_KEPT_MAX];
+	unsigned int kept_count;
 };
 
 /* The statements of the store, written once for both engines: SQL that
@@ -67,6 +74,13 @@ struct asn_db_stmt;
 
 int asn_db_prepare(struct asn_store *store, const char *sql, struct asn_db_stmt **stmt_r,
 		   struct asn_error *err);
+/* The same for a statement run once per row in bulk work: when the store
+   keeps statements (asn_store_keep_statements), the one prepared for sql
+   the last time, its parameters unbound, and asn_db_finalize (and the
+   functions that finalize) only resets it for the next use.  Used as
+   asn_db_prepare's statement is. */
+int asn_db_prepare_kept(struct asn_store *store, const char *sql,
+			struct asn_db_stmt **stmt_r, struct asn_error *err);
 /* NULL binds "" */
 void asn_db_bind_text(struct asn_db_stmt *stmt, int idx, const char *value);
 /* NULL binds NULL */
@@ -136,6 +150,15 @@ struct asn_db_stmt {
 	Oid *types;
 	PGresult *res;
 	int row, rows;
+	/* a kept statement: its SQL (as given), whether a caller has it */
+	char *kept_sql;
+	bool in_use;
+	/* PostgreSQL, a kept statement: the name of its prepared statement
+	   on the server, prepared at the first step with the types bound
+	   then (pg_types; a later step binding other types runs unnamed) */
+	char pg_name[24];
+	bool pg_prepared;
+	Oid *pg_types;
 };
 int asn_pg_step(struct asn_db_stmt *stmt, const char *what, struct asn_error *err);
 char *asn_pg_translate(const char *sql, int *nparams_r);
