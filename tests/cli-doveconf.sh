@@ -64,6 +64,12 @@ printf '#!/bin/sh\necho "plugin {"\n' >"$work/odd-doveconf"
 chmod 755 "$work/odd-doveconf"
 run 78 "doveconf output we cannot read" -- env ASN_DOVECONF="$work/odd-doveconf" "$ASNCTL" status "$user"
 contains "$work/stderr" "output of $work/odd-doveconf: ends inside a block (1 not closed)" "says what is wrong with it"
+# a PostgreSQL asn_db names its passfile: doveconf hides what follows
+# "pass...=" unless asked (-P); nothing listens on port 1
+conf_with "$work/pg.conf" "asn_db = postgresql://asn_owner@127.0.0.1:1/asn?passfile=$work/pg.pass"
+"$ASNCTL" --dovecot-config "$work/pg.conf" status "$user" >"$work/pg.out" 2>&1
+contains "$work/pg.out" "asn_db = postgresql://asn_owner@127.0.0.1:1/asn?passfile=$work/pg.pass:" \
+	"a PostgreSQL asn_db from Dovecot's configuration keeps its passfile (not doveconf's #hidden)"
 
 # --- asn-passwdd reads the same place
 conf_with "$work/listen.conf" "asn_passwdd_listen = nowhere"

@@ -2,7 +2,7 @@
 # asn-passwdd, the webmail's change path: real HTTP requests (curl) shaped
 # as Roundcube's httpapi driver sends them, a real Dovecot afterwards.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 . "$top_srcdir/tests/dovecot-env.sh"
 passwdd="$top_builddir/tools/asn-passwdd"
 
@@ -34,7 +34,7 @@ done
 ok $started "asn-passwdd starts and answers"
 [ $started = 0 ] || sed 's/^/# /' "$work/passwdd.log" | head -20
 dovecot_start >/dev/null
-trap 'kill $passwdd_pid 2>/dev/null; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
+trap 'kill $passwdd_pid 2>/dev/null; eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
 
 # post USER CURPASS NEWPASS: prints "STATUS BODY" (one line); $CURL_FROM:
 # extra curl options (--interface 127.0.0.N, -H X-Forwarded-For:...)
