@@ -231,7 +231,8 @@ if store_is_pgsql; then
 			WHERE c.relname = 'bsre_events' AND l.mode = 'AccessExclusiveLock' AND l.granted")" = 1 ] && break
 		sleep 0.1
 	done
-	lock_reason="no answer within"
+	# the server's statement timeout, or the client's own bound first
+	lock_reason="statement timeout|no answer within"
 else
 (echo "BEGIN IMMEDIATE; INSERT INTO bsre_events (email, message_key, type, received_at, trusted, source, recorded_at) VALUES ('lock@x', 'lock', 'other', 0, 1, 'test', 0);"; sleep 8; echo "ROLLBACK;") |
 	sqlite3 "$bsre_db" &
@@ -252,7 +253,8 @@ ok $? "database locked: event spooled"
 wait $locker
 tail -n +$((log_lines + 1)) "$work/dovecot.log" >"$work/newlog"
 contains "$work/newlog" "database unavailable, BSrE event account_activation spooled for replay" "the log says the event was spooled"
-contains "$work/newlog" "$lock_reason" "the log gives the reason"
+grep -qE "$lock_reason" "$work/newlog"
+ok $? "the log gives the reason"
 
 # read-only
 if store_is_pgsql; then
