@@ -304,7 +304,7 @@ cp -a "$bsre_dir" "$work/bsre.keep"
 if store_is_pgsql; then
 	sqlite_only "the events' file system full (PostgreSQL's is the DBA's)" 4
 elif mount -t tmpfs -o size=4m,mode=0770 asn-full "$bsre_dir" 2>/dev/null; then
-	ASN_CLEANUP='umount "$bsre_dir" 2>/dev/null'
+	ASN_CLEANUP="${ASN_CLEANUP:-} umount \"$bsre_dir\" 2>/dev/null;"; full_mounted=1
 	chgrp "$mail_group" "$bsre_dir"
 	cp -a "$work/bsre.keep/." "$bsre_dir/"
 	# the spool starts empty here, so that its first line needs new room
@@ -388,6 +388,6 @@ contains "$work/http" '"opd":"Diskominfo"' "HTTP API asnProgress answers per OPD
 contains "$work/http" '"t2"' "both commands answered in one request"
 
 dovecot_stop
-store_is_pgsql || { [ -n "${ASN_CLEANUP:-}" ] && umount "$bsre_dir"; }
+[ -n "${full_mounted:-}" ] && umount "$bsre_dir"
 valgrind_lmtp_clean
 tap_finish

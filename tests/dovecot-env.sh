@@ -248,6 +248,31 @@ dovecot_conf_24() {
 		{ if (inplugin) sub(/^  /, ""); print }'
 }
 
+# The links below are shared by the tests that run at once (make -j): each
+# test marks its use, and the last one to leave removes the link; another
+# one's exit would take it from under a running test (2.4's doveadm and
+# dovecot-lda then fail to read the configuration).  Run from ASN_CLEANUP,
+# before the exit trap's rm of $asn_settings_link and $doveadm_plugin.
+dovecot_link_users="${TMPDIR:-/tmp}/asn-test-links"
+dovecot_link_use() {	# dovecot_link_use LINK
+	mkdir -p "$dovecot_link_users" &&
+	: >"$dovecot_link_users/$(echo "$1" | tr / _).$$" &&
+	ASN_CLEANUP="${ASN_CLEANUP:-} dovecot_link_leave $1;"
+}
+dovecot_link_leave() {	# dovecot_link_leave LINK: keeps it while another test runs
+	mark="$dovecot_link_users/$(echo "$1" | tr / _)"
+	rm -f "$mark.$$"
+	for u in "$mark".*; do
+		[ -e "$u" ] || continue
+		if kill -0 "${u##*.}" 2>/dev/null; then
+			[ "$1" = "${asn_settings_link:-}" ] && asn_settings_link=""
+			[ "$1" = "${doveadm_plugin:-}" ] && doveadm_plugin=""
+			return 0
+		fi
+		rm -f "$u"	# a test that ended without its trap
+	done
+}
+
 dovecot_settings_module_link() {
 	settings_module="/usr/lib/dovecot/modules/settings/lib10_asn_dovecot_settings.so"
 	if [ -e "$settings_module" ] && [ ! -L "$settings_module" ]; then
@@ -255,7 +280,8 @@ dovecot_settings_module_link() {
 	fi
 	mkdir -p "$(dirname "$settings_module")" &&
 	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_asn_dovecot_settings.so" "$settings_module" &&
-	asn_settings_link=$settings_module	# removed on exit: a dangling one stops Dovecot
+	asn_settings_link=$settings_module &&	# removed on exit: a dangling one stops Dovecot
+	dovecot_link_use "$settings_module"
 }
 
 dovecot_write_conf_24() {
@@ -347,6 +373,7 @@ doveadm_plugin_link() {
 	fi
 	mkdir -p "$(dirname "$doveadm_plugin")" &&
 	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_doveadm_asn_plugin.so" "$doveadm_plugin" &&
+	dovecot_link_use "$doveadm_plugin" &&
 	trap 'eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -f "$doveadm_plugin" ${asn_settings_link:-}; rm -rf "$work"' EXIT
 }
 
