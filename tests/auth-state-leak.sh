@@ -7,7 +7,7 @@
 # the count per attempt is the number of hashes computed.  The figures in
 # time are bench/auth-timing.sh's.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 . "$top_srcdir/tests/dovecot-env.sh"
 
 import_test_accounts
@@ -18,7 +18,7 @@ disabled=sri.wahyuni@jatimprov.go.id
 unknown=tidak.ada@jatimprov.go.id
 printf '%s\n%s\n' "$(pw_of $changed)" "Kq#9zVw2Lp7Xm" | asnctl passwd "$changed" --stdin >/dev/null
 asnctl disable "$disabled" >/dev/null
-sqlite3 "$db" "update accounts set initial_password_expires_at = 1000 where email = '$expired'"
+db_query "update accounts set initial_password_expires_at = 1000 where email = '$expired'"
 tries=12
 wrong='Wrong#Pass99x'
 
@@ -66,7 +66,7 @@ done
 
 # The dummy verification of unknown and disabled users can never succeed,
 # whatever the password (it is derived from the newest account's hash).
-newest=$(sqlite3 "$db" "select email from accounts order by id desc limit 1")
+newest=$(db_query "select email from accounts order by id desc limit 1")
 newest_pw=$(pw_of "$newest")
 doveadm_t auth test "$newest" "$newest_pw" >"$work/out" 2>&1
 ok $? "the newest account logs in with its password"

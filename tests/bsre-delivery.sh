@@ -6,7 +6,7 @@
 # read-only or missing database never costs a mail, and its events come
 # back from the spool; no secret of a body reaches the database or the log.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_trust = authres\n" >>"$work/asnctl.conf"
 DOVECOT_EXTRA_CONF="plugin {
   asn_bsre_authserv_id = mx.jatimprov.go.id
@@ -33,14 +33,16 @@ bsre_db="$work/db/bsre/bsre.db"
 corpus="$top_srcdir/tests/mail"
 
 lmtp_send() { "$top_builddir/tests/lmtp-send" 127.0.0.1 "$LMTP_PORT" "$@"; }
-# the events of a database, one line each, in a stable order
+# the events of a database (-: the delivered ones, on either store), one
+# line each, in a stable order
 events_of() {
-	sqlite3 -separator '|' "$1" "SELECT email, message_key, type, trusted, replayed, subject, sender,
+	if [ "$1" = - ]; then q=bsre_query; else q="sqlite3 -separator | $1"; fi
+	$q "SELECT email, message_key, type, trusted, replayed, subject, sender,
 		coalesce(cert_serial, '-'), coalesce(cert_common_name, '-'),
 		coalesce(cert_organization, '-'), coalesce(cert_valid_until, '-')
 		FROM bsre_events ORDER BY email, message_key"
 }
-count_events() { sqlite3 "$bsre_db" "SELECT count(*) FROM bsre_events $1"; }
+count_events() { bsre_query "SELECT count(*) FROM bsre_events $1"; }
 mails_of() {	# messages in a user's INBOX
 	ls "$work/vmail/jatimprov.go.id/${1%@*}/Maildir/new" "$work/vmail/jatimprov.go.id/${1%@*}/Maildir/cur" 2>/dev/null |
 		grep -c '^[0-9]'
@@ -84,7 +86,7 @@ ok $? "every corpus mail is in the mailbox"
 ok $? "a BSrE mail loads the recorder"
 [ "$(count_events)" = 23 ]
 ok $? "23 BSrE events recorded (the forwarded and the ordinary mail are not BSrE mail): $(count_events)"
-[ "$(sqlite3 "$bsre_db" "SELECT count(DISTINCT type) FROM bsre_events")" = 9 ]
+[ "$(bsre_query "SELECT count(DISTINCT type) FROM bsre_events")" = 9 ]
 ok $? "every event type is in the corpus"
 cat >"$work/scan.conf" <<CONF
 asn_db = $work/scan/asn.db
@@ -94,7 +96,7 @@ CONF
 "$ASNCTL" -c "$work/scan.conf" init >/dev/null
 "$ASNCTL" -c "$work/scan.conf" scan --user "$user" "$corpus" >"$work/scan.out" 2>&1
 contains "$work/scan.out" "23 BSrE mails: 23 recorded" "asnctl scan of the corpus files"
-events_of "$bsre_db" >"$work/events.lmtp"
+events_of - >"$work/events.lmtp"
 events_of "$work/scan/bsre/bsre.db" >"$work/events.scan"
 diff "$work/events.scan" "$work/events.lmtp" >"$work/diff" 2>&1
 ok $? "LMTP and scan record the same events (type, trust, subject, sender, key, certificate)"
@@ -211,7 +213,27 @@ fault_mail() {	# fault_mail NAME: a new BSrE mail with its own Message-ID
 inbox_before=$(mails_of "$user")
 : >"$work/dovecot.log.mark"; log_lines=$(wc -l <"$work/dovecot.log")
 
+# PostgreSQL: the deliveries' role (asn_mail) cut off, made read-only;
+# its connections ended so that the next delivery connects again
+pg_mail_role() {	# pg_mail_role ALTER-ROLE-CLAUSE
+	pg_psql -c "ALTER ROLE asn_mail $1" \
+		-c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'asn_mail'" \
+		>/dev/null
+}
 # locked longer than the busy timeout
+if store_is_pgsql; then
+	# a transaction holding the events' table (an admin's, a migration)
+	echo "BEGIN; LOCK TABLE asn_bsre.bsre_events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); ROLLBACK;" |
+		pg_psql >/dev/null 2>&1 &
+	locker=$!
+	for i in $(seq 1 100); do
+		[ "$(pg_psql -At -c "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+			WHERE c.relname = 'bsre_events' AND l.mode = 'AccessExclusiveLock' AND l.granted")" = 1 ] && break
+		sleep 0.1
+	done
+	# the server's statement timeout, or the client's own bound first
+	lock_reason="statement timeout|no answer within"
+else
 (echo "BEGIN IMMEDIATE; INSERT INTO bsre_events (email, message_key, type, received_at, trusted, source, recorded_at) VALUES ('lock@x', 'lock', 'other', 0, 1, 'test', 0);"; sleep 8; echo "ROLLBACK;") |
 	sqlite3 "$bsre_db" &
 locker=$!
@@ -219,6 +241,8 @@ for i in $(seq 1 100); do	# until the locker holds the write lock
 	sqlite3 "$bsre_db" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 || break
 	sleep 0.1
 done
+lock_reason=locked
+fi
 lmtp_send "$user" "$(fault_mail locked)" >"$work/f1" 2>&1
 # the delivery must not wait for the lock to go: the locker still holds it
 kill -0 $locker 2>/dev/null
@@ -229,25 +253,45 @@ ok $? "database locked: event spooled"
 wait $locker
 tail -n +$((log_lines + 1)) "$work/dovecot.log" >"$work/newlog"
 contains "$work/newlog" "database unavailable, BSrE event account_activation spooled for replay" "the log says the event was spooled"
-contains "$work/newlog" "locked" "the log gives the reason"
+grep -qE "$lock_reason" "$work/newlog"
+ok $? "the log gives the reason"
 
 # read-only
-chmod 0440 "$bsre_db"
+if store_is_pgsql; then
+	pg_mail_role "SET default_transaction_read_only = on"	# a replica after a failover
+else
+	chmod 0440 "$bsre_db"
+fi
 lmtp_send "$user" "$(fault_mail readonly)" >"$work/f2" 2>&1
 mail_ok f2 "database read-only: mail delivered"
 [ "$(grep -c 'fault-readonly' "$spool")" = 1 ]
 ok $? "database read-only: event spooled"
-chmod 0660 "$bsre_db" "$bsre_db"-*	# and the WAL files made while it was read-only
+if store_is_pgsql; then
+	pg_mail_role "RESET default_transaction_read_only"
+else
+	chmod 0660 "$bsre_db" "$bsre_db"-*	# and the WAL files made while it was read-only
+fi
 
 # missing
-mv "$bsre_db" "$work/bsre.away"
+# missing (PostgreSQL: the deliveries' role may not log in; back, every
+# connection ended once more, as by a restart: the next delivery must see
+# its process's connection is gone and connect again, not spool)
+db_away() {
+	if store_is_pgsql; then pg_mail_role NOLOGIN; else mv "$bsre_db" "$work/bsre.away"; fi
+}
+db_back() {
+	if store_is_pgsql; then pg_mail_role LOGIN; else mv "$work/bsre.away" "$bsre_db"; fi
+}
+db_away
 lmtp_send "$user" "$(fault_mail missing)" >"$work/f3" 2>&1
 mail_ok f3 "database missing: mail delivered"
 [ "$(grep -c 'fault-missing' "$spool")" = 1 ]
 ok $? "database missing: event spooled"
+sqlite_only "the delivery did not create an empty database file" 1 && {
 [ ! -e "$bsre_db" ]
 ok $? "database missing: the delivery did not create an empty one"
-mv "$work/bsre.away" "$bsre_db"
+}
+db_back
 faults=3
 
 # full: the events' file system has no space left.  A small tmpfs over
@@ -257,8 +301,10 @@ bsre_dir=$(dirname "$bsre_db")
 [ -s "$spool.reserve" ]
 ok $? "asnctl init made the spool's reserve"
 cp -a "$bsre_dir" "$work/bsre.keep"
-if mount -t tmpfs -o size=4m,mode=0770 asn-full "$bsre_dir" 2>/dev/null; then
-	ASN_CLEANUP='umount "$bsre_dir" 2>/dev/null'
+if store_is_pgsql; then
+	sqlite_only "the events' file system full (PostgreSQL's is the DBA's)" 4
+elif mount -t tmpfs -o size=4m,mode=0770 asn-full "$bsre_dir" 2>/dev/null; then
+	ASN_CLEANUP="${ASN_CLEANUP:-} umount \"$bsre_dir\" 2>/dev/null;"; full_mounted=1
 	chgrp "$mail_group" "$bsre_dir"
 	cp -a "$work/bsre.keep/." "$bsre_dir/"
 	# the spool starts empty here, so that its first line needs new room
@@ -298,9 +344,9 @@ contains "$work/newlog" "$faults spooled BSrE events replayed" "the log says the
 ok $? "database back: the spool's reserve is made again"
 
 # asnctl replay when no mail comes
-mv "$bsre_db" "$work/bsre.away"
+db_away
 lmtp_send "$user" "$(fault_mail manual)" >"$work/f5" 2>&1
-mv "$work/bsre.away" "$bsre_db"
+db_back
 "$ASNCTL" -c "$work/asnctl.conf" replay >"$work/replay" 2>&1
 contains "$work/replay" "1 recorded" "asnctl replay records what was spooled"
 [ "$(count_events "WHERE message_key = 'fault-manual@bssn.go.id'")" = 1 ]
@@ -312,6 +358,11 @@ for f in "$bsre_db" "$bsre_db-wal" "$work/dovecot.log"; do
 	! grep -a -q -e "SECRET" -e "token=" -e "https://" "$f"
 	ok $? "no link, token or password from a body in $(basename "$f")"
 done
+if store_is_pgsql; then
+	pg_psql -c CHECKPOINT >/dev/null 2>&1
+	! db_grep SECRET && ! db_grep "token=" && ! db_grep "https://"
+	ok $? "no link, token or password from a body in PostgreSQL's data files"
+fi
 
 # --- doveadm asn status / progress, also over the doveadm HTTP API
 doveadm_plugin_link
@@ -337,6 +388,6 @@ contains "$work/http" '"opd":"Diskominfo"' "HTTP API asnProgress answers per OPD
 contains "$work/http" '"t2"' "both commands answered in one request"
 
 dovecot_stop
-[ -n "${ASN_CLEANUP:-}" ] && umount "$bsre_dir"
+[ -n "${full_mounted:-}" ] && umount "$bsre_dir"
 valgrind_lmtp_clean
 tap_finish

@@ -3,7 +3,7 @@
 # Sieve still decides where mail goes, and the BSrE mail it files into a
 # folder, or discards, is still recorded.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 [ -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ] ||
 	skip_all "Pigeonhole (dovecot-sieve) is not installed"
 ASN_SYSTEM_MODULES=lib90_sieve_plugin.so
@@ -56,12 +56,12 @@ ls "$(home "$user")/Maildir/.BSrE/new/" 2>/dev/null | grep -q .
 ok $? "Sieve filed the BSrE mail into its folder"
 ls "$(home "$user")/Maildir/new/" 2>/dev/null | grep -q .
 ok $? "and the ordinary mail into INBOX"
-[ "$(sqlite3 "$bsre_db" "SELECT count(*) FROM bsre_events WHERE email = '$user' AND type = 'account_activation'")" = 1 ]
+[ "$(bsre_query "SELECT count(*) FROM bsre_events WHERE email = '$user' AND type = 'account_activation'")" = 1 ]
 ok $? "the BSrE mail Sieve filed is recorded"
 
 lmtp_send "$other" "$corpus/info-q-folded.eml" >"$work/out2" 2>&1
 contains "$work/out2" "1 delivered, 0 refused" "a mail Sieve discards is accepted"
-[ "$(sqlite3 "$bsre_db" "SELECT count(*) FROM bsre_events WHERE email = '$other' AND type = 'account_info'")" = 1 ]
+[ "$(bsre_query "SELECT count(*) FROM bsre_events WHERE email = '$other' AND type = 'account_info'")" = 1 ]
 ok $? "the BSrE mail Sieve discarded is still recorded (BSrE sent it)"
 grep -q "Error" "$work/dovecot.log"; [ $? -eq 1 ]	# 2: no log
 ok $? "no error in Dovecot's log"

@@ -5,9 +5,9 @@
 # with, and a forged mail gets the same verdict from scan as from delivery.
 # Also: where the settings came from (status), and the errors of doveconf.
 . "$top_srcdir/tests/tap.sh"
-# SQLite only until the test's Dovecot writes PostgreSQL (deliveries and
-# asnctl read the store from Dovecot's configuration)
-tap_setup
+# Either store: the deliveries and asnctl read it from Dovecot's
+# configuration (dovecot-env.sh)
+tap_setup --store
 # The tools' own file has no trust settings: only Dovecot's configuration
 # has them (the Authentication-Results of the site's MTA trusted).
 DOVECOT_EXTRA_CONF="plugin {
@@ -64,6 +64,12 @@ printf '#!/bin/sh\necho "plugin {"\n' >"$work/odd-doveconf"
 chmod 755 "$work/odd-doveconf"
 run 78 "doveconf output we cannot read" -- env ASN_DOVECONF="$work/odd-doveconf" "$ASNCTL" status "$user"
 contains "$work/stderr" "output of $work/odd-doveconf: ends inside a block (1 not closed)" "says what is wrong with it"
+# a PostgreSQL asn_db names its passfile: doveconf hides what follows
+# "pass...=" unless asked (-P); nothing listens on port 1
+conf_with "$work/pg.conf" "asn_db = postgresql://asn_owner@127.0.0.1:1/asn?passfile=$work/pg.pass"
+"$ASNCTL" --dovecot-config "$work/pg.conf" status "$user" >"$work/pg.out" 2>&1
+contains "$work/pg.out" "asn_db = postgresql://asn_owner@127.0.0.1:1/asn?passfile=$work/pg.pass:" \
+	"a PostgreSQL asn_db from Dovecot's configuration keeps its passfile (not doveconf's #hidden)"
 
 # --- asn-passwdd reads the same place
 conf_with "$work/listen.conf" "asn_passwdd_listen = nowhere"
@@ -76,15 +82,21 @@ lmtp_send() { "$top_builddir/tests/lmtp-send" 127.0.0.1 "$LMTP_PORT" "$@"; }
 (cd "$corpus" && lmtp_send "$user" activation.eml $forged) >"$work/lmtp" 2>&1
 grep -q " 0 refused" "$work/lmtp"
 ok $? "a genuine and three forged mails delivered"
-verdicts() {	# verdicts DB: key|trusted per event
-	sqlite3 -separator '|' "$1" "SELECT message_key, type, trusted FROM bsre_events
+verdicts() {	# verdicts DB: key|trusted per event (-: the delivered, either store)
+	if [ "$1" = - ]; then q=bsre_query; else q="sqlite3 -separator | $1"; fi
+	$q "SELECT message_key, type, trusted FROM bsre_events
 		WHERE email = '$user' ORDER BY message_key"
 }
-verdicts "$work/db/bsre/bsre.db" >"$work/delivery.verdicts"
+verdicts - >"$work/delivery.verdicts"
 grep -q "^forge2@evil.example|.*|0$" "$work/delivery.verdicts"
 ok $? "delivery: the Authentication-Results of another authserv-id is not trusted"
-asnctl_dc --db "$work/scan/asn.db" init >/dev/null 2>&1
-(cd "$corpus" && asnctl_dc --db "$work/scan/asn.db" scan --user "$user" activation.eml $forged) >"$work/scan.out" 2>&1
+# the scan writes a SQLite file of its own: on PostgreSQL, Dovecot's
+# configuration with the deliveries' asn_bsre_db taken back (a PostgreSQL
+# asn_bsre_db beside a SQLite --db is refused)
+scan_conf=$conf
+store_is_pgsql && { scan_conf=$work/scan-dc.conf; conf_with "$scan_conf" "asn_bsre_db ="; }
+"$ASNCTL" --dovecot-config "$scan_conf" --db "$work/scan/asn.db" init >/dev/null 2>&1
+(cd "$corpus" && "$ASNCTL" --dovecot-config "$scan_conf" --db "$work/scan/asn.db" scan --user "$user" activation.eml $forged) >"$work/scan.out" 2>&1
 contains "$work/scan.out" "4 BSrE mails: 4 recorded" "scan without -c records the same mails"
 verdicts "$work/scan/bsre/bsre.db" >"$work/scan.verdicts"
 diff "$work/delivery.verdicts" "$work/scan.verdicts" >"$work/diff" 2>&1

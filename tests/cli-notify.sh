@@ -6,9 +6,9 @@
 # sends nothing; a mailbox that cannot be written is reported, not
 # remembered, and served on the next run; a new occurrence is told again.
 . "$top_srcdir/tests/tap.sh"
-# SQLite only until the test's Dovecot reads PostgreSQL (notify runs with
-# Dovecot's configuration and its userdb)
-tap_setup
+# Either store: notify takes asn_db from Dovecot's configuration, its
+# userdb reads the same store (dovecot-env.sh)
+tap_setup --store
 conf_lines="asn_bsre_authserv_id = mx.jatimprov.go.id
 asn_bsre_trust = authres
 asn_bsre_expiry_warning = 200d

@@ -2,7 +2,7 @@
 # Provisioned accounts are ready for Dovecot: a real Dovecot, with the
 # shipped SQL passdb/userdb, authenticates them over IMAP.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 . "$top_srcdir/tests/dovecot-env.sh"
 
 import_test_accounts

@@ -163,6 +163,33 @@ dovecot_need_pgsql() {	# a test of Dovecot over PostgreSQL is skipped whole with
 	[ -e /usr/lib/dovecot/modules/libdriver_pgsql.so ] ||
 		skip_all "Dovecot's pgsql driver is not installed (Debian: dovecot-pgsql)"
 }
+# A test that runs on either store (tap_setup --store) with
+# ASN_TEST_STORE=pgsql: its Dovecot reads the accounts from the test's
+# PostgreSQL (tap.sh started it) as the login role asn_dovecot (asn_auth),
+# the deliveries write events as asn_mail (asn_deliver, its passfile the
+# mail user's, their spool asnctl's), the plugins' asn_db (doveadm,
+# as root) is the owner's, as asnctl's: the same test file, unchanged.
+dovecot_pgsql_site() {
+	dovecot_need_pgsql
+	dovecot_auth_user=$(doveconf -h default_internal_user 2>/dev/null || echo dovecot)
+	pg_env_add_login asn_dovecot "$work/dovecot.pgpass" "$dovecot_auth_user" >"$work/pg-roles.log" 2>&1 &&
+	pg_env_add_login asn_mail "$work/mail.pgpass" "$mail_user" >>"$work/pg-roles.log" 2>&1 &&
+	pg_psql -c "GRANT asn_auth TO asn_dovecot" -c "GRANT asn_deliver TO asn_mail" \
+		>>"$work/pg-roles.log" 2>&1 ||
+		{ echo "Bail out! Dovecot's PostgreSQL roles"; sed 's/^/# /' "$work/pg-roles.log"; exit 99; }
+	ASN_DOVECOT_STORE=pgsql
+	ASN_DOVECOT_ASN_DB="$ASN_TEST_PG_URI?passfile=$PGPASSFILE"
+	dovecot_bsre_db="postgresql://asn_mail@127.0.0.1:$ASN_TEST_PG_PORT/asn?passfile=$work/mail.pgpass"
+	# asnctl's (tap.sh), so that asnctl replay finds it; asnctl init
+	# --group makes its directory the deliveries'
+	dovecot_bsre_spool="$work/db/bsre/bsre.db.spool"
+}
+# the deliveries' own connection and spool (pgsql), else as shipped
+dovecot_bsre_conf() {
+	[ -n "${dovecot_bsre_db:-}" ] || { cat; return; }
+	sed -e "s|#asn_bsre_db =\$|asn_bsre_db = $dovecot_bsre_db|" \
+	    -e "s|#asn_bsre_spool =\$|asn_bsre_spool = $dovecot_bsre_spool|"
+}
 dovecot_pgsql_conf() {	# the shipped connection moved to the test's server
 	sed -e "s|host=localhost port=5432|host=127.0.0.1 port=${ASN_TEST_PG_PORT:-}|" \
 	    -e "s|^pgsql localhost {|pgsql 127.0.0.1 {|" -e "s|port = 5432|port = ${ASN_TEST_PG_PORT:-}|" \
@@ -186,7 +213,7 @@ dovecot_write_conf_23() {
 		dovecot_pgsql_conf <"$top_srcdir/conf.d/$f" >"$dovecot_conf_dir/$f"
 	done
 	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = ${ASN_DOVECOT_ASN_DB:-$work/db/asn.db}|" \
-	    "$top_srcdir/conf.d/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
+	    "$top_srcdir/conf.d/90-asn.conf" | dovecot_bsre_conf >"$dovecot_conf_dir/90-asn.conf"
 	dovecot_link_modules
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
 $(dovecot_instance_conf)
@@ -221,6 +248,31 @@ dovecot_conf_24() {
 		{ if (inplugin) sub(/^  /, ""); print }'
 }
 
+# The links below are shared by the tests that run at once (make -j): each
+# test marks its use, and the last one to leave removes the link; another
+# one's exit would take it from under a running test (2.4's doveadm and
+# dovecot-lda then fail to read the configuration).  Run from ASN_CLEANUP,
+# before the exit trap's rm of $asn_settings_link and $doveadm_plugin.
+dovecot_link_users="${TMPDIR:-/tmp}/asn-test-links"
+dovecot_link_use() {	# dovecot_link_use LINK
+	mkdir -p "$dovecot_link_users" &&
+	: >"$dovecot_link_users/$(echo "$1" | tr / _).$$" &&
+	ASN_CLEANUP="${ASN_CLEANUP:-} dovecot_link_leave $1;"
+}
+dovecot_link_leave() {	# dovecot_link_leave LINK: keeps it while another test runs
+	mark="$dovecot_link_users/$(echo "$1" | tr / _)"
+	rm -f "$mark.$$"
+	for u in "$mark".*; do
+		[ -e "$u" ] || continue
+		if kill -0 "${u##*.}" 2>/dev/null; then
+			[ "$1" = "${asn_settings_link:-}" ] && asn_settings_link=""
+			[ "$1" = "${doveadm_plugin:-}" ] && doveadm_plugin=""
+			return 0
+		fi
+		rm -f "$u"	# a test that ended without its trap
+	done
+}
+
 dovecot_settings_module_link() {
 	settings_module="/usr/lib/dovecot/modules/settings/lib10_asn_dovecot_settings.so"
 	if [ -e "$settings_module" ] && [ ! -L "$settings_module" ]; then
@@ -228,7 +280,8 @@ dovecot_settings_module_link() {
 	fi
 	mkdir -p "$(dirname "$settings_module")" &&
 	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_asn_dovecot_settings.so" "$settings_module" &&
-	asn_settings_link=$settings_module	# removed on exit: a dangling one stops Dovecot
+	asn_settings_link=$settings_module &&	# removed on exit: a dangling one stops Dovecot
+	dovecot_link_use "$settings_module"
 }
 
 dovecot_write_conf_24() {
@@ -241,7 +294,7 @@ dovecot_write_conf_24() {
 	    -e "s|home = /var/vmail|home = $work/vmail|" \
 	    "$top_srcdir/conf.d/2.4/$auth_file" | dovecot_pgsql_conf >"$dovecot_conf_dir/auth-asn.conf.ext"
 	sed -e "s|#asn_db = /var/lib/dovecot-asn/asn.db|asn_db = ${ASN_DOVECOT_ASN_DB:-$work/db/asn.db}|" \
-	    "$top_srcdir/conf.d/2.4/90-asn.conf" >"$dovecot_conf_dir/90-asn.conf"
+	    "$top_srcdir/conf.d/2.4/90-asn.conf" | dovecot_bsre_conf >"$dovecot_conf_dir/90-asn.conf"
 	dovecot_link_modules
 	dovecot_settings_module_link
 	cat >"$dovecot_conf_dir/dovecot.conf" <<CONF
@@ -320,6 +373,7 @@ doveadm_plugin_link() {
 	fi
 	mkdir -p "$(dirname "$doveadm_plugin")" &&
 	ln -sf "${ASN_PLUGIN_DIR:-$top_builddir/plugin/.libs}/lib10_doveadm_asn_plugin.so" "$doveadm_plugin" &&
+	dovecot_link_use "$doveadm_plugin" &&
 	trap 'eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -f "$doveadm_plugin" ${asn_settings_link:-}; rm -rf "$work"' EXIT
 }
 
@@ -338,3 +392,6 @@ pop3_probe() {
 lmtp_probe() {	# lmtp_probe RCPT SUBJECT
 	"$top_builddir/tests/lmtp-probe" 127.0.0.1 "$LMTP_PORT" sender@example.org "$@"
 }
+
+# on PostgreSQL (tap_setup --store, ASN_TEST_STORE=pgsql): see dovecot_pgsql_site
+! store_is_pgsql || dovecot_pgsql_site

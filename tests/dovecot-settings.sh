@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/tap.sh"
 tap_setup
 . "$top_srcdir/tests/dovecot-env.sh"
-trap 'rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
+trap 'eval "${ASN_CLEANUP:-}"; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
 IMAP_PORT=1 POP3_PORT=2 LMTP_PORT=3 DOVEADM_HTTP_PORT=4
 conf="$dovecot_conf_dir/dovecot.conf"
 

@@ -2,7 +2,7 @@
 # The forced change on every protocol: a real Dovecot with the shipped
 # conf.d files and plugins, real IMAP, POP3 and LMTP clients.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 . "$top_srcdir/tests/dovecot-env.sh"
 
 import_test_accounts
@@ -118,7 +118,7 @@ contains "$work/imap5" "alert: Anda masih memakai" "after a reset the ALERT is b
 contains "$work/imap5" "exists: 3" "after a reset a new notice is put in INBOX"
 
 # --- expired default password: refused everywhere with the reason
-sqlite3 "$db" "update accounts set initial_password_expires_at = 1000 where email = '$user'"
+db_query "update accounts set initial_password_expires_at = 1000 where email = '$user'"
 imap_probe "$user" "$newpw" >"$work/imap6" 2>&1
 contains "$work/imap6" "login: NO" "IMAP login with an expired default password refused"
 contains "$work/imap6" "alert: Kata sandi bawaan Anda sudah kedaluwarsa" "IMAP shows the expiry reason as [ALERT]"

@@ -2,7 +2,7 @@
 # asn-passwdd, the webmail's change path: real HTTP requests (curl) shaped
 # as Roundcube's httpapi driver sends them, a real Dovecot afterwards.
 . "$top_srcdir/tests/tap.sh"
-tap_setup
+tap_setup --store
 . "$top_srcdir/tests/dovecot-env.sh"
 passwdd="$top_builddir/tools/asn-passwdd"
 
@@ -34,7 +34,7 @@ done
 ok $started "asn-passwdd starts and answers"
 [ $started = 0 ] || sed 's/^/# /' "$work/passwdd.log" | head -20
 dovecot_start >/dev/null
-trap 'kill $passwdd_pid 2>/dev/null; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
+trap 'kill $passwdd_pid 2>/dev/null; eval "${ASN_CLEANUP:-}"; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
 
 # post USER CURPASS NEWPASS: prints "STATUS BODY" (one line); $CURL_FROM:
 # extra curl options (--interface 127.0.0.N, -H X-Forwarded-For:...)
@@ -62,7 +62,7 @@ expect 422 "kata sandi bawaan" "the default password itself is refused" -- "$use
 expect 422 "mudah ditebak" "a dictionary password is refused" -- "$user" "$pw" "Password#2026Ab"
 expect 403 "Kata sandi saat ini salah" "a wrong current password: 403" -- "$user" "Wrong#Pass99x" "Kq#9zVw2Lp7Xm"
 expect 403 "Kata sandi saat ini salah" "an unknown user: the same 403" -- "nobody@jatimprov.go.id" "Wrong#Pass99x" "Kq#9zVw2Lp7Xm"
-[ "$(sqlite3 "$db" "select must_change from accounts where email = '$user'")" = 1 ]; ok $? "nothing changed by refusals"
+[ "$(db_query "select must_change from accounts where email = '$user'")" = 1 ]; ok $? "nothing changed by refusals"
 
 # Malformed requests.
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode "user=$user" "http://127.0.0.1:$port/password")
@@ -94,10 +94,10 @@ ok $? "a new password that is not UTF-8: 422 with the reason ($code $(cat "$work
 
 # The good change, as Roundcube's httpapi driver sends it.
 expect 200 "ok" "a good password: 200 ok" -- "$user" "$pw" "Kq#9zVw2Lp7Xm"
-[ "$(sqlite3 "$db" "select must_change from accounts where email = '$user'")" = 0 ]; ok $? "must_change cleared"
-hash=$(sqlite3 "$db" "select password from accounts where email = '$user'")
+[ "$(db_query "select must_change from accounts where email = '$user'")" = 0 ]; ok $? "must_change cleared"
+hash=$(db_query "select password from accounts where email = '$user'")
 "$DOVEADM" pw -t "$hash" -p "Kq#9zVw2Lp7Xm" >/dev/null 2>&1; ok $? "doveadm verifies the new hash"
-[ "$(sqlite3 "$db" "select count(*) from audit where action = 'passwd' and actor = 'asn-passwdd' and detail like 'default password replaced via asn-passwdd (client 127.0.0.1)'")" = 1 ]
+[ "$(db_query "select count(*) from audit where action = 'passwd' and actor = 'asn-passwdd' and detail like 'default password replaced via asn-passwdd (client 127.0.0.1)'")" = 1 ]
 ok $? "the change is audited with the service and the client"
 expect 422 "pernah Anda gunakan" "the old default cannot come back" -- "$user" "Kq#9zVw2Lp7Xm" "$pw"
 
@@ -114,13 +114,13 @@ dis=bambang.sutrisno@jatimprov.go.id
 asnctl disable "$dis" >/dev/null
 expect 403 "dinonaktifkan" "a disabled account: 403" -- "$dis" "$(pw_of $dis)" "Kq#9zVw2Lp7Xm"
 exp=made.sudarsana@jatimprov.go.id
-sqlite3 "$db" "update accounts set initial_password_expires_at = 1000 where email = '$exp'"
+db_query "update accounts set initial_password_expires_at = 1000 where email = '$exp'"
 expect 403 "kedaluwarsa" "an expired default password: 403" -- "$exp" "$(pw_of $exp)" "Kq#9zVw2Lp7Xm"
 
 # Rate limits per account: 3 wrong current passwords, by whichever of its
 # names (email, NIP, upper case), then 429 even with the right one by any.
 lim=ahmad.fauzi@jatimprov.go.id
-lim_nip=$(sqlite3 "$db" "select nip from accounts where email = '$lim'")
+lim_nip=$(db_query "select nip from accounts where email = '$lim'")
 post "$lim" "Wrong#Pass91" "Kq#9zVw2Lp7Xm" >/dev/null
 post "$lim_nip" "Wrong#Pass92" "Kq#9zVw2Lp7Xm" >/dev/null
 post "AHMAD.FAUZI@JATIMPROV.GO.ID" "Wrong#Pass93" "Kq#9zVw2Lp7Xm" >/dev/null
@@ -129,7 +129,7 @@ expect 429 "Terlalu banyak percobaan" "... and so does the email" -- "$lim" "$(p
 curl -s -D "$work/headers" -o /dev/null -X POST --data-urlencode "user=$lim" \
 	--data-urlencode "curpass=x" --data-urlencode "newpass=y" "http://127.0.0.1:$port/password"
 grep -qi "^Retry-After: [0-9]" "$work/headers"; ok $? "429 carries Retry-After"
-[ "$(sqlite3 "$db" "select must_change from accounts where email = '$lim'")" = 1 ]; ok $? "a 429 changes nothing"
+[ "$(db_query "select must_change from accounts where email = '$lim'")" = 1 ]; ok $? "a 429 changes nothing"
 other=sri.wahyuni@jatimprov.go.id
 expect 200 "ok" "another user from the same client is not locked by one user's failures" -- "$other" "$(pw_of $other)" "Kq#9zVw2Lp7Xm"
 
@@ -140,7 +140,7 @@ expect 200 "ok" "another user from the same client is not locked by one user's f
 sed 's/^asn_argon2_.*//' "$work/asnctl.conf" >"$work/asnctl-real-cost.conf"
 "$ASNCTL" -c "$work/asnctl-real-cost.conf" add --name "Rina Lestari" --nip 199202022019022002 \
 	--opd Diskominfo --sheet "$work/sheet-rina.csv" >/dev/null
-par=$(sqlite3 "$db" "select email from accounts where nip = '199202022019022002'")
+par=$(db_query "select email from accounts where nip = '199202022019022002'")
 pids=
 for i in $(seq 1 50); do
 	curl -s -o /dev/null -w '%{http_code}\n' --max-time 300 --interface "127.0.1.$i" -X POST \

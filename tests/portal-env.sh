@@ -4,7 +4,7 @@
 # (Diskominfo) still on his default password.
 portal="$top_builddir/tools/asn-portal"
 db="$work/db/asn.db"
-q() { sqlite3 "$db" "$1"; }
+q() { db_query "$1"; }	# either store (tap.sh)
 printf "asn_bsre_authserv_id = mx.jatimprov.go.id\nasn_bsre_trust = authres\n" >>"$work/asnctl.conf"
 
 asnctl init >/dev/null
@@ -35,7 +35,7 @@ portal_start() {
 	${ASN_PASSWDD_WRAPPER:-} "$portal" -c "$work/asnctl.conf" --listen "127.0.0.1:$1" \
 		2>"$work/portal.log" &
 	portal_pid=$!
-	trap 'kill $portal_pid 2>/dev/null; wait $portal_pid 2>/dev/null; rm -rf "$work"' EXIT
+	trap 'kill $portal_pid 2>/dev/null; wait $portal_pid 2>/dev/null; eval "${ASN_CLEANUP:-}"; rm -rf "$work"' EXIT
 	started=1
 	for i in $(seq 1 300); do
 		curl -s -o /dev/null "$base/gaya.css" && { started=0; break; }

@@ -53,7 +53,7 @@ rc="$work/rc"
 mkdir -p "$shots"
 rm -f "$shots"/*.png
 rcport=$(( pport + 1 ))
-ASN_CLEANUP='asn_webmail_stop; kill $passwdd_pid 2>/dev/null'
+ASN_CLEANUP='asn_webmail_stop; kill $passwdd_pid 2>/dev/null;'" ${ASN_CLEANUP:-}"
 trap 'eval "$ASN_CLEANUP"; dovecot_stop; rm -f ${asn_settings_link:-}; rm -rf "$work"' EXIT
 asn_webmail_start "$rc" "$IMAP_PORT" "$pport" "$rcport"
 ok $? "Roundcube serves its login page"

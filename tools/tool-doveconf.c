@@ -23,13 +23,17 @@ static bool dovecot_23(void)
 	return strcmp(ASN_DOVECOT_LINE, "2.3") == 0;
 }
 
-/* argv: DOVECONF [-c CONFIG] plugin (2.3: that block) or -n (2.4: the
-   settings that differ from their defaults, ours among them). */
-static void doveconf_argv(const char *doveconf, const char *config, char *argv[5])
+/* argv: DOVECONF -P [-c CONFIG] plugin (2.3: that block) or -n (2.4: the
+   settings that differ from their defaults, ours among them).  -P: doveconf
+   otherwise hides what follows "pass...=" in any value, and asn_db's
+   PostgreSQL connection names its passfile so (passfile=PATH; a password
+   there is refused). */
+static void doveconf_argv(const char *doveconf, const char *config, char *argv[6])
 {
 	size_t i = 0;
 
 	argv[i++] = (char *)doveconf;
+	argv[i++] = (char *)"-P";
 	if (config != NULL) {
 		argv[i++] = (char *)"-c";
 		argv[i++] = (char *)config;
@@ -99,7 +103,7 @@ int asn_tool_doveconf(struct asn_settings *set, const char *doveconf, const char
 {
 	struct asn_str out = { NULL, 0, 0 }, errout = { NULL, 0, 0 };
 	int out_pipe[2], err_pipe[2], exec_pipe[2], status, exec_errno = 0, ret = -1;
-	char *argv[5], complaint[DOVECONF_ERROR_MAX + 1];
+	char *argv[6], complaint[DOVECONF_ERROR_MAX + 1];
 	pid_t pid;
 
 	memset(set, 0, sizeof(*set));

@@ -403,7 +403,10 @@ bool asn_store_alive(struct asn_store *store)
 	if (store->pg == NULL)
 		return false;
 	/* reads what the server sent meanwhile: a shutdown's notice ends
-	   the connection here rather than at the next statement */
+	   the connection here rather than at the next statement.  Twice:
+	   one read takes the notice's bytes and stops there, only the next
+	   sees the end of the stream (an idle connection: no wait) */
+	(void)PQconsumeInput(store->pg);
 	(void)PQconsumeInput(store->pg);
 	return PQstatus(store->pg) == CONNECTION_OK &&
 		PQtransactionStatus(store->pg) == PQTRANS_IDLE;
