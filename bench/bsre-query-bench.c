@@ -1,7 +1,8 @@
 /* Verifier queries over a generated site (bench/gen-bsre-db.sh): the time of
    one status (a user's timeline and diagnosis, as asnctl status and doveadm
    asn status compute it) and of one OPD's progress report, in process, on
-   a warm database.
+   a warm database, opened as the portal and asnctl progress open it
+   (writable: the accounts' BSrE progress is kept up to date).
    usage: bsre-query-bench CONFIG ACCOUNTS [STATUS-CALLS] */
 #include "asn-bsre-report.h"
 #include "asn-settings.h"
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 	calls = argc > 3 ? (unsigned int)atoi(argv[3]) : 10000;
 	asn_settings_init(&set);
 	if (asn_settings_read_file(&set, argv[1], &err) < 0 ||
-	    asn_store_open(&set, false, &store, &err) < 0) {
+	    asn_store_open(&set, true, &store, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}

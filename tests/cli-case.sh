@@ -135,7 +135,7 @@ contains "$work/stdout" '"name":"Rina Kusuma","stage":"none","since":"2026-11-22
 # PostgreSQL's schema began at version 5.
 sqlite_only "the upgrade of a schema 2 database" 4 && {
 cp "$db" "$work/v2.db"
-sqlite3 "$work/v2.db" "DROP TABLE notices_sent; DROP TABLE api_tokens; DROP TABLE verifier_cases; PRAGMA user_version = 2"
+sqlite3 "$work/v2.db" "$ASN_SQLITE_UNDO_STEP6 DROP TABLE notices_sent; DROP TABLE api_tokens; DROP TABLE verifier_cases; PRAGMA user_version = 2"
 run 69 "a schema 2 database is refused before init" -- asnctl --db "$work/v2.db" case list "$ahmad" --as "$siti"
 run 0 "init upgrades schema 2" -- asnctl --db "$work/v2.db" init
 contains "$work/stdout" "upgraded from schema version 2 to $(q 'PRAGMA user_version')" "init says it upgraded"

@@ -116,7 +116,7 @@ contains "$work/stderr" "migrate: accounts: 5 of" "progress was reported on the 
 contains "$work/stderr" "created the schemas asn and asn_bsre" "the schema was created first"
 [ "$(pg_counts)" = "0 0 0 0 0 0 0 0 0 0 0" ]; ok $? "the target holds no row after the failure"
 [ $? -eq 0 ] || echo "# $(pg_counts)"
-[ "$(psql_t "SELECT version FROM asn.schema_version")" = 5 ]; ok $? "but keeps the schema asnctl init made"
+[ "$(psql_t "SELECT version FROM asn.schema_version")" = 6 ]; ok $? "but keeps the schema asnctl init made"
 
 # --- a PostgreSQL source is refused
 sed "s|^asn_db = .*|asn_db = $ASN_TEST_PG_URI|" "$work/sqlite.conf" >"$work/pg.conf"

@@ -89,6 +89,7 @@ contains "$work/stderr" "no verifier 'rina.kusuma@jatimprov.go.id'" "says so"
 # same refusal and upgrade of the version before ours.
 if store_is_pgsql; then
 	old=$((version - 1))
+	db_query "$ASN_PG_UNDO_STEP6" >/dev/null
 	db_set_schema_version "$old"
 	run 69 "a schema $old database is refused before init" -- asnctl verifier list
 	contains "$work/stderr" "schema version $old is older than $version; run 'asnctl init' to upgrade" "says to run init"
@@ -98,7 +99,7 @@ if store_is_pgsql; then
 	[ "$(db_query "select count(*) from accounts")" = 8 ]; ok $? "the accounts are kept"
 else
 cp "$db" "$work/v1.db"
-sqlite3 "$work/v1.db" "DROP TABLE notices_sent; DROP TABLE api_tokens; DROP TABLE verifier_cases; DROP TABLE person_lookups; DROP TABLE verifier_opds; DROP TABLE verifiers; PRAGMA user_version = 1"
+sqlite3 "$work/v1.db" "$ASN_SQLITE_UNDO_STEP6 DROP TABLE notices_sent; DROP TABLE api_tokens; DROP TABLE verifier_cases; DROP TABLE person_lookups; DROP TABLE verifier_opds; DROP TABLE verifiers; PRAGMA user_version = 1"
 run 69 "a schema 1 database is refused before init" -- asnctl --db "$work/v1.db" verifier list
 contains "$work/stderr" "schema version 1 is older than $version; run 'asnctl init' to upgrade" "says to run init"
 run 0 "init upgrades schema 1" -- asnctl --db "$work/v1.db" init

@@ -132,6 +132,19 @@ db_set_schema_version() {
 	else db_query "PRAGMA user_version = $1"; fi
 }
 
+# SQL that takes an SQLite accounts database back before schema step 6
+# (the BSrE progress kept per account): for the tests of older schemas'
+# upgrades, which take a current database back step by step.
+ASN_SQLITE_UNDO_STEP6="DROP TABLE bsre_orphans; DROP TABLE bsre_fold_state; DROP INDEX accounts_unfolded;
+ALTER TABLE accounts DROP COLUMN bsre_stage; ALTER TABLE accounts DROP COLUMN bsre_flags;
+ALTER TABLE accounts DROP COLUMN bsre_activation_at; ALTER TABLE accounts DROP COLUMN bsre_passphrase_at;
+ALTER TABLE accounts DROP COLUMN bsre_cert_until; ALTER TABLE accounts DROP COLUMN bsre_last_event_at;"
+
+ASN_PG_UNDO_STEP6="DROP TABLE asn.bsre_orphans; DROP TABLE asn.bsre_fold_state; DROP INDEX asn.accounts_unfolded;
+ALTER TABLE asn.accounts DROP COLUMN bsre_stage, DROP COLUMN bsre_flags,
+  DROP COLUMN bsre_activation_at, DROP COLUMN bsre_passphrase_at,
+  DROP COLUMN bsre_cert_until, DROP COLUMN bsre_last_event_at;"
+
 # db_tables NAME: 1 when the store has the table NAME, else 0.
 db_tables() {
 	if store_is_pgsql; then

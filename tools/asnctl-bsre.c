@@ -326,7 +326,9 @@ static int cmd_progress(struct asnctl *ctl, int argc, char **argv)
 	}
 	if (optind != argc)
 		return asnctl_usage(&asnctl_cmd_progress);
-	if ((ret = asnctl_open_store(ctl, false, &store)) != EX_OK)
+	/* writable: the report keeps the accounts' BSrE progress up to date
+	   (asn_store_bsre_progress), and folds it itself where it may not */
+	if ((ret = asnctl_open_store(ctl, true, &store)) != EX_OK)
 		return ret;
 	ret = asn_bsre_progress_report_build(store, &ctl->set, &filter, asn_now(), &report, &err);
 	asn_store_close(&store);

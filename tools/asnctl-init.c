@@ -6,6 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The BSrE progress kept per account (schema step 6) folded now, once,
+   rather than by the first report after an upgrade or a migration: at a
+   national site, seconds to a minute.  Reports fold it themselves when
+   this could not. */
+static void refresh_progress(struct asnctl *ctl)
+{
+	struct asn_store *store = NULL;
+	struct asn_error err;
+
+	if (asn_store_open(&ctl->set, true, &store, &err) < 0 ||
+	    asn_store_bsre_progress_refresh(store, asn_now(), &err) < 0)
+		asnctl_warning("keeping the BSrE progress: %s", err.msg);
+	asn_store_close(&store);
+}
+
 static int cmd_init(struct asnctl *ctl, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -46,6 +61,7 @@ static int cmd_init(struct asnctl *ctl, int argc, char **argv)
 		       ASN_SCHEMA_VERSION);
 	else
 		printf("%s: up to date (schema version %d)\n", ctl->set.db, from);
+	refresh_progress(ctl);
 	{
 		char *bsre_db = asn_settings_bsre_db(&ctl->set);
 		char *spool = asn_settings_bsre_spool(&ctl->set);

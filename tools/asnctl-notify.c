@@ -358,6 +358,15 @@ static int cmd_notify(struct asnctl *ctl, int argc, char **argv)
 		return ret;
 	run.now = asn_now();
 	asn_notify_settings_from(&ctl->set, &run.nset);
+	/* the daily run keeps the accounts' BSrE progress folded, so that
+	   the reports of a site whose readers may not write (doveadm) fold
+	   at most a day's events themselves */
+	if (!run.dry_run) {
+		struct asn_error err;
+
+		if (asn_store_bsre_progress_refresh(run.store, run.now, &err) < 0)
+			asnctl_warning("keeping the BSrE progress: %s", err.msg);
+	}
 
 	ret = gather(&run);
 	if (ret == 0 && do_asn)

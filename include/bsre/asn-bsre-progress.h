@@ -57,8 +57,29 @@ struct asn_bsre_progress {
 	time_t certificate_valid_until;
 };
 
+/* What a person's events say, before the clock and the account are
+   looked at: the part of the progress that only a new event (or a new
+   verdict on one) changes, kept by the store so that a report need not
+   read every event again (asn_store_bsre_progress). */
+struct asn_bsre_fold {
+	enum asn_bsre_stage stage;	/* never CERTIFICATE_EXPIRED: that is the clock's */
+	bool any_trusted, any_untrusted, any_unverified;
+	bool active_after_activation, issued_after_passphrase;
+	time_t last_activation, last_passphrase;
+	time_t certificate_valid_until;	/* 0: none */
+	time_t last_event;		/* the latest event's time, any trust; 0: none */
+};
+
 /* events in any order (sorted here by time); untrusted events never move
-   the stage.  must_change: the mailbox still has its default password. */
+   the stage. */
+void asn_bsre_progress_fold(const struct asn_bsre_event_record *events, size_t count,
+			    struct asn_bsre_fold *fold_r);
+/* The progress at now from a fold.  must_change: the mailbox still has
+   its default password. */
+void asn_bsre_progress_finish(const struct asn_bsre_fold *fold, bool must_change, time_t now,
+			      const struct asn_bsre_progress_settings *set,
+			      struct asn_bsre_progress *out);
+/* fold, then finish */
 void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_t count,
 			       bool must_change, time_t now,
 			       const struct asn_bsre_progress_settings *set,

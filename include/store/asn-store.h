@@ -12,7 +12,7 @@
    Callers see only this interface; the SQL is written once for both
    (lib/store/store-db.c). */
 
-#define ASN_SCHEMA_VERSION 5
+#define ASN_SCHEMA_VERSION 6
 #define ASN_BSRE_SCHEMA_VERSION 3
 
 enum asn_store_status {
@@ -210,6 +210,8 @@ struct asn_bsre_user {
 	time_t case_activity_at;
 	size_t event_count;
 	const struct asn_bsre_event_record *events;
+	/* asn_store_bsre_progress: what the events say, instead of them */
+	const struct asn_bsre_fold *fold;
 };
 typedef int asn_bsre_user_callback(const struct asn_bsre_user *user, void *context);
 /* Every account of the OPD (NULL: all), then, when opd is NULL or "",
@@ -218,5 +220,16 @@ typedef int asn_bsre_user_callback(const struct asn_bsre_user *user, void *conte
 int asn_store_bsre_users(struct asn_store *store, const char *opd,
 			 asn_bsre_user_callback *callback, void *context,
 			 struct asn_error *err);
+/* The same users, each with the fold of their events (user->fold, no
+   events): what progress reports need, read from the accounts alone
+   (schema step 6).  A writable store first folds what changed since the
+   last time (asn_store_bsre_progress_refresh); a read-only one folds it
+   for this report only.  Per OPD, ordered by email. */
+int asn_store_bsre_progress(struct asn_store *store, const char *opd, time_t now,
+			    asn_bsre_user_callback *callback, void *context,
+			    struct asn_error *err);
+/* Folds the events added since the last refresh, and the accounts never
+   folded, into the accounts' kept progress (writable stores). */
+int asn_store_bsre_progress_refresh(struct asn_store *store, time_t now, struct asn_error *err);
 
 #endif

@@ -157,17 +157,13 @@ static void add_diagnosis(struct asn_bsre_progress *out, enum asn_bsre_diagnosis
 		out->diagnoses[out->diagnosis_count++] = d;
 }
 
-void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_t count,
-			       bool must_change, time_t now,
-			       const struct asn_bsre_progress_settings *set,
-			       struct asn_bsre_progress *out)
+void asn_bsre_progress_fold(const struct asn_bsre_event_record *events, size_t count,
+			    struct asn_bsre_fold *fold_r)
 {
 	struct asn_bsre_event_record *sorted;
-	time_t last_activation = 0, last_passphrase = 0;
-	bool any_trusted = false, any_untrusted = false, any_unverified = false;
-	bool active_after_activation = false, issued_after_passphrase = false;
+	struct asn_bsre_fold *f = fold_r;
 
-	memset(out, 0, sizeof(*out));
+	memset(f, 0, sizeof(*f));
 	sorted = asn_xcalloc(count + 1, sizeof(*sorted));
 	if (count > 0)
 		memcpy(sorted, events, count * sizeof(*sorted));
@@ -176,45 +172,47 @@ void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_
 	for (size_t i = 0; i < count; i++) {
 		const struct asn_bsre_event_record *e = &sorted[i];
 
+		if (e->received_at > f->last_event)
+			f->last_event = e->received_at;
 		if (!e->trusted) {
 			if (e->unverified)
-				any_unverified = true;
+				f->any_unverified = true;
 			else
-				any_untrusted = true;
+				f->any_untrusted = true;
 			continue;
 		}
-		any_trusted = true;
+		f->any_trusted = true;
 		switch (e->type) {
 		case ASN_BSRE_ACCOUNT_ACTIVATION:
-			out->stage = ASN_BSRE_STAGE_ACTIVATION_SENT;
-			last_activation = e->received_at;
-			active_after_activation = false;
+			f->stage = ASN_BSRE_STAGE_ACTIVATION_SENT;
+			f->last_activation = e->received_at;
+			f->active_after_activation = false;
 			break;
 		case ASN_BSRE_ACCOUNT_INFO:
-			out->stage = ASN_BSRE_STAGE_ACCOUNT_ACTIVE;
-			active_after_activation = true;
+			f->stage = ASN_BSRE_STAGE_ACCOUNT_ACTIVE;
+			f->active_after_activation = true;
 			break;
 		case ASN_BSRE_SET_PASSPHRASE:
-			out->stage = ASN_BSRE_STAGE_PASSPHRASE_PENDING;
-			last_passphrase = e->received_at;
-			issued_after_passphrase = false;
-			active_after_activation = true;
+			f->stage = ASN_BSRE_STAGE_PASSPHRASE_PENDING;
+			f->last_passphrase = e->received_at;
+			f->issued_after_passphrase = false;
+			f->active_after_activation = true;
 			break;
 		case ASN_BSRE_ISSUANCE_SUCCEEDED:
 			/* requested; the certificate mail follows */
-			if (out->stage < ASN_BSRE_STAGE_PASSPHRASE_PENDING)
-				out->stage = ASN_BSRE_STAGE_PASSPHRASE_PENDING;
-			issued_after_passphrase = true;
-			active_after_activation = true;
+			if (f->stage < ASN_BSRE_STAGE_PASSPHRASE_PENDING)
+				f->stage = ASN_BSRE_STAGE_PASSPHRASE_PENDING;
+			f->issued_after_passphrase = true;
+			f->active_after_activation = true;
 			break;
 		case ASN_BSRE_CERTIFICATE_ISSUED:
-			out->stage = ASN_BSRE_STAGE_CERTIFICATE_ISSUED;
-			out->certificate_valid_until = asn_bsre_valid_until_time(e->valid_until);
-			issued_after_passphrase = true;
-			active_after_activation = true;
+			f->stage = ASN_BSRE_STAGE_CERTIFICATE_ISSUED;
+			f->certificate_valid_until = asn_bsre_valid_until_time(e->valid_until);
+			f->issued_after_passphrase = true;
+			f->active_after_activation = true;
 			break;
 		case ASN_BSRE_RENEWAL:
-			out->stage = ASN_BSRE_STAGE_RENEWAL_PENDING;
+			f->stage = ASN_BSRE_STAGE_RENEWAL_PENDING;
 			break;
 		case ASN_BSRE_PASSWORD_RESET:
 		case ASN_BSRE_OTHER:
@@ -224,28 +222,49 @@ void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_
 		}
 	}
 	free(sorted);
+}
 
+void asn_bsre_progress_finish(const struct asn_bsre_fold *f, bool must_change, time_t now,
+			      const struct asn_bsre_progress_settings *set,
+			      struct asn_bsre_progress *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->stage = f->stage;
+	/* only a certificate mail sets it, and a later one of any other
+	   kind keeps it (as the stage it came with moves on) */
+	out->certificate_valid_until = f->certificate_valid_until;
 	if (out->stage == ASN_BSRE_STAGE_CERTIFICATE_ISSUED && out->certificate_valid_until != 0 &&
 	    out->certificate_valid_until < now)
 		out->stage = ASN_BSRE_STAGE_CERTIFICATE_EXPIRED;
 
 	if (must_change)
 		add_diagnosis(out, ASN_BSRE_DIAG_DEFAULT_PASSWORD_UNCHANGED);
-	if (!any_trusted)
+	if (!f->any_trusted)
 		add_diagnosis(out, ASN_BSRE_DIAG_NO_BSRE_MAIL);
-	if (out->stage == ASN_BSRE_STAGE_ACTIVATION_SENT && !active_after_activation &&
-	    last_activation + (time_t)set->activation_ttl < now)
+	if (out->stage == ASN_BSRE_STAGE_ACTIVATION_SENT && !f->active_after_activation &&
+	    f->last_activation + (time_t)set->activation_ttl < now)
 		add_diagnosis(out, ASN_BSRE_DIAG_ACTIVATION_LINK_EXPIRED);
-	if (out->stage == ASN_BSRE_STAGE_PASSPHRASE_PENDING && !issued_after_passphrase &&
-	    last_passphrase != 0 && last_passphrase + (time_t)set->passphrase_ttl < now)
+	if (out->stage == ASN_BSRE_STAGE_PASSPHRASE_PENDING && !f->issued_after_passphrase &&
+	    f->last_passphrase != 0 && f->last_passphrase + (time_t)set->passphrase_ttl < now)
 		add_diagnosis(out, ASN_BSRE_DIAG_PASSPHRASE_LINK_EXPIRED);
 	if (out->stage == ASN_BSRE_STAGE_CERTIFICATE_ISSUED && out->certificate_valid_until != 0 &&
 	    out->certificate_valid_until - (time_t)set->expiry_warning < now)
 		add_diagnosis(out, ASN_BSRE_DIAG_CERTIFICATE_EXPIRING);
 	if (out->stage == ASN_BSRE_STAGE_CERTIFICATE_EXPIRED)
 		add_diagnosis(out, ASN_BSRE_DIAG_CERTIFICATE_EXPIRED);
-	if (any_untrusted)
+	if (f->any_untrusted)
 		add_diagnosis(out, ASN_BSRE_DIAG_SUSPICIOUS_BSRE_MAIL);
-	if (any_unverified)
+	if (f->any_unverified)
 		add_diagnosis(out, ASN_BSRE_DIAG_BSRE_MAIL_UNVERIFIED);
+}
+
+void asn_bsre_progress_compute(const struct asn_bsre_event_record *events, size_t count,
+			       bool must_change, time_t now,
+			       const struct asn_bsre_progress_settings *set,
+			       struct asn_bsre_progress *out)
+{
+	struct asn_bsre_fold fold;
+
+	asn_bsre_progress_fold(events, count, &fold);
+	asn_bsre_progress_finish(&fold, must_change, now, set, out);
 }

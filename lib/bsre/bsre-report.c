@@ -353,8 +353,7 @@ static int report_user(const struct asn_bsre_user *user, void *context)
 	struct asn_bsre_progress p;
 	unsigned int mask = 0;
 
-	asn_bsre_progress_compute(user->events, user->event_count, user->must_change, b->now,
-				  &b->pset, &p);
+	asn_bsre_progress_finish(user->fold, user->must_change, b->now, &b->pset, &p);
 	for (unsigned int i = 0; i < p.diagnosis_count; i++)
 		mask |= 1U << p.diagnoses[i];
 	if (b->filter->opd_visible != NULL &&
@@ -383,8 +382,7 @@ static int report_user(const struct asn_bsre_user *user, void *context)
 		f->stage = p.stage;
 		f->diagnosis_mask = mask;
 		f->handled = user->open_cases > 0;
-		f->since = user->event_count > 0 ?
-			user->events[user->event_count - 1].received_at : user->created_at;
+		f->since = user->fold->last_event != 0 ? user->fold->last_event : user->created_at;
 	}
 	return 0;
 }
@@ -419,7 +417,7 @@ int asn_bsre_progress_report_build(struct asn_store *store, const struct asn_set
 	b.now = now;
 	asn_bsre_progress_settings_from(set, &b.pset);
 	report_r->total.opd = asn_xstrdup("");
-	if (asn_store_bsre_users(store, filter->opd, report_user, &b, err) < 0) {
+	if (asn_store_bsre_progress(store, filter->opd, now, report_user, &b, err) < 0) {
 		asn_bsre_progress_report_free(report_r);
 		return -1;
 	}

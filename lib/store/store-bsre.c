@@ -80,7 +80,15 @@ int asn_store_bsre_event_retrust(struct asn_store *store, const char *email,
 		      verdict->dkim_facts);
 	if (asn_db_done(stmt, "updating a BSrE event's trust", err) < 0)
 		return -1;
-	return store->changes > 0 ? 1 : 0;
+	if (store->changes == 0)
+		return 0;
+	/* a new verdict draws no new id: the account's kept progress
+	   (store-progress.c) is folded again at the next report */
+	if (asn_db_prepare(store, "UPDATE accounts SET bsre_stage = NULL WHERE email = ?1",
+			   &stmt, err) < 0)
+		return -1;
+	asn_db_bind_text(stmt, 1, email);
+	return asn_db_done(stmt, "marking the BSrE progress to fold again", err) < 0 ? -1 : 1;
 }
 
 int asn_store_bsre_unverified(struct asn_store *store, asn_bsre_unverified_callback *callback,

@@ -26,9 +26,13 @@ enum asn_store_status asn_store_error_status(const struct asn_error *err)
 int asn_store_open(const struct asn_settings *set, bool writable,
 		   struct asn_store **store_r, struct asn_error *err)
 {
-	if (asn_settings_db_is_pgsql(set->db))
-		return asn_pg_open(set, set->db, false, writable, store_r, err);
-	return asn_sqlite_open(set, writable, store_r, err);
+	int ret = asn_settings_db_is_pgsql(set->db) ?
+		asn_pg_open(set, set->db, false, writable, store_r, err) :
+		asn_sqlite_open(set, writable, store_r, err);
+
+	if (ret == 0)
+		(*store_r)->writable = writable;
+	return ret;
 }
 
 int asn_store_open_bsre(const struct asn_settings *set, struct asn_store **store_r,

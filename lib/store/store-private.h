@@ -54,6 +54,11 @@ struct asn_store {
 	   use; PostgreSQL: the asn_bsre schema, checked on first use */
 	char *bsre_path;
 	bool bsre_attached;
+	/* SQLite: the files are read through a memory map (the tools',
+	   the portal's and doveadm's opens; never a delivery's) */
+	bool mapped;
+	/* opened writable (asn_store_open's writable, or a delivery's) */
+	bool writable;
 	/* rows the last statement run to its end changed */
 	uint64_t changes;
 	/* PostgreSQL: how long a statement may take (0: no bound) */

@@ -130,6 +130,21 @@ const struct asn_migration asn_pg_migrations[] = {
 	{ "verifier cases (in version 1 here)", NULL },
 	{ "portal API tokens (in version 1 here)", NULL },
 	{ "notices sent (in version 1 here)", NULL },
+	{
+		"BSrE progress kept per account",
+		/* store-schema.c says why */
+		"ALTER TABLE asn.accounts ADD COLUMN bsre_stage " T ",\n"
+		"  ADD COLUMN bsre_flags integer, ADD COLUMN bsre_activation_at bigint,\n"
+		"  ADD COLUMN bsre_passphrase_at bigint, ADD COLUMN bsre_cert_until bigint,\n"
+		"  ADD COLUMN bsre_last_event_at bigint;\n"
+		"CREATE TABLE asn.bsre_fold_state (\n"
+		"  id integer PRIMARY KEY CHECK (id = 1),\n"
+		"  through_id bigint NOT NULL\n"
+		");\n"
+		"CREATE INDEX accounts_unfolded ON asn.accounts(id) WHERE bsre_stage IS NULL;\n"
+		"INSERT INTO asn.bsre_fold_state VALUES (1, 0);\n"
+		"CREATE TABLE asn.bsre_orphans (email " CI " PRIMARY KEY);\n"
+	},
 };
 
 const unsigned int asn_pg_migrations_count =
@@ -211,7 +226,12 @@ const char asn_pg_grants[] =
 	"UPDATE (password, must_change, password_set_at, initial_password_expires_at) "
 	"ON asn.accounts TO asn_passwd;\n"
 	"GRANT SELECT, INSERT, DELETE ON asn.password_history TO asn_passwd;\n"
-	"GRANT INSERT ON asn.audit TO asn_passwd;\n";
+	"GRANT INSERT ON asn.audit TO asn_passwd;\n"
+	/* its reports keep the accounts' BSrE progress up to date */
+	"GRANT UPDATE (bsre_stage, bsre_flags, bsre_activation_at, bsre_passphrase_at, "
+	"bsre_cert_until, bsre_last_event_at) ON asn.accounts TO asn_portal;\n"
+	"GRANT UPDATE ON asn.bsre_fold_state TO asn_portal;\n"
+	"GRANT INSERT ON asn.bsre_orphans TO asn_portal;\n";
 
 char *asn_store_pg_sql(void)
 {
@@ -222,7 +242,10 @@ char *asn_store_pg_sql(void)
 	asn_str_append(&sql, "-- dovecot-asn: the PostgreSQL schema and roles, for a DBA to run\n"
 		       "-- in the site's database (what 'asnctl init' does itself).\n"
 		       "BEGIN;\n");
-	asn_str_append(&sql, asn_pg_migrations[0].sql);
+	for (unsigned int i = 0; i < asn_pg_migrations_count; i++) {
+		if (asn_pg_migrations[i].sql != NULL)
+			asn_str_append(&sql, asn_pg_migrations[i].sql);
+	}
 	asn_str_printfa(&sql, "UPDATE asn.schema_version SET version = %d;\n",
 			ASN_SCHEMA_VERSION);
 	asn_str_append(&sql, asn_pg_bsre_migrations[0].sql);

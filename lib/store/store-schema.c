@@ -139,6 +139,32 @@ const struct asn_migration asn_store_migrations[] = {
 		"  UNIQUE (recipient, condition, occurrence)\n"
 		");\n"
 	},
+	{
+		"BSrE progress kept per account",
+		/* What a person's BSrE events say (asn_bsre_fold), kept on the
+		   account so that a report of an OPD reads its accounts alone,
+		   not their events too: at a national site an OPD's events
+		   are scattered over the whole events table.  Kept by the
+		   readers, not the deliveries (which may not touch the
+		   accounts): events newer than bsre_fold_state's through_id
+		   are folded in before a report.  bsre_stage NULL: not folded
+		   yet.  bsre_orphans: mailboxes with events and no account. */
+		"ALTER TABLE accounts ADD COLUMN bsre_stage TEXT;\n"
+		"ALTER TABLE accounts ADD COLUMN bsre_flags INTEGER;\n"
+		"ALTER TABLE accounts ADD COLUMN bsre_activation_at INTEGER;\n"
+		"ALTER TABLE accounts ADD COLUMN bsre_passphrase_at INTEGER;\n"
+		"ALTER TABLE accounts ADD COLUMN bsre_cert_until INTEGER;\n"
+		"ALTER TABLE accounts ADD COLUMN bsre_last_event_at INTEGER;\n"
+		"CREATE TABLE bsre_fold_state (\n"
+		"  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+		"  through_id INTEGER NOT NULL\n"
+		");\n"
+		"CREATE INDEX accounts_unfolded ON accounts(id) WHERE bsre_stage IS NULL;\n"
+		"INSERT INTO bsre_fold_state VALUES (1, 0);\n"
+		"CREATE TABLE bsre_orphans (\n"
+		"  email TEXT PRIMARY KEY COLLATE NOCASE\n"
+		") WITHOUT ROWID;\n"
+	},
 };
 
 const unsigned int asn_store_migrations_count =

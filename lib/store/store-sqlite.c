@@ -90,6 +90,24 @@ static int configure_connection(sqlite3 *db, const struct asn_settings *set)
 	return sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 }
 
+/* Reports read a whole OPD's accounts and events, pages scattered over
+   the files: through SQLite's 2 MB cache, 40% of a report's time was
+   pread's copying (perf, bench/store-scale.sh).  A map reads the kernel's
+   page cache in place.  Not for a delivery's connection: a disk error on a
+   mapped page is a SIGBUS, not an error code, and the delivery path must
+   spool, never crash. */
+#define ASN_SQLITE_MMAP_SIZE "1073741824"
+
+static void map_files(struct asn_store *store, const char *schema)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s.mmap_size = " ASN_SQLITE_MMAP_SIZE, schema);
+	/* an optimisation: where it is unavailable, reads go through pread */
+	(void)sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+	store->mapped = true;
+}
+
 static int check_schema(struct asn_store *store, struct asn_error *err)
 {
 	int app_id = 0, version = 0, rc;
@@ -152,6 +170,7 @@ int asn_sqlite_open(const struct asn_settings *set, bool writable,
 		asn_store_close(&store);
 		return -1;
 	}
+	map_files(store, "main");
 	*store_r = store;
 	return 0;
 }
@@ -216,6 +235,8 @@ int asn_sqlite_attach_bsre(struct asn_store *store, struct asn_error *err)
 	   or power loss can lose the last events, never corrupt the file, and
 	   the mails they came from are on disk for asnctl scan. */
 	sqlite3_exec(store->db, "PRAGMA asn_bsre.synchronous = NORMAL", NULL, NULL, NULL);
+	if (store->mapped)
+		map_files(store, "asn_bsre");
 	store->bsre_attached = true;
 	return 0;
 }
