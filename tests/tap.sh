@@ -141,6 +141,7 @@ ALTER TABLE accounts DROP COLUMN bsre_activation_at; ALTER TABLE accounts DROP C
 ALTER TABLE accounts DROP COLUMN bsre_cert_until; ALTER TABLE accounts DROP COLUMN bsre_last_event_at;"
 
 ASN_PG_UNDO_STEP6="DROP TABLE asn.bsre_orphans; DROP TABLE asn.bsre_fold_state; DROP INDEX asn.accounts_unfolded;
+DROP INDEX asn.accounts_progress;
 ALTER TABLE asn.accounts DROP COLUMN bsre_stage, DROP COLUMN bsre_flags,
   DROP COLUMN bsre_activation_at, DROP COLUMN bsre_passphrase_at,
   DROP COLUMN bsre_cert_until, DROP COLUMN bsre_last_event_at;"

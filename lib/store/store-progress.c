@@ -477,11 +477,47 @@ static int refresh_first(struct asn_store *store, time_t now, struct asn_error *
 	return -1;
 }
 
+/* 1 when a refresh has work: accounts never folded, or events after
+   through_id.  Read without a lock, so that a report of a site with
+   nothing new writes nothing (a commit, and its wait for the disk). */
+static int refresh_needed(struct asn_store *store, struct asn_error *err)
+{
+	static const char *const queries[] = {
+		"SELECT through_id FROM bsre_fold_state",
+		"SELECT 1 FROM accounts WHERE bsre_stage IS NULL LIMIT 1",
+		/* through_id bound, not a subquery: PostgreSQL then plans a
+		   scan of the primary key from it, not of the whole table */
+		"SELECT 1 FROM asn_bsre.bsre_events WHERE id > ?1 ORDER BY id LIMIT 1",
+	};
+	int64_t through = 0;
+	int ret = 0;
+
+	for (unsigned int i = 0; ret == 0 && i < ASN_N_ELEMENTS(queries); i++) {
+		struct asn_db_stmt *stmt;
+
+		if (asn_db_prepare(store, queries[i], &stmt, err) < 0)
+			return -1;
+		if (i == 2)
+			asn_db_bind_int(stmt, 1, through);
+		ret = asn_db_step(stmt, "reading the BSrE progress", err);
+		if (i == 0 && ret > 0) {
+			through = asn_db_column_int(stmt, 0);
+			ret = 0;
+		}
+		asn_db_finalize(&stmt);
+	}
+	return ret < 0 ? -1 : ret > 0 ? 1 : 0;
+}
+
 int asn_store_bsre_progress_refresh(struct asn_store *store, time_t now, struct asn_error *err)
 {
 	int ret;
 
-	if (asn_store_attach_bsre(store, err) < 0 || refresh_first(store, now, err) < 0)
+	if (asn_store_attach_bsre(store, err) < 0 || (ret = refresh_needed(store, err)) < 0)
+		return -1;
+	if (ret == 0)
+		return 0;
+	if (refresh_first(store, now, err) < 0)
 		return -1;
 	while ((ret = refresh_unfolded_batch(store, err)) > 0)
 		;
