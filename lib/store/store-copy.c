@@ -21,9 +21,13 @@ struct copy_table {
 static const struct copy_table copy_tables[ASN_STORE_COPY_TABLES] = {
 	{ "asn", "imports", "id, imported_at, actor, source, letter_ref, opd, created, existing, "
 	  "rejected", "id", "id" },
+	/* the BSrE progress kept per account comes along; the target's
+	   bsre_fold_state starts over, so its first refresh folds every
+	   account again (store-progress.c) */
 	{ "asn", "accounts", "id, email, password, must_change, nip, name, position, phone, opd, "
-	  "disabled, password_set_at, initial_password_expires_at, created_at, import_id",
-	  "id", "id" },
+	  "disabled, password_set_at, initial_password_expires_at, created_at, import_id, "
+	  "bsre_stage, bsre_flags, bsre_activation_at, bsre_passphrase_at, bsre_cert_until, "
+	  "bsre_last_event_at", "id", "id" },
 	/* rowid: SQLite's implicit one, an identity on PostgreSQL (the
 	   history's order) */
 	{ "asn", "password_history", "rowid, account_id, password, set_at, retired_at",
