@@ -1,7 +1,8 @@
 /* The BSrE progress kept per account (asn_store_bsre_progress) says what
    the events say: at each step of a site's life (events before and after
    a refresh, a mailbox without account that gets one, a verdict changed
-   by asnctl verify, a read-only reader, a refresh that cannot write), the
+   by asnctl verify, a read-only reader, a tool's event committed late, a
+   burst of deliveries larger than a refresh's batch), the
    fold of every user read from the accounts equals the fold of their
    events read one by one (asn_store_bsre_users), the oracle. */
 #include "tap.h"
@@ -146,6 +147,12 @@ static int64_t through_id(const char *db)
 			  "SELECT through_id FROM bsre_fold_state");
 }
 
+static int64_t max_event_id(const char *db, const char *bsre_file)
+{
+	return test_store_pgsql() ? count_rows(db, "SELECT max(id) FROM asn_bsre.bsre_events") :
+		count_rows(bsre_file, "SELECT max(id) FROM bsre_events");
+}
+
 static int64_t unfolded(const char *db)
 {
 	return count_rows(db, test_store_pgsql() ?
@@ -156,7 +163,8 @@ static int64_t unfolded(const char *db)
 int main(void)
 {
 	struct asn_settings set;
-	struct asn_store *store = NULL, *reader = NULL;
+	struct asn_store *store = NULL, *reader = NULL, *delivery = NULL;
+	char sql[256], bsre_file[600];
 	struct asn_error err = { .msg = "" };
 	struct asn_bsre_mail verdict;
 	char file[512];
@@ -168,6 +176,7 @@ int main(void)
 	snprintf(file, sizeof(file), "%s/asn.db", dir);
 	asn_settings_init(&set);
 	db = test_db_settings(&set, dir, file);
+	snprintf(bsre_file, sizeof(bsre_file), "%s/bsre/bsre.db", dir);
 	tap_ok(asn_store_init(&set, NULL, &from, &err) == 0, "init (%s)", err.msg);
 	tap_ok(asn_store_open(&set, true, &store, &err) == 0, "open (%s)", err.msg);
 	add_account(store, "siti@jatimprov.go.id", "198503122010012003", "Diskominfo");
@@ -220,6 +229,29 @@ int main(void)
 	asn_store_close(&reader);
 	check_same(store, NULL, LATER + 3600, "the next writable report");
 	tap_ok(through_id(db) == 9, "keeps it (%lld)", (long long)through_id(db));
+
+	/* a tool's event (asnctl scan) that commits after the refresh passed
+	   its id: on PostgreSQL a long transaction's ids do */
+	add_event(store, "rina@jatimprov.go.id", "c3", ASN_BSRE_CERTIFICATE_ISSUED, true, T0 + 30);
+	snprintf(sql, sizeof(sql), "UPDATE %sbsre_fold_state SET through_id = %lld",
+		 test_store_pgsql() ? "asn." : "", (long long)max_event_id(db, bsre_file));
+	exec(db, sql);
+	check_same(store, "BKD", LATER + 3600, "a tool's event the refresh had passed");
+
+	/* a burst of deliveries, more than a refresh's batch within its
+	   margin: the newest, past the first batch, are folded too */
+	tap_ok(asn_store_open_bsre(&set, &delivery, &err) == 0, "a delivery's store (%s)", err.msg);
+	for (unsigned int i = 0; i < 2100; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "burst%u", i);
+		add_event(delivery, "burst@jatimprov.go.id", key, ASN_BSRE_OTHER, true,
+			  LATER + 7200);
+	}
+	add_event(delivery, "budi@jatimprov.go.id", "c2", ASN_BSRE_CERTIFICATE_ISSUED, true,
+		  LATER + 7200);
+	asn_store_close(&delivery);
+	check_same(store, "BKD", LATER + 7201, "a burst of recent deliveries");
 
 	asn_store_close(&store);
 	asn_settings_free(&set);

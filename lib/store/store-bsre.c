@@ -50,7 +50,21 @@ int asn_store_bsre_event_add(struct asn_store *store, const char *email,
 	bind_optional(stmt, 18, mail->unverified && mail->dkim_facts != NULL, mail->dkim_facts);
 	if (asn_db_done(stmt, "recording a BSrE event", err) < 0)
 		return -1;
-	return store->changes > 0 ? 1 : 0;
+	if (store->changes == 0)
+		return 0;
+	/* A tool's event (asnctl scan, replay) may commit long after its id
+	   was drawn, past the margin the kept progress relies on for the
+	   deliveries' (store-progress.c): its account is folded again
+	   whatever its id.  A delivery's store cannot reach the accounts. */
+	if (store->writable) {
+		if (asn_db_prepare(store, "UPDATE accounts SET bsre_stage = NULL "
+				   "WHERE email = lower(?1)", &stmt, err) < 0)
+			return -1;
+		asn_db_bind_text(stmt, 1, email);
+		if (asn_db_done(stmt, "marking the BSrE progress to fold again", err) < 0)
+			return -1;
+	}
+	return 1;
 }
 
 int asn_store_bsre_event_retrust(struct asn_store *store, const char *email,

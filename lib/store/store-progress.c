@@ -339,7 +339,14 @@ static int refresh_unfolded_batch(struct asn_store *store, struct asn_error *err
 	if (refresh_begin(store, &through, err) < 0)
 		return -1;
 	memset(&emails, 0, sizeof(emails));
-	if (asn_db_prepare(store, "SELECT email FROM accounts WHERE bsre_stage IS NULL ORDER BY id LIMIT ?1",
+	/* any order: a folded account leaves the partial index.  On
+	   PostgreSQL the rows are locked before their events are read: a
+	   new verdict's mark (asn_store_bsre_event_retrust) then waits for
+	   this fold and is not overwritten by it (SQLite's write lock on
+	   the accounts already orders them) */
+	if (asn_db_prepare(store, store->backend == ASN_STORE_PGSQL ?
+			   "SELECT email FROM accounts WHERE bsre_stage IS NULL LIMIT ?1 FOR UPDATE" :
+			   "SELECT email FROM accounts WHERE bsre_stage IS NULL LIMIT ?1",
 			   &stmt, err) < 0) {
 		asn_store_rollback(store);
 		return -1;
@@ -365,70 +372,103 @@ static int refresh_unfolded_batch(struct asn_store *store, struct asn_error *err
 	return ret;
 }
 
-/* Reads the events after *through, a batch; *through_r: where the next
-   batch starts, never past an event of the last REFRESH_MARGIN seconds.
-   Returns the batch's rows (REFRESH_BATCH: more may follow). */
-static int new_events_batch(struct asn_store *store, int64_t through, time_t now,
-			    int64_t limit, struct asn_strv *emails, int64_t *through_r, bool *recent_r,
-			    struct asn_error *err)
+/* Reads up to limit events after from: their addresses (sorted, each
+   once), *last_r the last id read, *safe_r the last id read before any
+   event of the last REFRESH_MARGIN seconds (from when the first one is),
+   *recent_r whether one was.  Returns the rows read. */
+static int new_events_batch(struct asn_store *store, int64_t from, time_t now,
+			    int64_t limit, struct asn_strv *emails, int64_t *last_r,
+			    int64_t *safe_r, bool *recent_r, struct asn_error *err)
 {
 	struct asn_db_stmt *stmt;
-	int64_t id = through;
 	int ret, rows = 0;
 
-	*through_r = through;
+	*last_r = *safe_r = from;
 	*recent_r = false;
 	if (asn_db_prepare(store, "SELECT id, email, recorded_at FROM asn_bsre.bsre_events "
 			   "WHERE id > ?1 ORDER BY id LIMIT ?2", &stmt, err) < 0)
 		return -1;
-	asn_db_bind_int(stmt, 1, through);
+	asn_db_bind_int(stmt, 1, from);
 	asn_db_bind_int(stmt, 2, limit);
 	while ((ret = asn_db_step(stmt, "reading new BSrE events", err)) > 0) {
-		const char *email = asn_db_column_text(stmt, 1);
-
 		rows++;
-		id = asn_db_column_int(stmt, 0);
-		asn_strv_add(emails, email);
+		*last_r = asn_db_column_int(stmt, 0);
+		asn_strv_add(emails, asn_db_column_text(stmt, 1));
 		if (asn_db_column_int(stmt, 2) >= now - REFRESH_MARGIN)
 			*recent_r = true;
 		if (!*recent_r)
-			*through_r = id;
+			*safe_r = *last_r;
 	}
 	asn_db_finalize(&stmt);
 	strv_sort_unique(emails);
 	return ret < 0 ? -1 : rows;
 }
 
-static int refresh_new_events_batch(struct asn_store *store, time_t now, struct asn_error *err)
+/* PostgreSQL: the accounts of emails locked before their events are read
+   (refresh_unfolded_batch says why). */
+static int lock_accounts(struct asn_store *store, const struct asn_strv *emails,
+			 struct asn_error *err)
+{
+	struct asn_db_stmt *stmt;
+	struct asn_str sql;
+	int ret;
+
+	if (store->backend != ASN_STORE_PGSQL || emails->count == 0)
+		return 0;
+	memset(&sql, 0, sizeof(sql));
+	asn_str_append(&sql, "SELECT 1 FROM accounts WHERE email IN (");
+	for (size_t i = 0; i < emails->count; i++)
+		asn_str_printfa(&sql, "%s?%zu", i > 0 ? ", " : "", i + 1);
+	asn_str_append(&sql, ") FOR UPDATE");
+	ret = asn_db_prepare(store, asn_str_c(&sql), &stmt, err);
+	asn_str_free(&sql);
+	if (ret < 0)
+		return -1;
+	for (size_t i = 0; i < emails->count; i++)
+		asn_db_bind_text(stmt, (int)i + 1, emails->items[i]);
+	return asn_db_done(stmt, "locking accounts to fold", err);
+}
+
+/* A batch of the events after *cursor (through_id at first); through_id
+   moves on only until the first recent event (*recent_seen), the cursor
+   past it: a burst of more than a batch of recent events is folded
+   whole.  1: more may follow. */
+static int refresh_new_events_batch(struct asn_store *store, time_t now, int64_t *cursor,
+				    bool *recent_seen, struct asn_error *err)
 {
 	struct asn_bsre_fold *folds;
 	struct asn_strv emails;
-	int64_t through, next;
+	int64_t through, last, safe;
 	bool recent;
 	int ret, rows;
 
 	if (refresh_begin(store, &through, err) < 0)
 		return -1;
+	if (*cursor < through)
+		*cursor = through;
 	memset(&emails, 0, sizeof(emails));
-	rows = new_events_batch(store, through, now, REFRESH_BATCH, &emails, &next, &recent, err);
-	ret = rows < 0 ? -1 : 0;
+	rows = new_events_batch(store, *cursor, now, REFRESH_BATCH, &emails, &last, &safe,
+				&recent, err);
+	ret = rows < 0 ? -1 : lock_accounts(store, &emails, err);
 	folds = asn_xcalloc(emails.count + 1, sizeof(*folds));
 	if (ret == 0)
 		ret = fold_many(store, &emails, folds, err);
 	if (ret == 0)
 		ret = folds_save_all(store, &emails, folds, err);
 	free(folds);
-	if (ret == 0 && next != through)
-		ret = run_int(store, "UPDATE bsre_fold_state SET through_id = ?1", next,
+	if (ret == 0 && !*recent_seen && safe > through)
+		ret = run_int(store, "UPDATE bsre_fold_state SET through_id = ?1", safe,
 			      "keeping the BSrE progress", err);
 	if (ret == 0)
 		ret = asn_store_commit(store, err);
 	else
 		asn_store_rollback(store);
 	asn_strv_free(&emails);
-	if (ret == 0 && rows == REFRESH_BATCH && !recent)
-		ret = 1;
-	return ret;
+	if (ret < 0)
+		return -1;
+	*recent_seen = *recent_seen || recent;
+	*cursor = last;
+	return rows == REFRESH_BATCH ? 1 : 0;
 }
 
 /* The first refresh over events already there (the schema step just
@@ -444,7 +484,8 @@ static int refresh_first(struct asn_store *store, time_t now, struct asn_error *
 
 	if (refresh_begin(store, &through, err) < 0)
 		return -1;
-	if (through != 0) {
+	/* -1: never refreshed (schema step 6's row, or a migrated site's) */
+	if (through != -1) {
 		asn_store_rollback(store);
 		return 0;
 	}
@@ -458,19 +499,19 @@ static int refresh_first(struct asn_store *store, time_t now, struct asn_error *
 		ret = ret < 0 ? -1 : 0;
 	}
 	if (ret == 0 && old > 0) {
-		ret = run_int(store, "UPDATE accounts SET bsre_stage = NULL "
-			      "WHERE bsre_stage IS NOT NULL AND id > ?1", 0,
-			      "marking accounts to fold", err);
+		/* folds copied by asnctl migrate are folded again */
+		ret = asn_db_exec(store, "UPDATE accounts SET bsre_stage = NULL "
+				  "WHERE bsre_stage IS NOT NULL", "marking accounts to fold", err);
 		if (ret == 0)
 			ret = run_int(store,
 				"INSERT INTO bsre_orphans (email) SELECT DISTINCT e.email "
 				"FROM asn_bsre.bsre_events e WHERE e.id <= ?1 AND NOT EXISTS "
 				"(SELECT 1 FROM accounts a WHERE a.email = e.email) "
 				"ON CONFLICT DO NOTHING", old, "finding mailboxes without account", err);
-		if (ret == 0)
-			ret = run_int(store, "UPDATE bsre_fold_state SET through_id = ?1", old,
-				      "keeping the BSrE progress", err);
 	}
+	if (ret == 0)
+		ret = run_int(store, "UPDATE bsre_fold_state SET through_id = ?1", old,
+			      "keeping the BSrE progress", err);
 	if (ret == 0)
 		return asn_store_commit(store, err);
 	asn_store_rollback(store);
@@ -511,6 +552,8 @@ static int refresh_needed(struct asn_store *store, struct asn_error *err)
 
 int asn_store_bsre_progress_refresh(struct asn_store *store, time_t now, struct asn_error *err)
 {
+	int64_t cursor = -1;
+	bool recent_seen = false;
 	int ret;
 
 	if (asn_store_attach_bsre(store, err) < 0 || (ret = refresh_needed(store, err)) < 0)
@@ -521,7 +564,8 @@ int asn_store_bsre_progress_refresh(struct asn_store *store, time_t now, struct 
 		return -1;
 	while ((ret = refresh_unfolded_batch(store, err)) > 0)
 		;
-	while (ret == 0 && (ret = refresh_new_events_batch(store, now, err)) > 0)
+	while (ret == 0 &&
+	       (ret = refresh_new_events_batch(store, now, &cursor, &recent_seen, err)) > 0)
 		;
 	return ret;
 }
@@ -551,7 +595,7 @@ static int overlay_load(struct asn_store *store, time_t now, struct overlay *o,
 			struct asn_error *err)
 {
 	struct asn_db_stmt *stmt;
-	int64_t through = 0, next;
+	int64_t through = 0, last, safe;
 	bool recent;
 	int ret;
 
@@ -565,7 +609,8 @@ static int overlay_load(struct asn_store *store, time_t now, struct overlay *o,
 		return -1;
 	/* the whole backlog at once: only a read-only store's report reads
 	   it, and only while no writable one has run since */
-	ret = new_events_batch(store, through, now, INT64_MAX, &o->emails, &next, &recent, err);
+	ret = new_events_batch(store, through, now, INT64_MAX, &o->emails, &last, &safe, &recent,
+			       err);
 	if (ret < 0)
 		return -1;
 	o->folds = asn_xcalloc(o->emails.count + 1, sizeof(*o->folds));
@@ -774,13 +819,21 @@ static int scan_orphans(struct progress_scan *s, struct asn_error *err)
 			asn_strv_add(&orphans, asn_db_column_text(stmt, 0));
 	}
 	asn_db_finalize(&stmt);
-	for (size_t i = 0; ret == 0 && i < orphans.count; i++) {
-		struct asn_bsre_fold fold;
+	/* in batches, their events read together as a refresh reads them */
+	for (size_t i = 0; ret == 0 && i < orphans.count; i += REFRESH_BATCH) {
+		struct asn_strv part = {
+			.items = orphans.items + i,
+			.count = orphans.count - i < REFRESH_BATCH ?
+				orphans.count - i : REFRESH_BATCH,
+		};
+		struct asn_bsre_fold *folds = asn_xcalloc(part.count + 1, sizeof(*folds));
 
-		if (fold_email(s->store, orphans.items[i], &fold, err) < 0)
-			ret = -1;
-		else
-			ret = emit_orphan(s, orphans.items[i], &fold);
+		/* fold_many finds them by bsearch; unique already (the key) */
+		qsort(part.items, part.count, sizeof(char *), compare_nocase);
+		ret = fold_many(s->store, &part, folds, err);
+		for (size_t j = 0; ret == 0 && j < part.count; j++)
+			ret = emit_orphan(s, part.items[j], &folds[j]);
+		free(folds);
 	}
 	asn_strv_free(&orphans);
 	/* a read-only store's new events of mailboxes no account had */

@@ -148,7 +148,7 @@ const struct asn_migration asn_pg_migrations[] = {
 		"CREATE INDEX accounts_progress ON asn.accounts (opd, email) INCLUDE (name, nip, "
 		"must_change, disabled, created_at, id, bsre_stage, bsre_flags, bsre_activation_at, "
 		"bsre_passphrase_at, bsre_cert_until, bsre_last_event_at);\n"
-		"INSERT INTO asn.bsre_fold_state VALUES (1, 0);\n"
+		"INSERT INTO asn.bsre_fold_state VALUES (1, -1);\n"
 		"CREATE TABLE asn.bsre_orphans (email " CI " PRIMARY KEY);\n"
 	},
 };

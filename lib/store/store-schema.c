@@ -162,7 +162,8 @@ const struct asn_migration asn_store_migrations[] = {
 		/* on the column the queries test: on (id), SQLite's planner
 		   scanned the whole table instead */
 		"CREATE INDEX accounts_unfolded ON accounts(bsre_stage) WHERE bsre_stage IS NULL;\n"
-		"INSERT INTO bsre_fold_state VALUES (1, 0);\n"
+		/* through_id -1: never refreshed (store-progress.c) */
+		"INSERT INTO bsre_fold_state VALUES (1, -1);\n"
 		"CREATE TABLE bsre_orphans (\n"
 		"  email TEXT PRIMARY KEY COLLATE NOCASE\n"
 		") WITHOUT ROWID;\n"

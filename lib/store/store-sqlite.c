@@ -93,9 +93,10 @@ static int configure_connection(sqlite3 *db, const struct asn_settings *set)
 /* Reports read a whole OPD's accounts and events, pages scattered over
    the files: through SQLite's 2 MB cache, 40% of a report's time was
    pread's copying (perf, bench/store-scale.sh).  A map reads the kernel's
-   page cache in place.  Not for a delivery's connection: a disk error on a
-   mapped page is a SIGBUS, not an error code, and the delivery path must
-   spool, never crash. */
+   page cache in place.  Every asn_store_open has it (the tools, the
+   portal, asn-passwdd, doveadm's plugin: a disk error on a mapped page
+   kills them with SIGBUS, where it would have failed their request), never
+   a delivery's connection: the delivery path must spool, never crash. */
 #define ASN_SQLITE_MMAP_SIZE "1073741824"
 
 static void map_files(struct asn_store *store, const char *schema)
