@@ -187,7 +187,7 @@ int main(void)
 
 	test_resolves();
 	if (!test_store_pgsql() || port == NULL) {
-		tap_skip("the PostgreSQL parts (make check ASN_TEST_STORE=pgsql)");
+		tap_skip("PostgreSQL only: the PostgreSQL parts (make check ASN_TEST_STORE=pgsql)");
 		return tap_done();
 	}
 	if (mkdtemp(dir) == NULL)
