@@ -127,6 +127,29 @@ static void strv_sort_unique(struct asn_strv *v)
 	v->count = kept;
 }
 
+/* Prepares before + "?1, ?2, ..." + after, each address of emails bound
+   to its parameter: a statement over a batch of addresses. */
+static int prepare_in_list(struct asn_store *store, const char *before,
+			   const struct asn_strv *emails, const char *after,
+			   struct asn_db_stmt **stmt_r, struct asn_error *err)
+{
+	struct asn_str sql;
+	int ret;
+
+	memset(&sql, 0, sizeof(sql));
+	asn_str_append(&sql, before);
+	for (size_t i = 0; i < emails->count; i++)
+		asn_str_printfa(&sql, "%s?%zu", i > 0 ? ", " : "", i + 1);
+	asn_str_append(&sql, after);
+	ret = asn_db_prepare(store, asn_str_c(&sql), stmt_r, err);
+	asn_str_free(&sql);
+	if (ret < 0)
+		return -1;
+	for (size_t i = 0; i < emails->count; i++)
+		asn_db_bind_text(*stmt_r, (int)i + 1, emails->items[i]);
+	return 0;
+}
+
 /* The folds of many addresses (sorted, each once), their events read in
    one statement: a refresh folds thousands, and a statement each costs
    PostgreSQL a round trip each. */
@@ -135,25 +158,16 @@ static int fold_many(struct asn_store *store, const struct asn_strv *emails,
 {
 	struct asn_db_stmt *stmt;
 	struct event_list l;
-	struct asn_str sql;
 	const char *current = NULL;
 	size_t at = 0;
 	int ret;
 
 	if (emails->count == 0)
 		return 0;
-	memset(&sql, 0, sizeof(sql));
-	asn_str_append(&sql, "SELECT email, type, received_at, trusted, unverified, "
-		       "cert_valid_until FROM asn_bsre.bsre_events WHERE email IN (");
-	for (size_t i = 0; i < emails->count; i++)
-		asn_str_printfa(&sql, "%s?%zu", i > 0 ? ", " : "", i + 1);
-	asn_str_append(&sql, ") ORDER BY email, received_at, id");
-	ret = asn_db_prepare(store, asn_str_c(&sql), &stmt, err);
-	asn_str_free(&sql);
-	if (ret < 0)
+	if (prepare_in_list(store, "SELECT email, type, received_at, trusted, unverified, "
+			    "cert_valid_until FROM asn_bsre.bsre_events WHERE email IN (", emails,
+			    ") ORDER BY email, received_at, id", &stmt, err) < 0)
 		return -1;
-	for (size_t i = 0; i < emails->count; i++)
-		asn_db_bind_text(stmt, (int)i + 1, emails->items[i]);
 	memset(&l, 0, sizeof(l));
 	for (size_t i = 0; i < emails->count; i++)
 		asn_bsre_progress_fold(NULL, 0, &folds[i]);
@@ -410,22 +424,12 @@ static int lock_accounts(struct asn_store *store, const struct asn_strv *emails,
 			 struct asn_error *err)
 {
 	struct asn_db_stmt *stmt;
-	struct asn_str sql;
-	int ret;
 
 	if (store->backend != ASN_STORE_PGSQL || emails->count == 0)
 		return 0;
-	memset(&sql, 0, sizeof(sql));
-	asn_str_append(&sql, "SELECT 1 FROM accounts WHERE email IN (");
-	for (size_t i = 0; i < emails->count; i++)
-		asn_str_printfa(&sql, "%s?%zu", i > 0 ? ", " : "", i + 1);
-	asn_str_append(&sql, ") FOR UPDATE");
-	ret = asn_db_prepare(store, asn_str_c(&sql), &stmt, err);
-	asn_str_free(&sql);
-	if (ret < 0)
+	if (prepare_in_list(store, "SELECT 1 FROM accounts WHERE email IN (", emails,
+			    ") FOR UPDATE", &stmt, err) < 0)
 		return -1;
-	for (size_t i = 0; i < emails->count; i++)
-		asn_db_bind_text(stmt, (int)i + 1, emails->items[i]);
 	return asn_db_done(stmt, "locking accounts to fold", err);
 }
 
